@@ -1,0 +1,105 @@
+/**
+ * The app as cdktf runs it (`node --import tsx main.ts`): good input writes stacks and console
+ * sheets; bad input is refused with every problem, exit 1, no stack trace, and nothing written.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { EXAMPLES_DIR, REPO } from "./support/environments";
+
+let work: string;
+beforeEach(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-cli-"));
+});
+afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function runApp(environmentsDir: string, outdir: string) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+    cwd: REPO,
+    encoding: "utf8",
+    env: { ...process.env, CONNECT_SSO_ENVIRONMENTS: environmentsDir, CDKTF_OUTDIR: outdir },
+  });
+  return { code: result.status, stderr: result.stderr, stdout: result.stdout };
+}
+
+/** A copy of the examples, with `edit` applied to each file's text. */
+function examplesWith(edits: Record<string, (text: string) => string> = {}, extra: Record<string, string> = {}): string {
+  const dir = path.join(work, "environments");
+  fs.cpSync(EXAMPLES_DIR, dir, { recursive: true });
+  for (const [file, edit] of Object.entries(edits)) {
+    const full = path.join(dir, file);
+    fs.writeFileSync(full, edit(fs.readFileSync(full, "utf8")));
+  }
+  for (const [file, text] of Object.entries(extra)) fs.writeFileSync(path.join(dir, file), text);
+  return dir;
+}
+
+/** Every file under a folder with its content, to prove nothing changed. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const full = path.join(entry.parentPath, entry.name);
+      out[path.relative(dir, full)] = fs.readFileSync(full, "utf8");
+    }
+  }
+  return out;
+}
+
+test("GIVEN the example environments WHEN the app runs THEN it writes every stack and its console sheet", () => {
+  const outdir = path.join(work, "out");
+  const { code, stderr } = runApp(EXAMPLES_DIR, outdir);
+  expect(stderr).toMatch(/synthesized 3 stack\(s\)/);
+  expect(code).toBe(0);
+  for (const env of ["dev", "staging", "prod"]) {
+    expect(fs.existsSync(path.join(outdir, "stacks", `connect-sso-${env}`, "cdk.tf.json"))).toBe(true);
+  }
+  const sheet = fs.readFileSync(path.join(outdir, "stacks", "connect-sso-dev", "console-settings.md"), "utf8");
+  expect(sheet).toContain("`https://us-west-2.console.aws.amazon.com/connect/federate/0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90?destination=%2Fagent-app-v2`");
+  expect(sheet).toContain("`arn:aws:iam::111122223333:role/AmazonConnectSSO-dev,arn:aws:iam::111122223333:saml-provider/AmazonConnectSSO-dev`");
+  expect(sheet).toContain("| Session duration | 10 hours |");
+  expect(sheet).toContain("| Application ACS URL | `https://signin.aws.amazon.com/saml` |");
+  expect(sheet).toContain("| `https://aws.amazon.com/SAML/Attributes/RoleSessionName` | `${user:email}` | unspecified |");
+  const staging = fs.readFileSync(path.join(outdir, "stacks", "connect-sso-staging", "console-settings.md"), "utf8");
+  expect(staging).toMatch(/Relay state \| `\(known after apply/);
+  expect(staging).toContain("| Session duration | 8 hours |");
+});
+
+test("GIVEN bad input in two files WHEN the app runs THEN every problem is listed, it exits 1 without a stack trace, and the previous output is untouched", () => {
+  const outdir = path.join(work, "out");
+  expect(runApp(EXAMPLES_DIR, outdir).code).toBe(0);
+  fs.writeFileSync(path.join(outdir, "sentinel.txt"), "from the previous synth");
+  const before = tree(outdir);
+
+  const dir = examplesWith({
+    "dev.yaml": (t) => t.replace("instanceId:", "instanceID:").replace("username: dev.lead@example.com", "username: dev lead"),
+    "prod.yaml": (t) => t.replace('account: "444455556666"', "account: 444455556666"),
+  });
+  const { code, stderr } = runApp(dir, outdir);
+
+  expect(code).toBe(1);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  const devFile = path.join(dir, "dev.yaml");
+  expect(stderr).toContain(`error: ${devFile}:8: connect.instanceID: unknown key; did you mean "instanceId"?`);
+  expect(stderr).toContain(`error: ${devFile}:19: users[1].username: allowed: 2..64 characters`);
+  expect(stderr).toContain(`error: ${path.join(dir, "prod.yaml")}:3: account: must be 12 digits in quotes`);
+  expect(stderr).toMatch(/synth stopped: 3 error\(s\) in 2 file\(s\); nothing was written/);
+  expect(tree(outdir)).toEqual(before);
+});
+
+test("GIVEN two environments claiming one role and one instance WHEN the app runs THEN both files are named", () => {
+  const copy = fs.readFileSync(path.join(EXAMPLES_DIR, "dev.yaml"), "utf8");
+  const dir = examplesWith({}, { "qa.yaml": copy.concat("iam:\n  samlProviderName: AmazonConnectSSO-qa\n  roleName: AmazonConnectSSO-dev\n") });
+  const { code, stderr } = runApp(dir, path.join(work, "out"));
+  expect(code).toBe(1);
+  expect(stderr).toContain(`${path.join(dir, "qa.yaml")}: iam.roleName: IAM role AmazonConnectSSO-dev in account 111122223333 is also claimed by ${path.join(dir, "dev.yaml")}`);
+  expect(stderr).toContain(`${path.join(dir, "qa.yaml")}: connect.instanceId: Connect instance 0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90 in 111122223333/us-west-2 is also claimed by`);
+  expect(fs.existsSync(path.join(work, "out"))).toBe(false);
+});
+
+test("GIVEN a missing environments folder WHEN the app runs THEN it says which folder and how to set it", () => {
+  const { code, stderr } = runApp(path.join(work, "nowhere"), path.join(work, "out"));
+  expect(code).toBe(1);
+  expect(stderr).toMatch(/nowhere: environment folder not found \(set CONNECT_SSO_ENVIRONMENTS/);
+});

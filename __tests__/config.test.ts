@@ -1,0 +1,152 @@
+/**
+ * The environment file contract: every bad input is refused with the file, the field, what was
+ * given and what is allowed; good input passes with defaults applied.
+ */
+import { errors, parse, validFile, withChange } from "./support/env-text";
+
+describe("a valid environment file", () => {
+  test("GIVEN the minimal valid file WHEN parsed THEN it passes with the documented defaults", () => {
+    const { environment, problems } = parse(validFile(), { name: "dev" });
+    expect(problems).toEqual([]);
+    expect(environment).toMatchObject({
+      name: "dev",
+      partition: "aws",
+      protected: false,
+      connect: { kind: "existing", instanceId: "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90" },
+      ssoApplication: { sessionDurationHours: 10 },
+      iam: { samlProviderName: "AmazonConnectSSO-dev", roleName: "AmazonConnectSSO-dev" },
+      identityCenter: { region: "us-west-2", createUsers: false },
+    });
+    expect(environment!.users[0]).toMatchObject({ phoneType: "SOFT_PHONE", autoAccept: false, afterContactWorkTimeLimit: 0 });
+  });
+
+  test("GIVEN an environment named prod WHEN protected is not set THEN it is protected", () => {
+    expect(parse(validFile(), { name: "prod" }).environment!.protected).toBe(true);
+    expect(parse(withChange((f) => (f.protected = false)), { name: "prod" }).environment!.protected).toBe(false);
+  });
+
+  test("GIVEN decomposed names WHEN parsed THEN they are normalized to NFC", () => {
+    const decomposed = "Jose\u0301 Pen\u0303a";
+    const env = parse(withChange((f) => (f.users[0].firstName = decomposed))).environment!;
+    expect(env.users[0].firstName).toBe("José Peña");
+    expect(env.users[0].firstName).toBe(decomposed.normalize("NFC"));
+  });
+
+  test("GIVEN connect.create WHEN parsed THEN the target is a new instance with calls enabled by default", () => {
+    const env = parse(withChange((f) => (f.connect = { create: { alias: "acme-test" } }))).environment!;
+    expect(env.connect).toEqual({ kind: "create", alias: "acme-test", inboundCalls: true, outboundCalls: true });
+  });
+
+  test.each(["us-gov-west-1", "cn-north-1"])("GIVEN region %s WHEN parsed THEN the partition follows", (region) => {
+    expect(parse(withChange((f) => (f.region = region))).environment!.partition).toBe(region.startsWith("cn") ? "aws-cn" : "aws-us-gov");
+  });
+});
+
+describe("field checks name the field, the value given and what is allowed", () => {
+  test.each<[string, (f: Record<string, any>) => void, RegExp]>([
+    ["an unquoted account", (f) => (f.account = 111122223333), /^account: must be 12 digits in quotes.*given: 111122223333/],
+    ["an 11-digit account", (f) => (f.account = "11112222333"), /^account: must be exactly 12 digits.*given: "11112222333"/],
+    ["an unknown region", (f) => (f.region = "us-westt-2"), /^region: "us-westt-2" is not a supported region; allowed: a region name/],
+    ["the doc's invalid instance ID", (f) => (f.connect.instanceId = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeeee"), /^connect\.instanceId: allowed: the instance ID, a lowercase UUID/],
+    ["both instanceId and create", (f) => (f.connect.create = { alias: "acme" }), /^connect: set exactly one of instanceId/],
+    ["neither instanceId nor create", (f) => (f.connect = {}), /^connect: set exactly one of instanceId/],
+    ["an alias starting with d-", (f) => (f.connect = { create: { alias: "d-acme" } }), /^connect\.create\.alias: allowed: 1\.\.45 letters/],
+    ["a session of 13 hours", (f) => (f.ssoApplication.sessionDurationHours = 13), /^ssoApplication\.sessionDurationHours: allowed: 0\.25\.\.12 hours.*given: 13/],
+    ["a session of 10 minutes", (f) => (f.ssoApplication.sessionDurationHours = 0.1), /^ssoApplication\.sessionDurationHours: allowed: 0\.25\.\.12 hours/],
+    ["an unknown landing page", (f) => (f.ssoApplication.destination = "agent-app"), /^ssoApplication\.destination: allowed landing pages: agent-app-v2 \| ccp-v2-chat/],
+    ["a provider name with a space", (f) => (f.iam = { samlProviderName: "Amazon Connect" }), /^iam\.samlProviderName: allowed: 1\.\.128 characters of A-Z a-z 0-9 _ \. -/],
+    ["a 65-character role name", (f) => (f.iam = { roleName: "r".repeat(65) }), /^iam\.roleName: allowed: 1\.\.64 characters/],
+    ["a malformed application ARN", (f) => (f.ssoApplication.applicationArn = "arn:aws:sso:::application/x"), /^ssoApplication\.applicationArn: allowed: arn:<partition>:sso::/],
+    ["a GovCloud application ARN in a commercial region", (f) => (f.ssoApplication.applicationArn = "arn:aws-us-gov:sso::111122223333:application/ssoins-1234567890abcdef/apl-1234567890abcdef"), /^ssoApplication\.applicationArn: is in partition aws-us-gov, but region us-west-2 is in aws/],
+    ["an application in another account without a role to reach it", (f) => (f.ssoApplication.applicationArn = "arn:aws:sso::999988887777:application/ssoins-1234567890abcdef/apl-1234567890abcdef"), /^ssoApplication\.applicationArn: is in account 999988887777.*identityCenter\.assumeRoleArn/],
+    ["createUsers without an application", (f) => (f.identityCenter = { createUsers: true }), /^identityCenter\.createUsers: needs ssoApplication\.applicationArn/],
+    ["an Identity Center region of another partition", (f) => (f.identityCenter = { region: "us-gov-west-1" }), /^identityCenter\.region: "us-gov-west-1" is not a region in the partition of us-west-2/],
+    ["a tag key starting with aws:", (f) => (f.tags = { "aws:owner": "x" }), /^tags\.aws:owner: tag keys/],
+  ])("GIVEN %s WHEN parsed THEN it is refused", (_, edit, expected) => {
+    const found = errors(withChange(edit));
+    expect(found).toEqual([expect.stringMatching(expected)]);
+  });
+});
+
+describe("user checks", () => {
+  const user = (edit: (u: Record<string, any>) => void) => withChange((f) => edit(f.users[1]));
+  test.each<[string, (u: Record<string, any>) => void, RegExp]>([
+    ["a user name with a space", (u) => (u.username = "bob smith"), /^users\[1\]\.username: allowed: 2\.\.64 characters of A-Z a-z 0-9 _ \. @ -.*given: "bob smith"/],
+    ["a one-character user name", (u) => (u.username = "b"), /^users\[1\]\.username: allowed: 2\.\.64/],
+    ["a user name that is not an email", (u) => (u.username = "bob.martin"), /^users\[1\]\.username: must be an email address: the application maps RoleSessionName/],
+    ["a missing first name", (u) => delete u.firstName, /^users\[1\]\.firstName: is required/],
+    ["a blank last name", (u) => (u.lastName = "  "), /^users\[1\]\.lastName: must not be empty/],
+    ["no security profile", (u) => (u.securityProfiles = []), /^users\[1\]\.securityProfiles: needs 1\.\.10 security profile names/],
+    ["eleven security profiles", (u) => (u.securityProfiles = Array.from({ length: 11 }, (_, i) => `P${i}`)), /^users\[1\]\.securityProfiles: allows at most 10/],
+    ["a desk phone without a number", (u) => (u.phoneType = "DESK_PHONE"), /^users\[1\]\.deskPhoneNumber: is required with phoneType DESK_PHONE/],
+    ["a desk phone number not in E.164", (u) => Object.assign(u, { phoneType: "DESK_PHONE", deskPhoneNumber: "206-555-0100" }), /^users\[1\]\.deskPhoneNumber: allowed: an E\.164 number/],
+    ["an unquoted desk phone number", (u) => Object.assign(u, { phoneType: "DESK_PHONE", deskPhoneNumber: 12065550100 }), /^users\[1\]\.deskPhoneNumber: must be a string; allowed: an E\.164 number in quotes/],
+    ["an unknown phone type", (u) => (u.phoneType = "MOBILE"), /^users\[1\]\.phoneType: allowed: SOFT_PHONE \| DESK_PHONE/],
+    ["a bad secondary email", (u) => (u.secondaryEmail = "bob@home"), /^users\[1\]\.secondaryEmail: allowed: an email address/],
+    ["a negative after-contact-work limit", (u) => (u.afterContactWorkTimeLimit = -1), /^users\[1\]\.afterContactWorkTimeLimit: must be 0 or more seconds/],
+    ["a duplicate user name", (u) => (u.username = "alice@example.com"), /^users\[1\]\.username: "alice@example\.com" repeats users\[0\]\.username/],
+    ["a duplicate differing only in case", (u) => (u.username = "Alice@Example.com"), /^users\[1\]\.username: "Alice@Example\.com" repeats users\[0\]\.username.*ignoring case/],
+  ])("GIVEN %s WHEN parsed THEN it is refused", (_, edit, expected) => {
+    expect(errors(user(edit))).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test("GIVEN a desk phone with its number WHEN parsed THEN it passes", () => {
+    expect(errors(user((u) => Object.assign(u, { phoneType: "DESK_PHONE", deskPhoneNumber: "+12065550100" })))).toEqual([]);
+  });
+});
+
+describe("unknown keys, YAML syntax, and all problems at once", () => {
+  test("GIVEN a misspelt key WHEN parsed THEN it is refused with a suggestion and its line", () => {
+    const text = `account: "111122223333"
+region: us-west-2
+connect:
+  instanceID: 0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90
+ssoApplication:
+  displayName: x
+  metadataFile: m.xml
+`;
+    const [problem, ...rest] = parse(text).problems;
+    expect(problem).toMatchObject({ path: "connect.instanceID", line: 4, file: "environments/test.yaml" });
+    expect(problem.message).toMatch(/unknown key; did you mean "instanceId"\? Allowed here: instanceId, create/);
+    expect(rest).toEqual([]);
+  });
+
+  test("GIVEN a misspelt user key WHEN parsed THEN the path names the user", () => {
+    expect(errors(withChange((f) => {
+      f.users[1].routingprofile = f.users[1].routingProfile;
+      delete f.users[1].routingProfile;
+    }))).toEqual([
+      expect.stringMatching(/^users\[1\]\.routingProfile: is required/),
+      expect.stringMatching(/^users\[1\]\.routingprofile: unknown key; did you mean "routingProfile"\?/),
+    ]);
+  });
+
+  test("GIVEN broken YAML WHEN parsed THEN the error has line and column and no stack", () => {
+    const [problem] = parse("account: \"111122223333\"\nregion: [us-west-2\n").problems;
+    expect(problem.message).toMatch(/^YAML syntax: .*\(line \d+, column \d+\)$/);
+    expect(problem.line).toBeGreaterThan(0);
+  });
+
+  test("GIVEN a duplicated key WHEN parsed THEN YAML refuses it", () => {
+    expect(parse("account: \"111122223333\"\naccount: \"111122223334\"\n").problems[0].message).toMatch(/unique/);
+  });
+
+  test.each(["", "- a\n- b\n", "just text\n"])("GIVEN a file that is not a mapping (%p) WHEN parsed THEN it says what it must be", (text) => {
+    expect(parse(text).problems[0].message).toMatch(/must be a YAML mapping of keys/);
+  });
+
+  test("GIVEN several problems WHEN parsed THEN every one is reported in one run", () => {
+    const found = errors(
+      withChange((f) => {
+        f.account = "1";
+        f.users[0].username = "x";
+        f.users[1].securityProfiles = [];
+      }),
+    );
+    expect(found).toHaveLength(3);
+  });
+
+  test("GIVEN a file name that is not an environment name WHEN parsed THEN it is refused", () => {
+    expect(errors(validFile(), { name: "Prod_EU" })).toEqual([expect.stringMatching(/file name "Prod_EU" is not a valid environment name/)]);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * What each example stack declares, checked with cdktf's Testing matchers, plus a snapshot of each
+ * example stack's Terraform JSON (stable across machines: fixed files, fixed clock, relative paths).
+ */
+import { ConnectInstance as ConnectInstanceResource } from "@cdktf/provider-aws/lib/connect-instance";
+import { ConnectUser } from "@cdktf/provider-aws/lib/connect-user";
+import { DataAwsConnectInstance } from "@cdktf/provider-aws/lib/data-aws-connect-instance";
+import { DataAwsConnectSecurityProfile } from "@cdktf/provider-aws/lib/data-aws-connect-security-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { IamSamlProvider } from "@cdktf/provider-aws/lib/iam-saml-provider";
+import { SsoadminApplicationAssignment } from "@cdktf/provider-aws/lib/ssoadmin-application-assignment";
+import { exampleEnvironment, exampleEnvironments, synthStack } from "./support/environments";
+
+const parsed = (name: string) => JSON.parse(synthStack(exampleEnvironment(name)));
+
+describe.each(exampleEnvironments().map((e) => e.name))("example stack connect-sso-%s", (name) => {
+  test("GIVEN the example WHEN synthesized THEN the JSON matches the reviewed snapshot", () => {
+    expect(parsed(name)).toMatchSnapshot();
+  });
+
+  test("GIVEN the example WHEN synthesized THEN it holds the SAML provider and the role, and no managed policy", () => {
+    const synth = synthStack(exampleEnvironment(name));
+    expect(synth).toHaveResource(IamSamlProvider);
+    expect(synth).toHaveResource(IamRole);
+    expect(synth).not.toHaveResource(IamRolePolicyAttachment);
+  });
+
+  test("GIVEN the example WHEN synthesized THEN the four outputs exist under their exact names", () => {
+    expect(Object.keys(parsed(name).output).sort()).toEqual(["federation_role_arn", "relay_state_url", "saml_provider_arn", "sso_role_attribute_value"]);
+  });
+
+  test("GIVEN the example's users WHEN synthesized THEN one for_each resource is keyed by exactly those user names", () => {
+    const env = exampleEnvironment(name);
+    const users = parsed(name).resource.aws_connect_user.connect_users;
+    expect(Object.keys(users.for_each).sort()).toEqual(env.users.map((u) => u.username).sort());
+    expect(users.name).toBe("${each.key}");
+    expect(users.identity_info.email).toBeUndefined();
+  });
+
+  test("GIVEN the example's users WHEN synthesized THEN each profile name is looked up once", () => {
+    const env = exampleEnvironment(name);
+    const json = parsed(name);
+    const distinct = [...new Set(env.users.flatMap((u) => u.securityProfiles))].sort();
+    expect(json.data.aws_connect_security_profile.security_profiles.for_each).toBe(`\${toset(${JSON.stringify(distinct).replace(/,/g, ", ")})}`);
+    expect(synthStack(env)).toHaveDataSourceWithProperties(DataAwsConnectSecurityProfile, { name: "${each.value}" });
+  });
+});
+
+describe("stack composition", () => {
+  test("GIVEN dev (existing instance) WHEN synthesized THEN the instance is checked for SAML at plan time", () => {
+    const json = parsed("dev");
+    expect(synthStack(exampleEnvironment("dev"))).toHaveDataSourceWithProperties(DataAwsConnectInstance, { instance_id: "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90" });
+    const [check] = json.data.aws_connect_instance.connect_instance.lifecycle.postcondition;
+    expect(check.condition).toBe('${self.identity_management_type == "SAML"}');
+    expect(check.error_message).toMatch(/does not use SAML/);
+    expect(json.resource.aws_connect_user.connect_users.instance_id).toBe("${data.aws_connect_instance.connect_instance.id}");
+  });
+
+  test("GIVEN staging (connect.create) WHEN synthesized THEN a SAML instance is created and the relay state follows it", () => {
+    const synth = synthStack(exampleEnvironment("staging"));
+    expect(synth).toHaveResourceWithProperties(ConnectInstanceResource, { identity_management_type: "SAML", instance_alias: "acme-staging" });
+    expect(JSON.parse(synth).output.relay_state_url.value).toBe(
+      "https://us-east-1.console.aws.amazon.com/connect/federate/${aws_connect_instance.connect_instance.id}?destination=%2Fccp-v2%2Fchat&new_domain=true",
+    );
+  });
+
+  test("GIVEN prod (protected) WHEN synthesized THEN the provider and the role refuse destruction, and dev's do not", () => {
+    const prod = parsed("prod").resource;
+    expect(prod.aws_iam_saml_provider.saml_provider.lifecycle).toEqual({ prevent_destroy: true });
+    expect(prod.aws_iam_role.federation_role.lifecycle).toEqual({ prevent_destroy: true });
+    expect(parsed("dev").resource.aws_iam_role.federation_role.lifecycle).toBeUndefined();
+  });
+
+  test("GIVEN an application ARN WHEN synthesized THEN every user is found by user name and assigned", () => {
+    const synth = synthStack(exampleEnvironment("staging"));
+    expect(synth).toHaveResourceWithProperties(SsoadminApplicationAssignment, {
+      principal_type: "USER",
+      principal_id: "${data.aws_identitystore_user.identity_center_users[each.value].user_id}",
+    });
+    const lookup = JSON.parse(synth).data.aws_identitystore_user.identity_center_users;
+    expect(lookup.alternate_identifier.unique_attribute.attribute_path).toBe("UserName");
+  });
+
+  test("GIVEN dev (no application ARN) WHEN synthesized THEN no assignment is managed", () => {
+    expect(synthStack(exampleEnvironment("dev"))).not.toHaveResource(SsoadminApplicationAssignment);
+  });
+
+  test("GIVEN prod's users WHEN synthesized THEN names are NFC and desk phones carry their number", () => {
+    const users = parsed("prod").resource.aws_connect_user.connect_users.for_each;
+    expect(users["jose.pena@example.com"]).toMatchObject({ first_name: "José", last_name: "Peña" });
+    expect(users["jose.pena@example.com"].first_name).toBe(users["jose.pena@example.com"].first_name.normalize("NFC"));
+    expect(users["bob.martin@example.com"]).toMatchObject({ phone_type: "DESK_PHONE", desk_phone_number: "+12065550100", after_contact_work_time_limit: 120 });
+    expect(synthStack(exampleEnvironment("prod"))).toHaveResourceWithProperties(ConnectUser, {
+      security_profile_ids: "${[for name in each.value.security_profiles : data.aws_connect_security_profile.security_profiles[name].security_profile_id]}",
+    });
+  });
+});

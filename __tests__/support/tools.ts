@@ -1,0 +1,41 @@
+/**
+ * Tests that need a tool this machine may lack: they report themselves skipped with the reason,
+ * unless CONNECT_SSO_REQUIRE_TOOLS=1 (set by .ci/run), which turns every such skip into a failure.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const REQUIRE_TOOLS = process.env.CONNECT_SSO_REQUIRE_TOOLS === "1";
+
+/** Why a command cannot run here, or undefined when it can. */
+export function missingTool(command: string, versionArgs: string[] = ["--version"]): string | undefined {
+  const result = spawnSync(command, versionArgs, { encoding: "utf8", timeout: 30000 });
+  if (result.error) return `${command} is not installed (${(result.error as NodeJS.ErrnoException).code ?? result.error.message})`;
+  return undefined;
+}
+
+/** Folder holding registry.terraform.io/hashicorp/aws/5.100.0 offline, or undefined (then terraform downloads it). */
+export function providerMirror(): string | undefined {
+  const candidates = [process.env.CONNECT_SSO_TF_PLUGIN_DIR, "/opt/tf-plugins", path.join(process.env.HOME ?? "", ".terraform.d", "plugins")];
+  return candidates.find((dir) => dir && fs.existsSync(path.join(dir, "registry.terraform.io", "hashicorp", "aws", "5.100.0")));
+}
+
+/**
+ * `describe` when every reason list is empty; otherwise a skipped describe naming the reasons,
+ * or, with CONNECT_SSO_REQUIRE_TOOLS=1, a failing test naming them.
+ */
+export function describeIfTools(name: string, reasons: Array<string | undefined>, body: () => void): void {
+  const missing = reasons.filter((r): r is string => Boolean(r));
+  if (missing.length === 0) {
+    describe(name, body);
+  } else if (REQUIRE_TOOLS) {
+    describe(name, () => {
+      test("has the tools it needs (CONNECT_SSO_REQUIRE_TOOLS=1)", () => {
+        throw new Error(`cannot run: ${missing.join("; ")}`);
+      });
+    });
+  } else {
+    describe.skip(`${name} [skipped: ${missing.join("; ")}]`, body);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The resolved environment: what a stack is built from, after every check and default.
+ */
+import type { Destination, Partition } from "../naming";
+import type { SigningCertificate } from "./metadata";
+import type { UserEntry } from "./schema";
+
+export type ConnectTarget =
+  | { readonly kind: "existing"; readonly instanceId: string }
+  | { readonly kind: "create"; readonly alias: string; readonly inboundCalls: boolean; readonly outboundCalls: boolean };
+
+export interface Environment {
+  /** File name without `.yaml`; names the stack `connect-sso-<name>`. */
+  readonly name: string;
+  /** The environment file, relative to the working directory, for messages. */
+  readonly file: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: Partition;
+  /** Identity resources refuse to be destroyed (`prevent_destroy`). */
+  readonly protected: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly connect: ConnectTarget;
+  readonly ssoApplication: {
+    readonly displayName: string;
+    /** The metadata file as given in the environment file (relative to it). */
+    readonly metadataFile: string;
+    /** The metadata document itself. */
+    readonly metadataXml: string;
+    readonly certificates: ReadonlyArray<SigningCertificate>;
+    readonly sessionDurationHours: number;
+    readonly destination?: Destination;
+    readonly applicationArn?: string;
+  };
+  readonly iam: { readonly samlProviderName: string; readonly roleName: string };
+  readonly identityCenter: {
+    /** Home region of Identity Center (defaults to the environment's region). */
+    readonly region: string;
+    /** Role to assume for Identity Center calls when the application lives in another account. */
+    readonly assumeRoleArn?: string;
+    readonly identityStoreId?: string;
+    readonly createUsers: boolean;
+  };
+  readonly users: ReadonlyArray<UserEntry>;
+}

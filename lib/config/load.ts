@@ -1,0 +1,213 @@
+/**
+ * Reads the environment files of a folder into checked environments, or every problem found.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { closest } from "fastest-levenshtein";
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { z } from "zod";
+import { defaultIamName, ENVIRONMENT_NAME, partitionOf } from "../naming";
+import type { Environment } from "./environment";
+import { checkMetadata } from "./metadata";
+import { fieldPath, given, type Problem } from "./problems";
+import { environmentFileSchema, type EnvironmentFile } from "./schema";
+import { checkAcrossEnvironments, checkEnvironmentFields } from "./validate";
+
+export interface LoadResult {
+  /** Environments without errors (all of them only when `problems` has no error). */
+  readonly environments: Environment[];
+  readonly problems: Problem[];
+}
+
+/** Environments whose name starts with `prod` are protected unless their file says otherwise. */
+export function defaultProtected(environment: string): boolean {
+  return /^prod/.test(environment);
+}
+
+/** Reads a file next to the environment file; undefined when it does not exist. */
+export type ReadRelative = (relativePath: string) => string | undefined;
+
+export interface ParseInput {
+  /** Environment name (the file name without extension). */
+  readonly name: string;
+  /** The file as shown in messages. */
+  readonly file: string;
+  readonly text: string;
+  /** Certificates are checked against this instant. */
+  readonly now: Date;
+  readonly readRelative: ReadRelative;
+}
+
+/** Checks one environment file's text; never throws for bad input. */
+export function parseEnvironment(input: ParseInput): { environment?: Environment; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const lines = new LineCounter();
+  const doc = parseDocument(input.text, { lineCounter: lines, uniqueKeys: true });
+  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lines.linePos(offset).line);
+  const add = (segments: ReadonlyArray<PropertyKey>, message: string, severity: Problem["severity"] = "error") =>
+    problems.push({ severity, file: input.file, line: lineAt(doc, segments, lineOf), path: fieldPath(segments), message });
+
+  if (!ENVIRONMENT_NAME.test(input.name)) {
+    problems.push({
+      severity: "error",
+      file: input.file,
+      path: "",
+      message: `file name ${JSON.stringify(input.name)} is not a valid environment name; allowed: 1..31 of a-z 0-9 -, starting with a letter (it names the stack connect-sso-<name>)`,
+    });
+  }
+  for (const error of doc.errors) {
+    const pos = error.linePos?.[0];
+    problems.push({
+      severity: "error",
+      file: input.file,
+      line: pos?.line,
+      path: "",
+      message: `YAML syntax: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}${pos ? ` (line ${pos.line}, column ${pos.col})` : ""}`,
+    });
+  }
+  if (doc.errors.length > 0) return { problems };
+
+  const raw = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    problems.push({ severity: "error", file: input.file, path: "", message: `must be a YAML mapping of keys (account, region, connect, ssoApplication, users, ...); found ${raw === null ? "an empty file" : given(raw)}` });
+    return { problems };
+  }
+  const parsed = environmentFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        const known = knownKeys(issue.path);
+        for (const key of issue.keys) {
+          const guess = known.length ? closest(key, known) : undefined;
+          add([...issue.path, key], `unknown key${guess ? `; did you mean ${JSON.stringify(guess)}?` : ""} Allowed here: ${known.join(", ")}`);
+        }
+      } else {
+        const missing = issue.input === undefined;
+        add(issue.path, missing ? `is required; ${issue.message}` : `${issue.message}; given: ${given(issue.input)}`);
+      }
+    }
+    return { problems };
+  }
+  const file = parsed.data;
+  for (const p of checkEnvironmentFields(file)) add(p.path, p.message);
+
+  const metadataPath = file.ssoApplication.metadataFile;
+  const xml = input.readRelative(metadataPath);
+  const metadata = xml === undefined ? undefined : checkMetadata(xml, input.now);
+  if (xml === undefined) {
+    add(["ssoApplication", "metadataFile"], `file not found: ${JSON.stringify(metadataPath)} (paths are relative to the environment file)`);
+  } else {
+    for (const message of metadata!.errors) add(["ssoApplication", "metadataFile"], `${metadataPath} ${message}`);
+    for (const message of metadata!.warnings) add(["ssoApplication", "metadataFile"], `${metadataPath} ${message}`, "warning");
+  }
+  if (problems.some((p) => p.severity === "error")) return { problems };
+
+  return { environment: resolve(input, file, xml!, metadata!.certificates), problems };
+}
+
+function resolve(input: ParseInput, file: EnvironmentFile, metadataXml: string, certificates: Environment["ssoApplication"]["certificates"]): Environment {
+  const { instanceId, create } = file.connect;
+  return {
+    name: input.name,
+    file: input.file,
+    account: file.account,
+    region: file.region,
+    partition: partitionOf(file.region)!,
+    protected: file.protected ?? defaultProtected(input.name),
+    tags: file.tags ?? {},
+    connect: instanceId ? { kind: "existing", instanceId } : { kind: "create", ...create! },
+    ssoApplication: { ...file.ssoApplication, metadataXml, certificates },
+    iam: {
+      samlProviderName: file.iam.samlProviderName ?? defaultIamName(input.name),
+      roleName: file.iam.roleName ?? defaultIamName(input.name),
+    },
+    identityCenter: { createUsers: false, ...file.identityCenter, region: file.identityCenter?.region ?? file.region },
+    users: file.users,
+  };
+}
+
+/** Reads every `*.yaml` / `*.yml` file of a folder; problems of all files are reported together. */
+export function loadEnvironments(options: { readonly dir: string; readonly now: Date; readonly cwd?: string }): LoadResult {
+  const cwd = options.cwd ?? process.cwd();
+  // Paths inside the project read relative to it; others in full.
+  const shown = (p: string) => {
+    const relative = path.relative(cwd, p);
+    return !relative || relative.startsWith("..") ? path.resolve(p) : relative;
+  };
+  const dirShown = shown(options.dir);
+  let names: string[];
+  try {
+    names = fs.readdirSync(options.dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch {
+    return { environments: [], problems: [{ severity: "error", file: dirShown, path: "", message: "environment folder not found (set CONNECT_SSO_ENVIRONMENTS to the folder of your <env>.yaml files)" }] };
+  }
+  if (names.length === 0) {
+    return { environments: [], problems: [{ severity: "error", file: dirShown, path: "", message: "has no environment files: add <env>.yaml (see environments/dev.yaml)" }] };
+  }
+  const environments: Environment[] = [];
+  const problems: Problem[] = [];
+  const byName = new Map<string, string>();
+  for (const fileName of names) {
+    const full = path.join(options.dir, fileName);
+    const name = fileName.replace(/\.ya?ml$/, "");
+    const duplicate = byName.get(name);
+    if (duplicate) {
+      problems.push({ severity: "error", file: shown(full), path: "", message: `environment ${name} is also defined by ${duplicate}; keep one file per environment` });
+      continue;
+    }
+    byName.set(name, shown(full));
+    const result = parseEnvironment({
+      name,
+      file: shown(full),
+      text: fs.readFileSync(full, "utf8"),
+      now: options.now,
+      readRelative: (relative) => readIfFile(path.resolve(path.dirname(full), relative)),
+    });
+    problems.push(...result.problems);
+    if (result.environment) environments.push(result.environment);
+  }
+  for (const p of checkAcrossEnvironments(environments)) {
+    problems.push({ severity: "error", file: p.environment.file, path: p.path, message: p.message });
+  }
+  return { environments, problems };
+}
+
+function readIfFile(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Line of the node at a field path, or of its nearest existing parent. */
+function lineAt(doc: Document, segments: ReadonlyArray<PropertyKey>, lineOf: (offset: number | undefined) => number | undefined): number | undefined {
+  for (let n = segments.length; n >= 0; n--) {
+    const parent = n > 0 ? doc.getIn(segments.slice(0, n - 1), true) : undefined;
+    // An unknown or misspelt key has no value node worth pointing at: point at the key itself.
+    if (n > 0 && isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === segments[n - 1]);
+      if (pair && isScalar(pair.key)) return lineOf(pair.key.range?.[0]);
+    }
+    const node = doc.getIn(segments.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return lineOf(node.range[0]);
+  }
+  return undefined;
+}
+
+/** Keys the schema allows for the object at a field path (for "did you mean"). */
+function knownKeys(segments: ReadonlyArray<PropertyKey>): string[] {
+  let schema: z.ZodType | undefined = environmentFileSchema;
+  const unwrap = (s: z.ZodType | undefined): z.ZodType | undefined => {
+    while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+    return s;
+  };
+  for (const segment of segments) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(segment)];
+    else return [];
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}

@@ -1,0 +1,127 @@
+/**
+ * The environment file: its schema (keys, types, allowed values, defaults) in one place.
+ *
+ * Checks that need more than one field, the file system or other environments live in
+ * `validate.ts`; this file only says what a single file may contain.
+ */
+import { z } from "zod";
+import {
+  ACCOUNT_ID,
+  CONNECT_INSTANCE_ALIAS,
+  CONNECT_INSTANCE_ID,
+  CONNECT_USERNAME,
+  DESTINATIONS,
+  E164,
+  EMAIL,
+  IAM_ROLE_NAME,
+  IDENTITY_STORE_ID,
+  SAML_PROVIDER_NAME,
+  SSO_APPLICATION_ARN,
+} from "../naming";
+
+const nfc = (s: string) => s.normalize("NFC");
+
+/** A non-empty string without surrounding blanks. */
+const text = (what: string, max: number) =>
+  z
+    .string({ error: `must be a string (${what})` })
+    .trim()
+    .min(1, { error: `must not be empty (${what})` })
+    .max(max, { error: `must be at most ${max} characters (${what})` });
+
+const pattern = (re: RegExp, allowed: string) => z.string({ error: `must be a string; allowed: ${allowed}` }).regex(re, { error: `allowed: ${allowed}` });
+
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const tags = z.record(z.string(), z.string({ error: "tag values must be strings" })).superRefine((t, ctx) => {
+  const entries = Object.entries(t);
+  if (entries.length > 50) ctx.addIssue({ code: "custom", message: `at most 50 tags; given ${entries.length}`, input: entries.length });
+  for (const [key, value] of entries) {
+    if (key.length < 1 || key.length > 128 || !TAG_TEXT.test(key) || key.toLowerCase().startsWith("aws:")) {
+      ctx.addIssue({ code: "custom", path: [key], input: key, message: "tag keys: 1..128 of letters, digits, spaces and _.:/=+-@, not starting with aws:" });
+    }
+    if (value.length > 256 || !TAG_TEXT.test(value)) {
+      ctx.addIssue({ code: "custom", path: [key], input: value, message: "tag values: 0..256 of letters, digits, spaces and _.:/=+-@" });
+    }
+  }
+});
+
+export const PHONE_TYPES = ["SOFT_PHONE", "DESK_PHONE"] as const;
+
+const user = z.strictObject({
+  username: z.string({ error: "must be a string: the user's email" }).superRefine((name, ctx) => {
+    if (!CONNECT_USERNAME.test(name)) {
+      ctx.addIssue({ code: "custom", input: name, message: "allowed: 2..64 characters of A-Z a-z 0-9 _ . @ -, the user's email exactly as Identity Center sends it (case matters)" });
+    } else if (!EMAIL.test(name)) {
+      ctx.addIssue({ code: "custom", input: name, message: "must be an email address: the application maps RoleSessionName to ${user:email}, and Connect matches the user name to it exactly" });
+    }
+  }),
+  firstName: text("the Connect user's first name", 100).transform(nfc),
+  lastName: text("the Connect user's last name", 100).transform(nfc),
+  securityProfiles: z
+    .array(text("a security profile name", 127), { error: "must be a list of security profile names" })
+    .min(1, { error: "needs 1..10 security profile names" })
+    .max(10, { error: "allows at most 10 security profile names" }),
+  routingProfile: text("a routing profile name", 127),
+  phoneType: z.enum(PHONE_TYPES, { error: `allowed: ${PHONE_TYPES.join(" | ")}` }).default("SOFT_PHONE"),
+  deskPhoneNumber: pattern(E164, "an E.164 number in quotes, such as \"+12065550100\"").optional(),
+  secondaryEmail: pattern(EMAIL, "an email address such as alice@home.example").max(265).optional(),
+  autoAccept: z.boolean({ error: "must be true or false" }).default(false),
+  afterContactWorkTimeLimit: z
+    .number({ error: "must be a whole number of seconds" })
+    .int({ error: "must be a whole number of seconds" })
+    .min(0, { error: "must be 0 or more seconds" })
+    .default(0),
+});
+
+const connect = z.strictObject({
+  instanceId: pattern(CONNECT_INSTANCE_ID, "the instance ID, a lowercase UUID 8-4-4-4-12 such as 0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90").optional(),
+  create: z
+    .strictObject({
+      alias: pattern(CONNECT_INSTANCE_ALIAS, "1..45 letters, digits and inner hyphens, not starting with d-").max(45, { error: "at most 45 characters" }),
+      inboundCalls: z.boolean({ error: "must be true or false" }).default(true),
+      outboundCalls: z.boolean({ error: "must be true or false" }).default(true),
+    })
+    .optional(),
+});
+
+const ssoApplication = z.strictObject({
+  displayName: text("the application's display name in Identity Center", 255),
+  metadataFile: text("path of the metadata XML, relative to the environment file", 1024),
+  sessionDurationHours: z
+    .number({ error: "must be a number of hours, 0.25..12" })
+    .min(0.25, { error: "allowed: 0.25..12 hours (15 minutes to 12 hours)" })
+    .max(12, { error: "allowed: 0.25..12 hours (15 minutes to 12 hours)" })
+    .default(10),
+  destination: z.enum(DESTINATIONS, { error: `allowed landing pages: ${DESTINATIONS.join(" | ")} (or leave it out for the Connect admin site)` }).optional(),
+  applicationArn: pattern(SSO_APPLICATION_ARN, "arn:<partition>:sso::<account>:application/ssoins-<16>/apl-<16>, from the application's details page").optional(),
+});
+
+const iam = z.strictObject({
+  samlProviderName: pattern(SAML_PROVIDER_NAME, "1..128 characters of A-Z a-z 0-9 _ . - (IAM CreateSAMLProvider)").optional(),
+  roleName: pattern(IAM_ROLE_NAME, "1..64 characters of A-Z a-z 0-9 _ + = , . @ -").optional(),
+});
+
+const identityCenter = z.strictObject({
+  region: z.string({ error: "must be a region name such as us-east-1" }).optional(),
+  assumeRoleArn: pattern(/^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, "an IAM role ARN such as arn:aws:iam::999988887777:role/IdentityCenterAdmin").optional(),
+  identityStoreId: pattern(IDENTITY_STORE_ID, "d- and 10 hex digits, such as d-9067a1b2c3").optional(),
+  createUsers: z.boolean({ error: "must be true or false" }).default(false),
+});
+
+/** Schema of one environment file. */
+export const environmentFileSchema = z.strictObject({
+  account: z
+    .string({ error: "must be 12 digits in quotes, such as \"111122223333\" (unquoted, YAML reads a number and drops leading zeros)" })
+    .regex(ACCOUNT_ID, { error: "must be exactly 12 digits, such as \"111122223333\"" }),
+  region: z.string({ error: "must be a region name such as us-west-2" }),
+  protected: z.boolean({ error: "must be true or false" }).optional(),
+  tags: tags.optional(),
+  connect,
+  ssoApplication,
+  iam: iam.default({}),
+  identityCenter: identityCenter.optional(),
+  users: z.array(user, { error: "must be a list of users" }).default([]),
+});
+
+export type EnvironmentFile = z.infer<typeof environmentFileSchema>;
+export type UserEntry = EnvironmentFile["users"][number];

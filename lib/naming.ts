@@ -1,0 +1,163 @@
+/**
+ * Naming, ARN and URL rules: pure functions, partition-aware, unit-tested without synth.
+ *
+ * Every string AWS or the SSO console will compare against is built here and nowhere else.
+ */
+
+/** The AWS partitions whose Identity Center and IAM this project can target. */
+export type Partition = "aws" | "aws-cn" | "aws-us-gov";
+
+interface PartitionRules {
+  /** Shape of the partition's region names. */
+  readonly regionPattern: RegExp;
+  /** The SAML sign-in endpoint: the role's `SAML:aud` and the application's ACS URL. */
+  readonly signinSaml: string;
+  /** Console host for the Connect federation relay state (undefined region = regionless host). */
+  readonly consoleHost: (region: string) => string;
+}
+
+const PARTITIONS: Record<Partition, PartitionRules> = {
+  aws: {
+    // us-east-1, eu-central-2, ap-southeast-4, il-central-1, mx-central-1 ... (not gov, not iso).
+    regionPattern: /^(?!us-gov-|us-iso)(af|ap|ca|eu|il|me|mx|sa|us)-(central|north|northeast|northwest|south|southeast|southwest|east|west)-\d{1,2}$/,
+    signinSaml: "https://signin.aws.amazon.com/saml",
+    consoleHost: (region) => `${region}.console.aws.amazon.com`,
+  },
+  "aws-cn": {
+    regionPattern: /^cn-(north|northwest)-\d{1,2}$/,
+    signinSaml: "https://signin.amazonaws.cn/saml",
+    consoleHost: (region) => `${region}.console.amazonaws.cn`,
+  },
+  "aws-us-gov": {
+    regionPattern: /^us-gov-(east|west)-\d{1,2}$/,
+    signinSaml: "https://signin.amazonaws-us-gov.com/saml",
+    // GovCloud's console has no region prefix in the federation URL.
+    consoleHost: () => "console.amazonaws-us-gov.com",
+  },
+};
+
+/** Regions of the isolated partitions: real regions, but without Identity Center SAML apps for Connect. */
+const ISOLATED_REGION = /^(us-iso|us-isob|us-isof|eu-isoe)-[a-z]+-\d{1,2}$/;
+
+/** The partition a region belongs to, or undefined when the name is not a region of a supported partition. */
+export function partitionOf(region: string): Partition | undefined {
+  for (const [partition, rules] of Object.entries(PARTITIONS) as [Partition, PartitionRules][]) {
+    if (rules.regionPattern.test(region)) return partition;
+  }
+  return undefined;
+}
+
+/** Why a region name is refused, for the error message; undefined when it is valid. */
+export function regionProblem(region: string): string | undefined {
+  if (partitionOf(region)) return undefined;
+  if (ISOLATED_REGION.test(region)) {
+    return "isolated partitions (aws-iso*) are not supported: Amazon Connect SAML sign-in through Identity Center is not offered there";
+  }
+  return "allowed: a region name such as us-west-2, eu-central-1, us-gov-west-1 or cn-north-1";
+}
+
+function rules(partition: Partition): PartitionRules {
+  return PARTITIONS[partition];
+}
+
+/** `SAML:aud` the federation role must require: the partition's SAML sign-in endpoint. */
+export function samlAudience(partition: Partition): string {
+  return rules(partition).signinSaml;
+}
+
+/** The Application ACS URL to type into the Identity Center application (same endpoint as the audience). */
+export function acsUrl(partition: Partition): string {
+  return rules(partition).signinSaml;
+}
+
+/** Landing pages the relay state can open after federation. */
+export const DESTINATIONS = ["agent-app-v2", "ccp-v2-chat"] as const;
+export type Destination = (typeof DESTINATIONS)[number];
+
+const DESTINATION_QUERY: Record<Destination, string> = {
+  "agent-app-v2": "?destination=%2Fagent-app-v2",
+  "ccp-v2-chat": "?destination=%2Fccp-v2%2Fchat&new_domain=true",
+};
+
+/** Relay state URL of the Identity Center application: federates into one Connect instance. */
+export function relayStateUrl(args: {
+  readonly partition: Partition;
+  readonly region: string;
+  readonly instanceId: string;
+  readonly destination?: Destination;
+}): string {
+  const base = `https://${rules(args.partition).consoleHost(args.region)}/connect/federate/${args.instanceId}`;
+  return args.destination ? base + DESTINATION_QUERY[args.destination] : base;
+}
+
+export function samlProviderArn(partition: Partition, account: string, name: string): string {
+  return `arn:${partition}:iam::${account}:saml-provider/${name}`;
+}
+
+export function roleArn(partition: Partition, account: string, name: string): string {
+  return `arn:${partition}:iam::${account}:role/${name}`;
+}
+
+export function connectInstanceArn(partition: Partition, region: string, account: string, instanceId: string): string {
+  return `arn:${partition}:connect:${region}:${account}:instance/${instanceId}`;
+}
+
+/**
+ * Resource of the federation policy: only the Connect user whose name is the caller's session name.
+ * `$${...}` is Terraform's escape, so AWS receives the IAM policy variable `${aws:userid}`.
+ */
+export function federationTokenResource(instanceArn: string): string {
+  return `${instanceArn}/user/$\${aws:userid}`;
+}
+
+/** Value of the `https://aws.amazon.com/SAML/Attributes/Role` mapping: role ARN, comma, provider ARN, no space. */
+export function roleAttributeValue(roleArnValue: string, providerArnValue: string): string {
+  return `${roleArnValue},${providerArnValue}`;
+}
+
+/** The three attribute mappings of the Identity Center application (names are case-sensitive). */
+export function attributeMappings(roleAttribute: string): ReadonlyArray<{ attribute: string; value: string; format: string }> {
+  return [
+    { attribute: "Subject", value: "${user:email}", format: "emailAddress" },
+    { attribute: "https://aws.amazon.com/SAML/Attributes/RoleSessionName", value: "${user:email}", format: "unspecified" },
+    { attribute: "https://aws.amazon.com/SAML/Attributes/Role", value: roleAttribute, format: "unspecified" },
+  ];
+}
+
+/** Stack name of an environment. */
+export function stackName(environment: string): string {
+  return `connect-sso-${environment}`;
+}
+
+/** Default IAM names (SAML provider and role) of an environment. */
+export function defaultIamName(environment: string): string {
+  return `AmazonConnectSSO-${environment}`;
+}
+
+/** Role sessions must last at least as long as the application session; IAM allows 1 to 12 hours. */
+export function maxSessionDurationSeconds(sessionDurationHours: number): number {
+  return Math.min(43200, Math.max(3600, Math.ceil(sessionDurationHours * 3600)));
+}
+
+// ---- Name and value patterns (AWS API references; see facts.md) ----
+
+/** Environment names become stack names, state keys and default IAM names. */
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+export const ACCOUNT_ID = /^\d{12}$/;
+export const CONNECT_INSTANCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const CONNECT_INSTANCE_ALIAS = /^(?!d-)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/;
+/** IAM role names: 1..64 of `[\w+=,.@-]`. */
+export const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** IAM SAML provider names (CreateSAMLProvider API pattern, stricter than the Terraform provider's check). */
+export const SAML_PROVIDER_NAME = /^[\w._-]{1,128}$/;
+/** Connect user names: 2..64 of `[A-Za-z0-9_.@-]`. */
+export const CONNECT_USERNAME = /^[a-zA-Z0-9_.@-]{2,64}$/;
+export const EMAIL = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$/;
+export const E164 = /^\+[1-9]\d{1,14}$/;
+export const SSO_APPLICATION_ARN = /^arn:(aws|aws-cn|aws-us-gov):sso::\d{12}:application\/ssoins-[a-zA-Z0-9-.]{16}\/apl-[a-zA-Z0-9]{16}$/;
+export const IDENTITY_STORE_ID = /^d-[0-9a-f]{10}$|^[0-9a-f]{8}\b-[0-9a-f]{4}\b-[0-9a-f]{4}\b-[0-9a-f]{4}\b-[0-9a-f]{12}$/;
+
+/** Partition named inside an ARN. */
+export function partitionOfArn(arn: string): string | undefined {
+  return /^arn:([^:]+):/.exec(arn)?.[1];
+}

@@ -1,0 +1,63 @@
+/**
+ * The synth run: load and check every environment, build one stack each, check the stacks'
+ * security rules, and only then write the Terraform JSON and the console sheets.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { ConnectSsoStack } from "../stacks/connect-sso-stack";
+import { loadEnvironments } from "./config/load";
+import { formatProblem, hasErrors } from "./config/problems";
+import { consoleSettings, renderConsoleSheet } from "./console-settings";
+import { stackName } from "./naming";
+import { checkStack, RULES } from "./security-rules";
+
+export interface SynthOptions {
+  /** Folder of `<env>.yaml` files. */
+  readonly environmentsDir: string;
+  /** Where cdktf writes (`CDKTF_OUTDIR`). */
+  readonly outdir: string;
+  /** Certificates are checked against this instant. */
+  readonly now: Date;
+  /** Project root: local state files live here. @default process.cwd() */
+  readonly cwd?: string;
+  /** Receives each message line (problems, summary). */
+  readonly log: (line: string) => void;
+}
+
+/** Runs synth; returns the process exit code. Nothing is written unless every check passes. */
+export function synthesize(options: SynthOptions): number {
+  const cwd = options.cwd ?? process.cwd();
+  const { environments, problems } = loadEnvironments({ dir: options.environmentsDir, now: options.now, cwd });
+  problems.forEach((p) => options.log(formatProblem(p)));
+  if (hasErrors(problems)) {
+    const files = new Set(problems.filter((p) => p.severity === "error").map((p) => p.file)).size;
+    options.log(`synth stopped: ${problems.filter((p) => p.severity === "error").length} error(s) in ${files} file(s); nothing was written`);
+    return 1;
+  }
+
+  const outdir = path.resolve(cwd, options.outdir);
+  const outdirExisted = fs.existsSync(outdir);
+  const app = new App({ outdir, skipBackendValidation: true });
+  const stacks = environments.map((environment) => {
+    const name = stackName(environment.name);
+    const statePath = path.relative(path.join(outdir, "stacks", name), path.join(cwd, `terraform.${name}.tfstate`));
+    return new ConnectSsoStack(app, { environment, localStatePath: statePath });
+  });
+  const violations = stacks.flatMap((stack) => checkStack(stack.toTerraform()).map((v) => ({ stack: stack.node.id, ...v })));
+  if (violations.length > 0) {
+    violations.forEach((v) => options.log(`error: ${v.stack}: ${v.address}: ${v.message} [${v.rule}: ${RULES[v.rule as keyof typeof RULES]}]`));
+    // cdktf's App makes the output folder up front; leave none behind where there was none.
+    if (!outdirExisted) fs.rmSync(outdir, { recursive: true, force: true });
+    options.log(`synth stopped: ${violations.length} security rule violation(s); nothing was written`);
+    return 1;
+  }
+
+  app.synth();
+  for (const environment of environments) {
+    const settings = consoleSettings(environment);
+    fs.writeFileSync(path.join(outdir, "stacks", settings.stack, "console-settings.md"), renderConsoleSheet(settings));
+  }
+  options.log(`synthesized ${stacks.length} stack(s) into ${path.relative(cwd, outdir) || "."}: ${stacks.map((s) => s.node.id).join(", ")}`);
+  return 0;
+}

@@ -1,0 +1,114 @@
+/**
+ * Step 2g of the doc: Connect users pre-provisioned with the same user name (email) as in Identity Center.
+ */
+import { Construct } from "constructs";
+import { ListTerraformIterator, TerraformIterator, Token } from "cdktf";
+import { ConnectUser } from "@cdktf/provider-aws/lib/connect-user";
+import { DataAwsConnectRoutingProfile } from "@cdktf/provider-aws/lib/data-aws-connect-routing-profile";
+import { DataAwsConnectSecurityProfile } from "@cdktf/provider-aws/lib/data-aws-connect-security-profile";
+import { CONNECT_USERNAME } from "../lib/naming";
+import { requireMatch } from "./props";
+
+export interface ConnectUserSpec {
+  /** Connect user name: exactly the SAML RoleSessionName (the user's email), case included. */
+  readonly username: string;
+  /** First name, in Unicode NFC. */
+  readonly firstName: string;
+  /** Last name, in Unicode NFC. */
+  readonly lastName: string;
+  /** Security profile names (1..10), looked up on the instance. */
+  readonly securityProfiles: ReadonlyArray<string>;
+  /** Routing profile name, looked up on the instance. */
+  readonly routingProfile: string;
+  readonly phoneType: "SOFT_PHONE" | "DESK_PHONE";
+  /** E.164 number; required with DESK_PHONE. */
+  readonly deskPhoneNumber?: string;
+  readonly secondaryEmail?: string;
+  readonly autoAccept: boolean;
+  /** Seconds of after-contact work; 0 means no limit. */
+  readonly afterContactWorkTimeLimit: number;
+}
+
+export interface ConnectUsersProps {
+  /** Instance ID (a reference, so users wait for the instance's SAML check). */
+  readonly instanceId: string;
+  /** The users, keyed in Terraform by user name. */
+  readonly users: ReadonlyArray<ConnectUserSpec>;
+}
+
+/**
+ * One `aws_connect_user` with `for_each` keyed by user name, so plans read
+ * `aws_connect_user.connect_users["alice@example.com"]`, and one profile look-up per distinct name.
+ */
+export class ConnectUsers extends Construct {
+  constructor(scope: Construct, id: string, props: ConnectUsersProps) {
+    super(scope, id);
+    if (props.users.length === 0) return;
+    const seen = new Set<string>();
+    for (const user of props.users) {
+      requireMatch("ConnectUsers", "users[].username", user.username, CONNECT_USERNAME, "2..64 of A-Z a-z 0-9 _ . @ -");
+      if (seen.has(user.username)) throw new Error(`ConnectUsers: user name ${JSON.stringify(user.username)} is given twice; allowed: each once`);
+      seen.add(user.username);
+      if (user.firstName !== user.firstName.normalize("NFC") || user.lastName !== user.lastName.normalize("NFC")) {
+        throw new Error(`ConnectUsers: names of ${user.username} are not in Unicode NFC; Connect refuses decomposed text`);
+      }
+    }
+
+    const distinct = (names: string[]) => [...new Set(names)].sort();
+    const securityProfiles = lookup(this, "security_profiles", distinct(props.users.flatMap((u) => [...u.securityProfiles])), (scope, it) =>
+      new DataAwsConnectSecurityProfile(scope, "security_profiles", { forEach: it, instanceId: props.instanceId, name: it.value }),
+    );
+    const routingProfiles = lookup(this, "routing_profiles", distinct(props.users.map((u) => u.routingProfile)), (scope, it) =>
+      new DataAwsConnectRoutingProfile(scope, "routing_profiles", { forEach: it, instanceId: props.instanceId, name: it.value }),
+    );
+
+    // Every entry carries every key (null when unset): Terraform needs one shape to read each.value.x.
+    const byName: Record<string, unknown> = {};
+    for (const user of props.users) {
+      byName[user.username] = {
+        first_name: user.firstName,
+        last_name: user.lastName,
+        secondary_email: user.secondaryEmail ?? null,
+        security_profiles: user.securityProfiles,
+        routing_profile: user.routingProfile,
+        phone_type: user.phoneType,
+        desk_phone_number: user.deskPhoneNumber ?? null,
+        auto_accept: user.autoAccept,
+        after_contact_work_time_limit: user.afterContactWorkTimeLimit,
+      };
+    }
+    const each = TerraformIterator.fromMap(byName);
+    const resource = new ConnectUser(this, "users", {
+      forEach: each,
+      instanceId: props.instanceId,
+      name: each.key,
+      routingProfileId: Token.asString(`\${${routingProfiles}[each.value.routing_profile].routing_profile_id}`),
+      securityProfileIds: Token.asList(`\${[for name in each.value.security_profiles : ${securityProfiles}[name].security_profile_id]}`),
+      // Never identity_info.email: Connect refuses it on SAML instances.
+      identityInfo: {
+        firstName: each.getString("first_name"),
+        lastName: each.getString("last_name"),
+        secondaryEmail: each.getString("secondary_email"),
+      },
+      phoneConfig: {
+        phoneType: each.getString("phone_type"),
+        autoAccept: each.getBoolean("auto_accept"),
+        afterContactWorkTimeLimit: each.getNumber("after_contact_work_time_limit"),
+        deskPhoneNumber: each.getString("desk_phone_number"),
+      },
+    });
+    resource.overrideLogicalId("connect_users");
+  }
+}
+
+/** A data source over distinct names; returns its address for `[name]` look-ups in expressions. */
+function lookup(
+  scope: Construct,
+  logicalId: string,
+  names: string[],
+  make: (scope: Construct, it: ListTerraformIterator) => { fqn: string; overrideLogicalId(id: string): void },
+): string {
+  const source = make(scope, TerraformIterator.fromList(names));
+  source.overrideLogicalId(logicalId);
+  return source.fqn;
+}

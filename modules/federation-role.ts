@@ -1,0 +1,52 @@
+/**
+ * Step 2b of the doc: the IAM role federated users assume, trusted for SAML, allowed to federate into Connect.
+ */
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { federationPermissionsPolicy, federationTrustPolicy } from "../lib/policies";
+import { IAM_ROLE_NAME } from "../lib/naming";
+import { requireMatch, requireRange } from "./props";
+
+export interface FederationRoleProps {
+  /** Role name; users mapped to a role cannot sign in through another, so keep it stable. */
+  readonly roleName: string;
+  /** ARN of the SAML provider the role trusts (and nothing else). */
+  readonly samlProviderArn: string;
+  /** Required `SAML:aud`: the partition's SAML sign-in endpoint. */
+  readonly audience: string;
+  /** ARN of the Connect instance users federate into. */
+  readonly instanceArn: string;
+  /** Longest role session, in seconds (3600..43200); must cover the application's session duration. */
+  readonly maxSessionDurationSeconds: number;
+  /**
+   * Refuse `terraform destroy` and replacement.
+   * @default false
+   */
+  readonly protect?: boolean;
+}
+
+export class FederationRole extends Construct {
+  public readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: FederationRoleProps) {
+    super(scope, id);
+    requireMatch("FederationRole", "roleName", props.roleName, IAM_ROLE_NAME, "1..64 of A-Z a-z 0-9 _ + = , . @ -");
+    requireRange("FederationRole", "maxSessionDurationSeconds", props.maxSessionDurationSeconds, 3600, 43200, "seconds");
+    const role = new IamRole(this, "role", {
+      name: props.roleName,
+      description: "Amazon Connect sign-in through IAM Identity Center (SAML)",
+      assumeRolePolicy: JSON.stringify(federationTrustPolicy(props.samlProviderArn, props.audience)),
+      maxSessionDuration: props.maxSessionDurationSeconds,
+      lifecycle: props.protect ? { preventDestroy: true } : undefined,
+    });
+    role.overrideLogicalId("federation_role");
+    const policy = new IamRolePolicy(this, "policy", {
+      name: "connect-federation",
+      role: role.id,
+      policy: JSON.stringify(federationPermissionsPolicy(props.instanceArn)),
+    });
+    policy.overrideLogicalId("federation_policy");
+    this.arn = role.arn;
+  }
+}
