@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 export interface MetadataOptions {
   readonly region?: string;
@@ -29,7 +29,7 @@ export async function makeCertificate(notBefore: Date, notAfter: Date): Promise<
     notBefore,
     notAfter,
     signingAlgorithm: algorithm,
-    keys: keys as CryptoKeyPair,
+    keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]["keys"],
   });
   return Buffer.from(cert.rawData).toString("base64");
 }
