@@ -14,11 +14,11 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
-function runApp(environmentsDir: string, outdir: string) {
+function runApp(environmentsDir: string, outdir: string, env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
     cwd: REPO,
     encoding: "utf8",
-    env: { ...process.env, CONNECT_SSO_ENVIRONMENTS: environmentsDir, CDKTF_OUTDIR: outdir },
+    env: { ...process.env, CONNECT_SSO_ENVIRONMENTS: environmentsDir, CDKTF_OUTDIR: outdir, ...env },
   });
   return { code: result.status, stderr: result.stderr, stdout: result.stdout };
 }
@@ -102,4 +102,40 @@ test("GIVEN a missing environments folder WHEN the app runs THEN it says which f
   const { code, stderr } = runApp(path.join(work, "nowhere"), path.join(work, "out"));
   expect(code).toBe(1);
   expect(stderr).toMatch(/nowhere: environment folder not found \(set CONNECT_SSO_ENVIRONMENTS/);
+});
+
+describe("the identity lock", () => {
+  const renameRole = (t: string) => t.replace("iam:\n  samlProviderName: AmazonConnectSSO-prod\n  roleName: AmazonConnectSSO-prod", "iam:\n  samlProviderName: AmazonConnectSSO-prod\n  roleName: ConnectAgents-prod");
+  const lockOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, "identity.lock.json"), "utf8"));
+
+  test("GIVEN prod's role renamed in its file WHEN the app runs THEN it refuses, naming the recorded and the new name", () => {
+    const dir = examplesWith({ "prod.yaml": renameRole });
+    const lockBefore = lockOf(dir);
+    const { code, stderr } = runApp(dir, path.join(work, "out"));
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${path.join(dir, "prod.yaml")}: iam.roleName: roleName "AmazonConnectSSO-prod" → "ConnectAgents-prod" differs from ${path.join(dir, "identity.lock.json")}`);
+    expect(stderr).toContain("CONNECT_SSO_ALLOW_IDENTITY_CHANGE=prod");
+    expect(lockOf(dir)).toEqual(lockBefore);
+  });
+
+  test("GIVEN the rename is allowed for prod WHEN the app runs THEN it synthesizes and records the new name", () => {
+    const dir = examplesWith({ "prod.yaml": renameRole });
+    const { code, stderr } = runApp(dir, path.join(work, "out"), { CONNECT_SSO_ALLOW_IDENTITY_CHANGE: "prod" });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/recorded each environment's role and SAML provider/);
+    expect(lockOf(dir).prod.roleName).toBe("ConnectAgents-prod");
+  });
+
+  test("GIVEN a new environment WHEN the app runs THEN its identity is recorded without asking", () => {
+    const dir = examplesWith({}, { "qa.yaml": fs.readFileSync(path.join(EXAMPLES_DIR, "dev.yaml"), "utf8").replace('"111122223333"', '"555566667777"') });
+    expect(runApp(dir, path.join(work, "out")).code).toBe(0);
+    expect(lockOf(dir).qa).toEqual({ account: "555566667777", roleName: "AmazonConnectSSO-qa", samlProviderName: "AmazonConnectSSO-qa" });
+  });
+
+  test("GIVEN a corrupted lock WHEN the app runs THEN it says to restore it", () => {
+    const dir = examplesWith({ "identity.lock.json": () => "{ not json" });
+    const { code, stderr } = runApp(dir, path.join(work, "out"));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/identity\.lock\.json: is not valid JSON .*restore it from version control/);
+  });
 });

@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { ConnectSsoStack } from "../stacks/connect-sso-stack";
 import { loadEnvironments } from "./config/load";
-import { formatProblem, hasErrors } from "./config/problems";
+import { displayPath, formatProblem, hasErrors } from "./config/problems";
+import { checkLock, LOCK_FILE, nextLock, readLock, writeLock } from "./identity-lock";
 import { consoleSettings, renderConsoleSheet } from "./console-settings";
 import { stackName } from "./naming";
 import { checkStack, RULES } from "./security-rules";
@@ -21,6 +22,8 @@ export interface SynthOptions {
   readonly now: Date;
   /** Project root: local state files live here. @default process.cwd() */
   readonly cwd?: string;
+  /** Environments whose recorded role or provider may change in this run (see identity-lock.ts). */
+  readonly allowIdentityChange: ReadonlySet<string>;
   /** Receives each message line (problems, summary). */
   readonly log: (line: string) => void;
 }
@@ -28,7 +31,11 @@ export interface SynthOptions {
 /** Runs synth; returns the process exit code. Nothing is written unless every check passes. */
 export function synthesize(options: SynthOptions): number {
   const cwd = options.cwd ?? process.cwd();
-  const { environments, problems } = loadEnvironments({ dir: options.environmentsDir, now: options.now, cwd });
+  const loaded = loadEnvironments({ dir: options.environmentsDir, now: options.now, cwd });
+  const { environments } = loaded;
+  const lockFile = displayPath(cwd, path.join(options.environmentsDir, LOCK_FILE));
+  const { lock, problems: lockProblems } = readLock(options.environmentsDir, lockFile);
+  const problems = [...loaded.problems, ...lockProblems, ...checkLock(lock, environments, options.allowIdentityChange, lockFile)];
   problems.forEach((p) => options.log(formatProblem(p)));
   if (hasErrors(problems)) {
     const files = new Set(problems.filter((p) => p.severity === "error").map((p) => p.file)).size;
@@ -57,6 +64,9 @@ export function synthesize(options: SynthOptions): number {
   for (const environment of environments) {
     const settings = consoleSettings(environment);
     fs.writeFileSync(path.join(outdir, "stacks", settings.stack, "console-settings.md"), renderConsoleSheet(settings));
+  }
+  if (writeLock(options.environmentsDir, nextLock(lock, environments))) {
+    options.log(`recorded each environment's role and SAML provider in ${lockFile}: commit it with the environment files`);
   }
   options.log(`synthesized ${stacks.length} stack(s) into ${path.relative(cwd, outdir) || "."}: ${stacks.map((s) => s.node.id).join(", ")}`);
   return 0;

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { defaultIamName, ENVIRONMENT_NAME, partitionOf } from "../naming";
 import type { Environment } from "./environment";
 import { checkMetadata } from "./metadata";
-import { fieldPath, given, type Problem } from "./problems";
+import { displayPath, fieldPath, given, type Problem } from "./problems";
 import { environmentFileSchema, type EnvironmentFile } from "./schema";
 import { checkAcrossEnvironments, checkEnvironmentFields } from "./validate";
 
@@ -129,11 +129,7 @@ function resolve(input: ParseInput, file: EnvironmentFile, metadataXml: string, 
 /** Reads every `*.yaml` / `*.yml` file of a folder; problems of all files are reported together. */
 export function loadEnvironments(options: { readonly dir: string; readonly now: Date; readonly cwd?: string }): LoadResult {
   const cwd = options.cwd ?? process.cwd();
-  // Paths inside the project read relative to it; others in full.
-  const shown = (p: string) => {
-    const relative = path.relative(cwd, p);
-    return !relative || relative.startsWith("..") ? path.resolve(p) : relative;
-  };
+  const shown = (p: string) => displayPath(cwd, p);
   const dirShown = shown(options.dir);
   let names: string[];
   try {

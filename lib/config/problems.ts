@@ -2,6 +2,8 @@
  * Configuration problems: what every check reports, and how a person reads it.
  */
 
+import * as path from "node:path";
+
 export type Severity = "error" | "warning";
 
 export interface Problem {
@@ -13,6 +15,12 @@ export interface Problem {
   /** Field path such as `users[3].username`; empty for the file as a whole. */
   readonly path: string;
   readonly message: string;
+}
+
+/** A path as shown in messages: relative inside the project, in full outside it. */
+export function displayPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return !relative || relative.startsWith("..") ? path.resolve(file) : relative;
 }
 
 /** `users`, 3, `username` → `users[3].username`. */
