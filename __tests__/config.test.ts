@@ -127,6 +127,10 @@ ssoApplication:
     expect(problem.line).toBeGreaterThan(0);
   });
 
+  test("GIVEN an alias to an anchor that does not exist (found by the property tests) WHEN parsed THEN it is a YAML error, not a crash", () => {
+    expect(parse("*-").problems).toEqual([expect.objectContaining({ severity: "error", message: expect.stringMatching(/^YAML: Unresolved alias/) })]);
+  });
+
   test("GIVEN a duplicated key WHEN parsed THEN YAML refuses it", () => {
     expect(parse("account: \"111122223333\"\naccount: \"111122223334\"\n").problems[0].message).toMatch(/unique/);
   });

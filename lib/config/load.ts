@@ -67,7 +67,14 @@ export function parseEnvironment(input: ParseInput): { environment?: Environment
   }
   if (doc.errors.length > 0) return { problems };
 
-  const raw = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // Aliases are resolved here, not by the parser: an unknown or runaway alias throws.
+    problems.push({ severity: "error", file: input.file, path: "", message: `YAML: ${(error as Error).message}` });
+    return { problems };
+  }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     problems.push({ severity: "error", file: input.file, path: "", message: `must be a YAML mapping of keys (account, region, connect, ssoApplication, users, ...); found ${raw === null ? "an empty file" : given(raw)}` });
     return { problems };

@@ -1,0 +1,107 @@
+/**
+ * Property tests: random and mutated environment files never crash the loader; it returns either
+ * a valid environment or clear problems (file, field path, message).
+ */
+import fc from "fast-check";
+import { stringify } from "yaml";
+import { parse, validFile } from "./support/env-text";
+
+const runs = Number(process.env.FAST_CHECK_RUNS ?? 300);
+
+/** Either a usable environment and no error, or errors that each name a message. */
+function assertClearOutcome(result: ReturnType<typeof parse>) {
+  const errors = result.problems.filter((p) => p.severity === "error");
+  if (result.environment) {
+    expect(errors).toEqual([]);
+  } else {
+    expect(errors.length).toBeGreaterThan(0);
+  }
+  for (const p of result.problems) {
+    expect(p.file).toBe("environments/test.yaml");
+    expect(typeof p.message).toBe("string");
+    expect(p.message.length).toBeGreaterThan(5);
+    expect(p.message).not.toMatch(/\n\s+at /);
+    expect(p.message).not.toMatch(/undefined is not|Cannot read prop|\[object Object\]/);
+  }
+}
+
+const anyValue = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.string(), { maxKeys: 3 }),
+);
+
+/** A path into the valid file: top-level keys, nested keys, user fields. */
+const fieldPaths = fc.constantFrom(
+  ["account"], ["region"], ["protected"], ["tags"], ["connect"], ["connect", "instanceId"], ["connect", "create"],
+  ["ssoApplication"], ["ssoApplication", "displayName"], ["ssoApplication", "metadataFile"], ["ssoApplication", "sessionDurationHours"],
+  ["ssoApplication", "destination"], ["ssoApplication", "applicationArn"], ["iam"], ["iam", "roleName"], ["iam", "samlProviderName"],
+  ["identityCenter"], ["users"], ["users", 0], ["users", 0, "username"], ["users", 0, "firstName"], ["users", 0, "securityProfiles"],
+  ["users", 1, "phoneType"], ["users", 1, "deskPhoneNumber"], ["users", 1, "afterContactWorkTimeLimit"], ["users", 0, "typo"],
+);
+
+function setAt(target: Record<string, any>, path: ReadonlyArray<string | number>, value: unknown) {
+  let node: any = target;
+  for (const key of path.slice(0, -1)) {
+    if (node[key] === null || typeof node[key] !== "object") node[key] = {};
+    node = node[key];
+  }
+  node[path[path.length - 1]] = value;
+}
+
+test("GIVEN a valid file with up to four fields replaced by random values WHEN parsed THEN the outcome is clear", () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fieldPaths, anyValue), { minLength: 1, maxLength: 4 }), (mutations) => {
+      const file = validFile();
+      for (const [path, value] of mutations) setAt(file, path, value);
+      assertClearOutcome(parse(file));
+    }),
+    { numRuns: runs },
+  );
+});
+
+test("GIVEN a valid file with fields deleted WHEN parsed THEN the outcome is clear", () => {
+  fc.assert(
+    fc.property(fc.subarray(["account", "region", "connect", "ssoApplication", "users", "iam"]), (deleted) => {
+      const file = validFile();
+      for (const key of deleted) delete file[key];
+      assertClearOutcome(parse(file));
+    }),
+    { numRuns: 64 },
+  );
+});
+
+test("GIVEN arbitrary text WHEN parsed as an environment file THEN the outcome is clear", () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 400 }), (text) => assertClearOutcome(parse(text))),
+    { numRuns: runs },
+  );
+});
+
+test("GIVEN the valid YAML text cut or spliced at random WHEN parsed THEN the outcome is clear", () => {
+  const text = stringify(validFile());
+  fc.assert(
+    fc.property(fc.nat(text.length), fc.nat(text.length), fc.string({ maxLength: 20 }), (from, to, insert) => {
+      const [a, b] = from < to ? [from, to] : [to, from];
+      assertClearOutcome(parse(text.slice(0, a) + insert + text.slice(b)));
+    }),
+    { numRuns: runs },
+  );
+});
+
+test("GIVEN random user names WHEN parsed THEN only Connect-valid email names are accepted", () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 70 }), (username) => {
+      const file = validFile();
+      file.users[0].username = username;
+      const result = parse(file);
+      assertClearOutcome(result);
+      if (result.environment) expect(username).toMatch(/^[a-zA-Z0-9_.@-]{2,64}$/);
+    }),
+    { numRuns: runs },
+  );
+});
