@@ -37,6 +37,11 @@ describe("a valid environment file", () => {
     expect(env.connect).toEqual({ kind: "create", alias: "acme-test", inboundCalls: true, outboundCalls: true });
   });
 
+  test("GIVEN an S3 backend without a key WHEN parsed THEN the key is one per environment", () => {
+    const env = parse(withChange((f) => (f.backend = { s3: { bucket: "acme-tfstate", region: "us-east-1" } })), { name: "prod" }).environment!;
+    expect(env.backend).toEqual({ bucket: "acme-tfstate", region: "us-east-1", key: "connect-sso/prod/terraform.tfstate" });
+  });
+
   test.each(["us-gov-west-1", "cn-north-1"])("GIVEN region %s WHEN parsed THEN the partition follows", (region) => {
     expect(parse(withChange((f) => (f.region = region))).environment!.partition).toBe(region.startsWith("cn") ? "aws-cn" : "aws-us-gov");
   });
@@ -61,6 +66,9 @@ describe("field checks name the field, the value given and what is allowed", () 
     ["an application in another account without a role to reach it", (f) => (f.ssoApplication.applicationArn = "arn:aws:sso::999988887777:application/ssoins-1234567890abcdef/apl-1234567890abcdef"), /^ssoApplication\.applicationArn: is in account 999988887777.*identityCenter\.assumeRoleArn/],
     ["createUsers without an application", (f) => (f.identityCenter = { createUsers: true }), /^identityCenter\.createUsers: needs ssoApplication\.applicationArn/],
     ["an Identity Center region of another partition", (f) => (f.identityCenter = { region: "us-gov-west-1" }), /^identityCenter\.region: "us-gov-west-1" is not a region in the partition of us-west-2/],
+    ["a state bucket in another partition", (f) => (f.backend = { s3: { bucket: "acme-tfstate", region: "cn-north-1" } }), /^backend\.s3\.region: "cn-north-1" is not a region in the partition of us-west-2/],
+    ["a state bucket name with capitals", (f) => (f.backend = { s3: { bucket: "Acme", region: "us-west-2" } }), /^backend\.s3\.bucket: allowed: an S3 bucket name/],
+    ["a DynamoDB lock table (replaced by S3 native locking)", (f) => (f.backend = { s3: { bucket: "acme-tfstate", region: "us-west-2", dynamodbTable: "locks" } }), /^backend\.s3\.dynamodbTable: unknown key/],
     ["a tag key starting with aws:", (f) => (f.tags = { "aws:owner": "x" }), /^tags\.aws:owner: tag keys/],
   ])("GIVEN %s WHEN parsed THEN it is refused", (_, edit, expected) => {
     const found = errors(withChange(edit));

@@ -134,6 +134,11 @@ export function defaultIamName(environment: string): string {
   return `AmazonConnectSSO-${environment}`;
 }
 
+/** S3 state key of an environment's stack. */
+export function defaultStateKey(environment: string): string {
+  return `connect-sso/${environment}/terraform.tfstate`;
+}
+
 /** Role sessions must last at least as long as the application session; IAM allows 1 to 12 hours. */
 export function maxSessionDurationSeconds(sessionDurationHours: number): number {
   return Math.min(43200, Math.max(3600, Math.ceil(sessionDurationHours * 3600)));

@@ -68,6 +68,6 @@ export function synthesize(options: SynthOptions): number {
   if (writeLock(options.environmentsDir, nextLock(lock, environments))) {
     options.log(`recorded each environment's role and SAML provider in ${lockFile}: commit it with the environment files`);
   }
-  options.log(`synthesized ${stacks.length} stack(s) into ${path.relative(cwd, outdir) || "."}: ${stacks.map((s) => s.node.id).join(", ")}`);
+  options.log(`synthesized ${stacks.length} stack(s) into ${displayPath(cwd, outdir)}: ${stacks.map((s) => s.node.id).join(", ")}`);
   return 0;
 }

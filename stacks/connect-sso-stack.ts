@@ -3,7 +3,7 @@
  */
 import * as path from "node:path";
 import { Construct } from "constructs";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Environment } from "../lib/config/environment";
 import { maxSessionDurationSeconds, roleAttributeValue, samlAudience, stackName } from "../lib/naming";
@@ -29,7 +29,13 @@ export class ConnectSsoStack extends TerraformStack {
     const name = stackName(env.name);
     super(scope, name);
 
-    new LocalBackend(this, { path: props.localStatePath ?? path.join("..", "..", "..", `terraform.${name}.tfstate`) });
+    if (env.backend) {
+      const backend = new S3Backend(this, { bucket: env.backend.bucket, region: env.backend.region, key: env.backend.key, encrypt: true, kmsKeyId: env.backend.kmsKeyId });
+      // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no property for it.
+      backend.addOverride("use_lockfile", true);
+    } else {
+      new LocalBackend(this, { path: props.localStatePath ?? path.join("..", "..", "..", `terraform.${name}.tfstate`) });
+    }
     new AwsProvider(this, "aws", {
       region: env.region,
       // A pipeline holding the wrong account's credentials stops at plan instead of applying there.

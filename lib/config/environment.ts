@@ -9,6 +9,14 @@ export type ConnectTarget =
   | { readonly kind: "existing"; readonly instanceId: string }
   | { readonly kind: "create"; readonly alias: string; readonly inboundCalls: boolean; readonly outboundCalls: boolean };
 
+export interface S3State {
+  readonly bucket: string;
+  readonly region: string;
+  /** Object key; defaults to `connect-sso/<env>/terraform.tfstate`. */
+  readonly key: string;
+  readonly kmsKeyId?: string;
+}
+
 export interface Environment {
   /** File name without `.yaml`; names the stack `connect-sso-<name>`. */
   readonly name: string;
@@ -20,6 +28,8 @@ export interface Environment {
   /** Identity resources refuse to be destroyed (`prevent_destroy`). */
   readonly protected: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  /** Remote state; undefined keeps local state. */
+  readonly backend?: S3State;
   readonly connect: ConnectTarget;
   readonly ssoApplication: {
     readonly displayName: string;

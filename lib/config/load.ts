@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { closest } from "fastest-levenshtein";
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
-import { defaultIamName, ENVIRONMENT_NAME, partitionOf } from "../naming";
+import { defaultIamName, defaultStateKey, ENVIRONMENT_NAME, partitionOf } from "../naming";
 import type { Environment } from "./environment";
 import { checkMetadata } from "./metadata";
 import { displayPath, fieldPath, given, type Problem } from "./problems";
@@ -122,6 +122,7 @@ function resolve(input: ParseInput, file: EnvironmentFile, metadataXml: string, 
     partition: partitionOf(file.region)!,
     protected: file.protected ?? defaultProtected(input.name),
     tags: file.tags ?? {},
+    backend: file.backend && { ...file.backend.s3, key: file.backend.s3.key ?? defaultStateKey(input.name) },
     connect: instanceId ? { kind: "existing", instanceId } : { kind: "create", ...create! },
     ssoApplication: { ...file.ssoApplication, metadataXml, certificates },
     iam: {

@@ -108,6 +108,15 @@ const identityCenter = z.strictObject({
   createUsers: z.boolean({ error: "must be true or false" }).default(false),
 });
 
+const backend = z.strictObject({
+  s3: z.strictObject({
+    bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3..63 of a-z 0-9 . -"),
+    region: z.string({ error: "must be the bucket's region, such as us-west-2" }),
+    key: pattern(/^[\w!\-.*'()/]{1,1024}$/, "an object key such as connect-sso/prod/terraform.tfstate").optional(),
+    kmsKeyId: pattern(/^arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+$/, "a KMS key or alias ARN").optional(),
+  }),
+});
+
 /** Schema of one environment file. */
 export const environmentFileSchema = z.strictObject({
   account: z
@@ -116,6 +125,7 @@ export const environmentFileSchema = z.strictObject({
   region: z.string({ error: "must be a region name such as us-west-2" }),
   protected: z.boolean({ error: "must be true or false" }).optional(),
   tags: tags.optional(),
+  backend: backend.optional(),
   connect,
   ssoApplication,
   iam: iam.default({}),

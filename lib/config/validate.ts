@@ -25,6 +25,14 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
     });
   }
 
+  const bucketRegion = file.backend?.s3.region;
+  if (bucketRegion !== undefined && partitionOf(bucketRegion) !== partitionOf(file.region)) {
+    problems.push({
+      path: ["backend", "s3", "region"],
+      message: `${JSON.stringify(bucketRegion)} is not a region in the partition of ${file.region}; allowed: the state bucket's region, in the same partition`,
+    });
+  }
+
   const { instanceId, create } = file.connect;
   if ((instanceId === undefined) === (create === undefined)) {
     problems.push({
