@@ -55,8 +55,7 @@ export class SsoApplication extends Construct {
     if (props.users.length === 0) return;
 
     const provider = props.provider;
-    const identityStoreId =
-      props.identityStoreId ?? Fn.element(new DataAwsSsoadminInstances(this, "instances", { provider }).identityStoreIds, 0);
+    const identityStoreId = props.identityStoreId ?? firstIdentityStore(this, provider);
     const usernames = props.users.map((u) => u.username);
     let principals: string;
     if (props.createUsers) {
@@ -94,4 +93,11 @@ export class SsoApplication extends Construct {
     });
     assignment.overrideLogicalId("application_assignments");
   }
+}
+
+/** The identity store of the (single) Identity Center instance. */
+function firstIdentityStore(scope: Construct, provider?: TerraformProvider): string {
+  const instances = new DataAwsSsoadminInstances(scope, "instances", { provider });
+  instances.overrideLogicalId("identity_center_instances");
+  return Fn.element(instances.identityStoreIds, 0);
 }
