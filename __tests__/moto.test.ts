@@ -28,7 +28,13 @@ const DEV = {
   federationResource: "arn:aws:connect:us-west-2:111122223333:instance/0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90/user/${aws:userid}",
 };
 
-const TARGETS = ["aws_iam_saml_provider.saml_provider", "aws_iam_role.federation_role", "aws_iam_role_policy.federation_policy"].map((t) => `-target=${t}`);
+const TARGETS = [
+  "aws_iam_saml_provider.saml_provider",
+  "aws_iam_role.federation_role",
+  "aws_iam_role_policy.federation_policy",
+  "aws_iam_role_policies_exclusive.federation_role_inline_policies",
+  "aws_iam_role_policy_attachments_exclusive.federation_role_managed_policies",
+].map((t) => `-target=${t}`);
 
 /** Terraform override file: the stack's provider pointed at moto, untagged, with state in the temp folder. */
 function motoOverride(moto: MotoServer, statePath: string): string {
@@ -107,11 +113,11 @@ describeIfTools(
       expect(env.account).toBe(DEV.account);
     });
 
-    test("WHEN terraform apply targets the SAML provider, the role and its policy THEN all three are created on moto", async () => {
+    test("WHEN terraform apply targets the IAM part THEN the provider, the role, its policy and the exclusivity guards are created on moto", async () => {
       const result = await terraform(setup!, dir, ["apply", "-auto-approve", "-input=false", "-no-color", ...TARGETS], { timeoutMs: 120_000 }).catch((error: Error) => {
         throw new Error(`${error.message}\n--- moto_server output ---\n${tail(moto!.log(), 3000)}`);
       });
-      expect(result.stdout).toContain("Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
+      expect(result.stdout).toContain("Apply complete! Resources: 5 added, 0 changed, 0 destroyed.");
       applied = result;
     }, 150_000);
 

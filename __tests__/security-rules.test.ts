@@ -45,6 +45,7 @@ test.each<[string, keyof typeof RULES, (tf: Tf) => void]>([
   ["a policy on * without the instance condition", "POLICY_RESOURCE", (tf) => setPolicy(tf, (s) => (s.Resource = "*"))],
   ["a policy on every instance", "POLICY_RESOURCE", (tf) => setPolicy(tf, (s) => (s.Resource = "arn:aws:connect:us-west-2:111122223333:instance/*"))],
   ["a managed policy attachment", "NO_MANAGED_POLICIES", (tf) => (tf.resource.aws_iam_role_policy_attachment = { admin: { role: "x", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } })],
+  ["a managed policy in the exclusive attachment list", "NO_MANAGED_POLICIES", (tf) => (tf.resource.aws_iam_role_policy_attachments_exclusive.federation_role_managed_policies.policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"])],
   ["managed_policy_arns on the role", "NO_MANAGED_POLICIES", (tf) => (role(tf).managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"])],
   ["a 13-hour session", "SESSION_LENGTH", (tf) => (role(tf).max_session_duration = 46800)],
 ])("GIVEN %s WHEN checked THEN rule %s fires", (_, rule, breakIt) => {
@@ -52,7 +53,7 @@ test.each<[string, keyof typeof RULES, (tf: Tf) => void]>([
   breakIt(tf);
   const violations = checkStack(tf);
   expect(violations.map((v) => v.rule)).toEqual([rule]);
-  expect(violations[0].address).toMatch(/^aws_iam_(role|role_policy|role_policy_attachment)\./);
+  expect(violations[0].address).toMatch(/^aws_iam_(role|role_policy|role_policy_attachment|role_policy_attachments_exclusive)\./);
 });
 
 test("GIVEN the doc's own policy form (* with connect:InstanceID) WHEN checked THEN it is accepted", () => {

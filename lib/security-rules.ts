@@ -49,8 +49,12 @@ export function checkStack(tf: Json): Violation[] {
   const partition = typeof region === "string" ? partitionOf(region) : undefined;
   const providerNames = new Set(resources(tf, "aws_iam_saml_provider").map(([address]) => address));
 
-  for (const type of ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role_policy_attachments_exclusive"]) {
+  for (const type of ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment"]) {
     for (const [address] of resources(tf, type)) fail("NO_MANAGED_POLICIES", address, "attaches a managed policy; the role may hold only its inline federation policy");
+  }
+  // The exclusive attachment resource is how the stack enforces "none": it must list none.
+  for (const [address, body] of resources(tf, "aws_iam_role_policy_attachments_exclusive")) {
+    if (asList(body.policy_arns).length > 0) fail("NO_MANAGED_POLICIES", address, `attaches ${JSON.stringify(body.policy_arns)}; allowed: policy_arns = []`);
   }
 
   for (const [address, role] of resources(tf, "aws_iam_role")) {

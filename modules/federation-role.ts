@@ -4,6 +4,8 @@
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
+import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { federationPermissionsPolicy, federationTrustPolicy } from "../lib/policies";
 import { IAM_ROLE_NAME } from "../lib/naming";
 import { requireMatch, requireRange } from "./props";
@@ -47,6 +49,12 @@ export class FederationRole extends Construct {
       policy: JSON.stringify(federationPermissionsPolicy(props.instanceArn)),
     });
     policy.overrideLogicalId("federation_policy");
+    // The role holds this one inline policy and no managed policy: anything added by hand (or left
+    // on an adopted role) is removed at the next apply.
+    const inline = new IamRolePoliciesExclusive(this, "inline_policies", { roleName: role.name, policyNames: [policy.name] });
+    inline.overrideLogicalId("federation_role_inline_policies");
+    const managed = new IamRolePolicyAttachmentsExclusive(this, "managed_policies", { roleName: role.name, policyArns: [] });
+    managed.overrideLogicalId("federation_role_managed_policies");
     this.arn = role.arn;
   }
 }
