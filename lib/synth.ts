@@ -8,7 +8,7 @@ import { App } from "cdktf";
 import { ConnectSsoStack } from "../stacks/connect-sso-stack";
 import { loadEnvironments } from "./config/load";
 import { displayPath, formatProblem, hasErrors } from "./config/problems";
-import { checkLock, LOCK_FILE, nextLock, readLock, writeLock } from "./identity-lock";
+import { ALLOW_VARIABLE, allowedChanges, checkLock, LOCK_FILE, nextLock, readLock, writeLock } from "./identity-lock";
 import { consoleSettings, renderConsoleSheet } from "./console-settings";
 import { stackName } from "./naming";
 import { checkStack, RULES } from "./security-rules";
@@ -26,6 +26,20 @@ export interface SynthOptions {
   readonly allowIdentityChange: ReadonlySet<string>;
   /** Receives each message line (problems, summary). */
   readonly log: (line: string) => void;
+}
+
+/**
+ * Options from environment variables: CONNECT_SSO_ENVIRONMENTS (default `environments`),
+ * CDKTF_OUTDIR (default `cdktf.out`), CONNECT_SSO_ALLOW_IDENTITY_CHANGE.
+ */
+export function optionsFromVariables(variables: NodeJS.ProcessEnv, log: (line: string) => void): SynthOptions {
+  return {
+    environmentsDir: variables.CONNECT_SSO_ENVIRONMENTS ?? "environments",
+    outdir: variables.CDKTF_OUTDIR ?? "cdktf.out",
+    now: new Date(),
+    allowIdentityChange: allowedChanges(variables[ALLOW_VARIABLE]),
+    log,
+  };
 }
 
 /** Runs synth; returns the process exit code. Nothing is written unless every check passes. */

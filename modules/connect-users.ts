@@ -5,8 +5,10 @@ import { Construct } from "constructs";
 import { ListTerraformIterator, TerraformIterator, Token } from "cdktf";
 import { ConnectUser } from "@cdktf/provider-aws/lib/connect-user";
 import { DataAwsConnectRoutingProfile } from "@cdktf/provider-aws/lib/data-aws-connect-routing-profile";
+import { DataAwsConnectUser } from "@cdktf/provider-aws/lib/data-aws-connect-user";
 import { DataAwsConnectSecurityProfile } from "@cdktf/provider-aws/lib/data-aws-connect-security-profile";
 import { CONNECT_USERNAME } from "../lib/naming";
+import { ImportBlock } from "./import-block";
 import { requireMatch } from "./props";
 
 export interface ConnectUserSpec {
@@ -34,6 +36,12 @@ export interface ConnectUsersProps {
   readonly instanceId: string;
   /** The users, keyed in Terraform by user name. */
   readonly users: ReadonlyArray<ConnectUserSpec>;
+  /**
+   * User names of users that already exist in Connect: the first apply imports them (found by
+   * name) instead of failing with "already exists".
+   * @default none
+   */
+  readonly adopt?: ReadonlyArray<string>;
 }
 
 /**
@@ -98,6 +106,20 @@ export class ConnectUsers extends Construct {
       },
     });
     resource.overrideLogicalId("connect_users");
+
+    const adopt = props.adopt ?? [];
+    if (adopt.length > 0) {
+      const unknown = adopt.filter((name) => !seen.has(name));
+      if (unknown.length) throw new Error(`ConnectUsers: adopt names ${JSON.stringify(unknown)}, not among users; allowed: configured user names`);
+      const it = TerraformIterator.fromList([...adopt]);
+      const existing = new DataAwsConnectUser(this, "existing", { forEach: it, instanceId: props.instanceId, name: it.value });
+      existing.overrideLogicalId("adopted_connect_users");
+      new ImportBlock(this, "import", {
+        forEach: `\${${existing.fqn}}`,
+        to: `${resource.terraformResourceType}.${resource.friendlyUniqueId}[each.key]`,
+        id: `\${each.value.instance_id}:\${each.value.user_id}`,
+      });
+    }
   }
 }
 

@@ -26,6 +26,12 @@ export interface FederationRoleProps {
    * @default false
    */
   readonly protect?: boolean;
+  /**
+   * Import a role of this name made by hand on the first apply; its trust, session length and
+   * policies are then set to this module's (other inline and managed policies are removed).
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 export class FederationRole extends Construct {
@@ -43,6 +49,7 @@ export class FederationRole extends Construct {
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });
     role.overrideLogicalId("federation_role");
+    if (props.adopt) role.importFrom(props.roleName);
     const policy = new IamRolePolicy(this, "policy", {
       name: "connect-federation",
       role: role.id,

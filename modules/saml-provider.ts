@@ -17,6 +17,11 @@ export interface SamlProviderProps {
    * @default false
    */
   readonly protect?: boolean;
+  /**
+   * ARN of a provider made by hand that the first apply imports (then updates in place).
+   * @default none: the provider is created
+   */
+  readonly adoptArn?: string;
 }
 
 export class SamlProvider extends Construct {
@@ -32,6 +37,7 @@ export class SamlProvider extends Construct {
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });
     provider.overrideLogicalId("saml_provider");
+    if (props.adoptArn) provider.importFrom(props.adoptArn);
     this.arn = provider.arn;
   }
 }

@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Environment } from "../lib/config/environment";
-import { maxSessionDurationSeconds, roleAttributeValue, samlAudience, stackName } from "../lib/naming";
+import { maxSessionDurationSeconds, roleAttributeValue, samlAudience, samlProviderArn, stackName } from "../lib/naming";
 import { ConnectInstance } from "../modules/connect-instance";
 import { ConnectUsers } from "../modules/connect-users";
 import { FederationRole } from "../modules/federation-role";
@@ -54,6 +54,7 @@ export class ConnectSsoStack extends TerraformStack {
       name: env.iam.samlProviderName,
       metadataDocument: env.ssoApplication.metadataXml,
       protect: env.protected,
+      adoptArn: env.adopt.samlProvider ? samlProviderArn(env.partition, env.account, env.iam.samlProviderName) : undefined,
     });
     const role = new FederationRole(this, "federation_role", {
       roleName: env.iam.roleName,
@@ -62,8 +63,9 @@ export class ConnectSsoStack extends TerraformStack {
       instanceArn: instance.instanceArn,
       maxSessionDurationSeconds: maxSessionDurationSeconds(env.ssoApplication.sessionDurationHours),
       protect: env.protected,
+      adopt: env.adopt.role,
     });
-    new ConnectUsers(this, "connect_users", { instanceId: instance.instanceId, users: env.users });
+    new ConnectUsers(this, "connect_users", { instanceId: instance.instanceId, users: env.users, adopt: env.adopt.users });
     const application = new SsoApplication(this, "sso_application", {
       partition: env.partition,
       region: env.region,

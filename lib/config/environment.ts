@@ -51,5 +51,7 @@ export interface Environment {
     readonly identityStoreId?: string;
     readonly createUsers: boolean;
   };
+  /** Hand-made resources the first apply imports instead of creating. */
+  readonly adopt: { readonly samlProvider: boolean; readonly role: boolean; readonly users: ReadonlyArray<string> };
   readonly users: ReadonlyArray<UserEntry>;
 }

@@ -130,6 +130,11 @@ function resolve(input: ParseInput, file: EnvironmentFile, metadataXml: string, 
       roleName: file.iam.roleName ?? defaultIamName(input.name),
     },
     identityCenter: { createUsers: false, ...file.identityCenter, region: file.identityCenter?.region ?? file.region },
+    adopt: {
+      samlProvider: file.adopt?.samlProvider ?? false,
+      role: file.adopt?.role ?? false,
+      users: file.adopt?.users === "all" ? file.users.map((u) => u.username) : (file.adopt?.users ?? []),
+    },
     users: file.users,
   };
 }

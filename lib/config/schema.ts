@@ -117,6 +117,14 @@ const backend = z.strictObject({
   }),
 });
 
+const adopt = z.strictObject({
+  samlProvider: z.boolean({ error: "must be true or false" }).default(false),
+  role: z.boolean({ error: "must be true or false" }).default(false),
+  users: z
+    .union([z.literal("all"), z.array(z.string({ error: "must be user names" }))], { error: 'must be "all" or a list of configured user names' })
+    .optional(),
+});
+
 /** Schema of one environment file. */
 export const environmentFileSchema = z.strictObject({
   account: z
@@ -130,6 +138,7 @@ export const environmentFileSchema = z.strictObject({
   ssoApplication,
   iam: iam.default({}),
   identityCenter: identityCenter.optional(),
+  adopt: adopt.optional(),
   users: z.array(user, { error: "must be a list of users" }).default([]),
 });
 

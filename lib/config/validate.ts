@@ -80,6 +80,15 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
       });
     }
   });
+  const adopted = file.adopt?.users;
+  if (Array.isArray(adopted)) {
+    const configured = new Set(file.users.map((u) => u.username));
+    adopted.forEach((name, index) => {
+      if (!configured.has(name)) {
+        problems.push({ path: ["adopt", "users", index], message: `${JSON.stringify(name)} is not in users; allowed: user names configured under users (case matters)` });
+      }
+    });
+  }
   return problems;
 }
 

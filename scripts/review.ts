@@ -1,0 +1,4 @@
+/** Entry point of `npm run review`; see lib/review/cli.ts. */
+import { runReview } from "../lib/review/cli";
+
+process.exitCode = runReview(process.argv.slice(2), (t) => process.stdout.write(`${t}\n`), (t) => process.stderr.write(`${t}\n`));
