@@ -139,6 +139,12 @@ export function defaultStateKey(environment: string): string {
   return `connect-sso/${environment}/terraform.tfstate`;
 }
 
+/** S3 state key of users stack `n`: a `users-<n>/` folder beside the main stack's key. */
+export function usersStateKey(mainKey: string, n: number): string {
+  const slash = mainKey.lastIndexOf("/");
+  return `${mainKey.slice(0, slash + 1)}users-${n}/${mainKey.slice(slash + 1)}`;
+}
+
 /** Role sessions must last at least as long as the application session; IAM allows 1 to 12 hours. */
 export function maxSessionDurationSeconds(sessionDurationHours: number): number {
   return Math.min(43200, Math.max(3600, Math.ceil(sessionDurationHours * 3600)));
@@ -147,7 +153,8 @@ export function maxSessionDurationSeconds(sessionDurationHours: number): number 
 // ---- Name and value patterns (AWS API references; see facts.md) ----
 
 /** Environment names become stack names, state keys and default IAM names. */
-export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+// Not ending in -users-<n>: that would name another environment's users stack.
+export const ENVIRONMENT_NAME = /^(?!.*-users-\d+$)[a-z][a-z0-9-]{0,30}$/;
 export const ACCOUNT_ID = /^\d{12}$/;
 export const CONNECT_INSTANCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const CONNECT_INSTANCE_ALIAS = /^(?!d-)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/;

@@ -5,12 +5,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { ConnectSsoStack } from "../stacks/connect-sso-stack";
+import { environmentStacks } from "../stacks";
 import { loadEnvironments } from "./config/load";
 import { displayPath, formatProblem, hasErrors } from "./config/problems";
 import { ALLOW_VARIABLE, allowedChanges, checkLock, LOCK_FILE, nextLock, readLock, writeLock } from "./identity-lock";
 import { consoleSettings, renderConsoleSheet } from "./console-settings";
-import { stackName } from "./naming";
 import { checkStack, RULES } from "./security-rules";
 
 export interface SynthOptions {
@@ -60,11 +59,9 @@ export function synthesize(options: SynthOptions): number {
   const outdir = path.resolve(cwd, options.outdir);
   const outdirExisted = fs.existsSync(outdir);
   const app = new App({ outdir, skipBackendValidation: true });
-  const stacks = environments.map((environment) => {
-    const name = stackName(environment.name);
-    const statePath = path.relative(path.join(outdir, "stacks", name), path.join(cwd, `terraform.${name}.tfstate`));
-    return new ConnectSsoStack(app, { environment, localStatePath: statePath });
-  });
+  // Every stack is synthesized one level below <outdir>/stacks; local state lives in the project root.
+  const localStateDir = path.relative(path.join(outdir, "stacks", "stack"), cwd);
+  const stacks = environments.flatMap((environment) => environmentStacks(app, environment, localStateDir));
   const violations = stacks.flatMap((stack) => checkStack(stack.toTerraform()).map((v) => ({ stack: stack.node.id, ...v })));
   if (violations.length > 0) {
     violations.forEach((v) => options.log(`error: ${v.stack}: ${v.address}: ${v.message} [${v.rule}: ${RULES[v.rule as keyof typeof RULES]}]`));

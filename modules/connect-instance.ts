@@ -10,8 +10,8 @@ import { connectInstanceArn, CONNECT_INSTANCE_ALIAS, CONNECT_INSTANCE_ID, type P
 import { requireMatch } from "./props";
 
 export interface ConnectInstanceProps {
-  /** An existing instance to check, or the settings of a new one. */
-  readonly target: ConnectTarget;
+  /** An existing instance to check, the settings of a new one, or (`alias`) one another stack creates. */
+  readonly target: ConnectTarget | { readonly kind: "alias"; readonly alias: string };
   readonly partition: Partition;
   readonly region: string;
   readonly account: string;
@@ -32,23 +32,25 @@ export class ConnectInstance extends Construct {
   constructor(scope: Construct, id: string, props: ConnectInstanceProps) {
     super(scope, id);
     const { target } = props;
-    if (target.kind === "existing") {
-      requireMatch("ConnectInstance", "target.instanceId", target.instanceId, CONNECT_INSTANCE_ID, "a UUID 8-4-4-4-12");
+    if (target.kind === "existing" || target.kind === "alias") {
+      const byId = target.kind === "existing";
+      if (byId) requireMatch("ConnectInstance", "target.instanceId", target.instanceId, CONNECT_INSTANCE_ID, "a UUID 8-4-4-4-12");
+      const name = byId ? target.instanceId : `with alias ${target.alias}`;
       const instance = new DataAwsConnectInstance(this, "instance", {
-        instanceId: target.instanceId,
+        ...(byId ? { instanceId: target.instanceId } : { instanceAlias: target.alias }),
         lifecycle: {
           postcondition: [
             {
               condition: '${self.identity_management_type == "SAML"}',
-              errorMessage: `Connect instance ${target.instanceId} does not use SAML (identity management cannot change after creation): federation through Identity Center needs a SAML instance. Point connect.instanceId at one, or use connect.create.`,
+              errorMessage: `Connect instance ${name} does not use SAML (identity management cannot change after creation): federation through Identity Center needs a SAML instance. Point connect.instanceId at one, or use connect.create.`,
             },
           ],
         },
       });
       instance.overrideLogicalId("connect_instance");
       this.instanceId = instance.id;
-      this.knownInstanceId = target.instanceId;
-      this.instanceArn = connectInstanceArn(props.partition, props.region, props.account, target.instanceId);
+      this.knownInstanceId = byId ? target.instanceId : undefined;
+      this.instanceArn = byId ? connectInstanceArn(props.partition, props.region, props.account, target.instanceId) : instance.arn;
     } else {
       requireMatch("ConnectInstance", "target.alias", target.alias, CONNECT_INSTANCE_ALIAS, "1..45 letters, digits and inner hyphens, not starting with d-");
       const instance = new ConnectInstanceResource(this, "instance", {

@@ -8,8 +8,11 @@ import { DataAwsConnectRoutingProfile } from "@cdktf/provider-aws/lib/data-aws-c
 import { DataAwsConnectUser } from "@cdktf/provider-aws/lib/data-aws-connect-user";
 import { DataAwsConnectSecurityProfile } from "@cdktf/provider-aws/lib/data-aws-connect-security-profile";
 import { CONNECT_USERNAME } from "../lib/naming";
-import { ImportBlock } from "./import-block";
+import { forgetInstances, importEach } from "./state-blocks";
 import { requireMatch } from "./props";
+
+/** Terraform name of the users resource: plans read `aws_connect_user.connect_users["<user name>"]`. */
+export const USERS_LOGICAL_ID = "connect_users";
 
 export interface ConnectUserSpec {
   /** Connect user name: exactly the SAML RoleSessionName (the user's email), case included. */
@@ -42,6 +45,11 @@ export interface ConnectUsersProps {
    * @default none
    */
   readonly adopt?: ReadonlyArray<string>;
+  /**
+   * User names whose state moves to another stack: forgotten here, never deleted in Connect.
+   * @default none
+   */
+  readonly forget?: ReadonlyArray<string>;
 }
 
 /**
@@ -51,6 +59,7 @@ export interface ConnectUsersProps {
 export class ConnectUsers extends Construct {
   constructor(scope: Construct, id: string, props: ConnectUsersProps) {
     super(scope, id);
+    forgetInstances(this, "forget", { type: ConnectUser.tfResourceType, name: USERS_LOGICAL_ID }, props.forget ?? []);
     if (props.users.length === 0) return;
     const seen = new Set<string>();
     for (const user of props.users) {
@@ -105,7 +114,7 @@ export class ConnectUsers extends Construct {
         deskPhoneNumber: each.getString("desk_phone_number"),
       },
     });
-    resource.overrideLogicalId("connect_users");
+    resource.overrideLogicalId(USERS_LOGICAL_ID);
 
     const adopt = props.adopt ?? [];
     if (adopt.length > 0) {
@@ -114,9 +123,9 @@ export class ConnectUsers extends Construct {
       const it = TerraformIterator.fromList([...adopt]);
       const existing = new DataAwsConnectUser(this, "existing", { forEach: it, instanceId: props.instanceId, name: it.value });
       existing.overrideLogicalId("adopted_connect_users");
-      new ImportBlock(this, "import", {
+      importEach(this, "import", {
         forEach: `\${${existing.fqn}}`,
-        to: `${resource.terraformResourceType}.${resource.friendlyUniqueId}[each.key]`,
+        to: `${ConnectUser.tfResourceType}.${USERS_LOGICAL_ID}[each.key]`,
         id: `\${each.value.instance_id}:\${each.value.user_id}`,
       });
     }

@@ -1,47 +1,27 @@
 /**
  * One environment's stack: composes the doc's steps for one account, region and Connect instance.
  */
-import * as path from "node:path";
 import { Construct } from "constructs";
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Environment } from "../lib/config/environment";
+import { MAIN_STACK, usersOfStack } from "../lib/sharding";
 import { maxSessionDurationSeconds, roleAttributeValue, samlAudience, samlProviderArn, stackName } from "../lib/naming";
 import { ConnectInstance } from "../modules/connect-instance";
 import { ConnectUsers } from "../modules/connect-users";
 import { FederationRole } from "../modules/federation-role";
 import { SamlProvider } from "../modules/saml-provider";
 import { SsoApplication } from "../modules/sso-application";
+import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
-export interface ConnectSsoStackProps {
-  /** The checked environment (see lib/config/load.ts). */
-  readonly environment: Environment;
-  /**
-   * Local state file, relative to the stack's synthesized folder (where terraform runs).
-   * @default `terraform.<stack>.tfstate` in the project root, for the default `cdktf.out`
-   */
-  readonly localStatePath?: string;
-}
-
-export class ConnectSsoStack extends TerraformStack {
-  constructor(scope: Construct, props: ConnectSsoStackProps) {
+/**
+ * The main stack of an environment: instance, SAML provider, role, application assignments, and
+ * the Connect users unless they are split over users stacks (see users-stack.ts).
+ */
+export class ConnectSsoStack extends EnvironmentStack {
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    super(scope, stackName(props.environment.name), props, (key) => key);
     const env = props.environment;
-    const name = stackName(env.name);
-    super(scope, name);
-
-    if (env.backend) {
-      const backend = new S3Backend(this, { bucket: env.backend.bucket, region: env.backend.region, key: env.backend.key, encrypt: true, kmsKeyId: env.backend.kmsKeyId });
-      // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no property for it.
-      backend.addOverride("use_lockfile", true);
-    } else {
-      new LocalBackend(this, { path: props.localStatePath ?? path.join("..", "..", "..", `terraform.${name}.tfstate`) });
-    }
-    new AwsProvider(this, "aws", {
-      region: env.region,
-      // A pipeline holding the wrong account's credentials stops at plan instead of applying there.
-      allowedAccountIds: [env.account],
-      defaultTags: Object.keys(env.tags).length ? [{ tags: { ...env.tags } }] : undefined,
-    });
 
     const instance = new ConnectInstance(this, "connect_instance", {
       target: env.connect,
@@ -65,7 +45,13 @@ export class ConnectSsoStack extends TerraformStack {
       protect: env.protected,
       adopt: env.adopt.role,
     });
-    new ConnectUsers(this, "connect_users", { instanceId: instance.instanceId, users: env.users, adopt: env.adopt.users });
+    const own = usersOfStack(env.users, MAIN_STACK, env.sharding);
+    new ConnectUsers(this, "connect_users", {
+      instanceId: instance.instanceId,
+      users: own.users,
+      adopt: [...own.arriving, ...adoptedAmong(env, own.users)],
+      forget: own.leaving,
+    });
     const application = new SsoApplication(this, "sso_application", {
       partition: env.partition,
       region: env.region,
@@ -86,6 +72,12 @@ export class ConnectSsoStack extends TerraformStack {
       description: "Value of the https://aws.amazon.com/SAML/Attributes/Role attribute mapping",
     });
   }
+}
+
+/** Users of a stack that the environment adopts (made by hand, imported on the first apply). */
+export function adoptedAmong(env: Environment, users: ReadonlyArray<{ readonly username: string }>): string[] {
+  const here = new Set(users.map((u) => u.username));
+  return env.adopt.users.filter((name) => here.has(name));
 }
 
 /** A second provider when Identity Center lives in another region or account; else the default one. */

@@ -53,5 +53,10 @@ export interface Environment {
   };
   /** Hand-made resources the first apply imports instead of creating. */
   readonly adopt: { readonly samlProvider: boolean; readonly role: boolean; readonly users: ReadonlyArray<string> };
+  /**
+   * Users stacks: `stacks` users stacks (0 = users stay in the main stack); `previousStacks` is set
+   * while users move after a change of `stacks`; `usersPerStack` is the size that draws a warning.
+   */
+  readonly sharding: { readonly stacks: number; readonly previousStacks?: number; readonly usersPerStack: number };
   readonly users: ReadonlyArray<UserEntry>;
 }

@@ -11,7 +11,7 @@ import type { Environment } from "./environment";
 import { checkMetadata } from "./metadata";
 import { displayPath, fieldPath, given, type Problem } from "./problems";
 import { environmentFileSchema, type EnvironmentFile } from "./schema";
-import { checkAcrossEnvironments, checkEnvironmentFields } from "./validate";
+import { checkAcrossEnvironments, checkEnvironmentFields, DEFAULT_USERS_PER_STACK, shardingWarnings } from "./validate";
 
 export interface LoadResult {
   /** Environments without errors (all of them only when `problems` has no error). */
@@ -97,6 +97,7 @@ export function parseEnvironment(input: ParseInput): { environment?: Environment
   }
   const file = parsed.data;
   for (const p of checkEnvironmentFields(file)) add(p.path, p.message);
+  for (const p of shardingWarnings(input.name, file)) add(p.path, p.message, "warning");
 
   const metadataPath = file.ssoApplication.metadataFile;
   const xml = input.readRelative(metadataPath);
@@ -135,6 +136,7 @@ function resolve(input: ParseInput, file: EnvironmentFile, metadataXml: string, 
       role: file.adopt?.role ?? false,
       users: file.adopt?.users === "all" ? file.users.map((u) => u.username) : (file.adopt?.users ?? []),
     },
+    sharding: file.sharding ?? { stacks: 0, usersPerStack: DEFAULT_USERS_PER_STACK },
     users: file.users,
   };
 }

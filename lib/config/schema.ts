@@ -125,6 +125,15 @@ const adopt = z.strictObject({
     .optional(),
 });
 
+const stackCount = (what: string) =>
+  z.number({ error: `must be a whole number of ${what}, 0..64` }).int({ error: `must be a whole number of ${what}, 0..64` }).min(0, { error: "allowed: 0..64" }).max(64, { error: "allowed: 0..64" });
+
+const sharding = z.strictObject({
+  stacks: stackCount("users stacks (0 keeps users in the main stack)"),
+  previousStacks: stackCount("users stacks before this change").optional(),
+  usersPerStack: z.number({ error: "must be a whole number of users" }).int({ error: "must be a whole number of users" }).min(1, { error: "must be at least 1" }).default(1000),
+});
+
 /** Schema of one environment file. */
 export const environmentFileSchema = z.strictObject({
   account: z
@@ -139,6 +148,7 @@ export const environmentFileSchema = z.strictObject({
   iam: iam.default({}),
   identityCenter: identityCenter.optional(),
   adopt: adopt.optional(),
+  sharding: sharding.optional(),
   users: z.array(user, { error: "must be a list of users" }).default([]),
 });
 

@@ -2,6 +2,7 @@
  * Checks that span several fields of one environment file, or several environments.
  */
 import { partitionOf, partitionOfArn, regionProblem } from "../naming";
+import { stackOf, usersStackName } from "../sharding";
 import type { Environment } from "./environment";
 import type { EnvironmentFile } from "./schema";
 
@@ -80,6 +81,11 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
       });
     }
   });
+  const sharding = file.sharding;
+  if (sharding?.previousStacks !== undefined && sharding.previousStacks === sharding.stacks) {
+    problems.push({ path: ["sharding", "previousStacks"], message: `equals stacks (${sharding.stacks}): no user moves; remove previousStacks once every stack of a move is applied` });
+  }
+
   const adopted = file.adopt?.users;
   if (Array.isArray(adopted)) {
     const configured = new Set(file.users.map((u) => u.username));
@@ -90,6 +96,30 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
     });
   }
   return problems;
+}
+
+/** Users in one stack above this draw a warning (each plan refreshes every user: see the README's cost model). */
+export const DEFAULT_USERS_PER_STACK = 1000;
+
+/** Warnings when a stack holds more users than planned: plans get slow; the fix is a deliberate change of stacks. */
+export function shardingWarnings(environment: string, file: EnvironmentFile): FieldProblem[] {
+  const limit = file.sharding?.usersPerStack ?? DEFAULT_USERS_PER_STACK;
+  const stacks = file.sharding?.stacks ?? 0;
+  const counts = new Map<number, number>();
+  for (const user of file.users) {
+    const n = stackOf(user.username, stacks);
+    counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  const suggested = Math.ceil(file.users.length / limit);
+  return [...counts.entries()]
+    .filter(([, count]) => count > limit)
+    .sort(([a], [b]) => a - b)
+    .map(([n, count]) => ({
+      path: file.sharding ? ["sharding", "stacks"] : ["users"],
+      message:
+        `${n === 0 ? `connect-sso-${environment}` : usersStackName(environment, n)} would hold ${count} users (more than ${limit}): every plan refreshes each one through Connect's API (2 requests/s). ` +
+        `Split users over more stacks: sharding: { stacks: ${Math.max(suggested, stacks + 1)}, previousStacks: ${stacks} } (README: "Users stacks")`,
+    }));
 }
 
 /** Problems between environments: each message names the other file. */

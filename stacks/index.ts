@@ -1,0 +1,20 @@
+/**
+ * Every stack of one environment: the main stack, then its users stacks (which apply after it).
+ */
+import { Construct } from "constructs";
+import type { Environment } from "../lib/config/environment";
+import { ConnectSsoStack } from "./connect-sso-stack";
+import type { EnvironmentStack } from "./environment-stack";
+import { UsersStack } from "./users-stack";
+
+export function environmentStacks(scope: Construct, environment: Environment, localStateDir?: string): EnvironmentStack[] {
+  const main = new ConnectSsoStack(scope, { environment, localStateDir });
+  // While users move out of stacks being retired, those stacks stay until the move is applied.
+  const count = Math.max(environment.sharding.stacks, environment.sharding.previousStacks ?? 0);
+  const users = Array.from({ length: count }, (_, i) => {
+    const stack = new UsersStack(scope, { environment, localStateDir, stack: i + 1 });
+    stack.addDependency(main);
+    return stack;
+  });
+  return [main, ...users];
+}
