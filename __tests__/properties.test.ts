@@ -4,6 +4,7 @@
  */
 import fc from "fast-check";
 import { stringify } from "yaml";
+import { fastParse, parseWithPositions } from "../lib/config/yaml";
 import { parse, validFile } from "./support/env-text";
 
 const runs = Number(process.env.FAST_CHECK_RUNS ?? 300);
@@ -104,4 +105,36 @@ test("GIVEN random user names WHEN parsed THEN only Connect-valid email names ar
     }),
     { numRuns: runs },
   );
+});
+
+describe("the two YAML readers agree wherever the fast one is used", () => {
+  const scalar = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.constantFrom("yes", "no", "on", "0o17", "0x1F", "1e3", ".inf", "~", "012", "+12065550100"));
+  const tree = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: "small" }, scalar, fc.array(tie("node"), { maxLength: 4 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), tie("node"), { maxKeys: 4 })),
+  })).node;
+
+  // Numbers compare by value as the schema sees them (-0 is 0), and keep Infinity and NaN apart.
+  const canonical = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "number" ? `number:${v === 0 ? 0 : v}` : v));
+  const agree = (text: string) => {
+    const fast = fastParse(text);
+    if (!fast) return;
+    const careful = parseWithPositions(text);
+    expect(careful.errors).toEqual([]);
+    expect(careful.value.ok).toBe(true);
+    expect(canonical(careful.value.ok && careful.value.data)).toBe(canonical(fast.value));
+  };
+
+  test("GIVEN random documents written as YAML (plain and flow styles) WHEN both read them THEN the data is equal", () => {
+    fc.assert(
+      fc.property(tree, fc.boolean(), (value, flow) => agree(stringify({ root: value }, flow ? { collectionStyle: "flow" } : {}))),
+      { numRuns: runs },
+    );
+  });
+
+  test("GIVEN random scalars written unquoted WHEN both read them THEN they agree on type and value", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[-+.0-9a-zA-Z_~ :]{1,12}$/), (word) => agree(`key: ${word}\nlist: [${word}]\n`)),
+      { numRuns: runs },
+    );
+  });
 });

@@ -2,7 +2,10 @@
  * Security rules on synthesized stacks: each rule is shown to pass the examples and to fire on a
  * deliberately broken stack.
  */
-import { checkStack, RULES } from "../lib/security-rules";
+import { Testing } from "cdktf";
+import { CHECKED_RESOURCE_TYPES, checkStack, RULES } from "../lib/security-rules";
+import { securityView } from "../lib/synth";
+import { ConnectSsoStack } from "../stacks/connect-sso-stack";
 import { exampleEnvironment, synthStack } from "./support/environments";
 
 type Tf = Record<string, any>;
@@ -63,4 +66,14 @@ test("GIVEN the doc's own policy form (* with connect:InstanceID) WHEN checked T
     s.Condition = { StringEquals: { "connect:InstanceID": "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90" } };
   });
   expect(checkStack(tf)).toEqual([]);
+});
+
+test.each(["dev", "staging", "prod"])("GIVEN the %s example WHEN synth builds the rules' view THEN it is exactly the providers and IAM resources of the full JSON", (name) => {
+  const app = Testing.app();
+  const stack = new ConnectSsoStack(app, { environment: exampleEnvironment(name) });
+  const full = stack.toTerraform() as Tf;
+  const view = securityView(stack) as Tf;
+  expect(view.provider.aws).toEqual(full.provider.aws.filter((p: Tf) => !p.alias));
+  for (const type of CHECKED_RESOURCE_TYPES) expect(view.resource[type]).toEqual(full.resource[type]);
+  expect(Object.keys(view.resource).sort()).toEqual(CHECKED_RESOURCE_TYPES.filter((t) => full.resource[t]).sort());
 });

@@ -22,6 +22,16 @@ export const RULES = {
   SESSION_LENGTH: "role sessions last at most 12 hours (IAM limit)",
 } as const;
 
+/** Resource types the rules read: synth resolves only these (and the providers), not the users map. */
+export const CHECKED_RESOURCE_TYPES = [
+  "aws_iam_role",
+  "aws_iam_role_policy",
+  "aws_iam_saml_provider",
+  "aws_iam_role_policy_attachment",
+  "aws_iam_policy_attachment",
+  "aws_iam_role_policy_attachments_exclusive",
+] as const;
+
 type Json = Record<string, unknown>;
 type Statement = Record<string, unknown>;
 

@@ -4,13 +4,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { App } from "cdktf";
+import { App, DefaultTokenResolver, StringConcat, TerraformProvider, TerraformResource, Tokenization, type TerraformStack } from "cdktf";
 import { environmentStacks } from "../stacks";
 import { loadEnvironments } from "./config/load";
 import { displayPath, formatProblem, hasErrors } from "./config/problems";
 import { ALLOW_VARIABLE, allowedChanges, checkLock, LOCK_FILE, nextLock, readLock, writeLock } from "./identity-lock";
 import { consoleSettings, renderConsoleSheet } from "./console-settings";
-import { checkStack, RULES } from "./security-rules";
+import { CHECKED_RESOURCE_TYPES, checkStack, RULES } from "./security-rules";
 
 export interface SynthOptions {
   /** Folder of `<env>.yaml` files. */
@@ -25,6 +25,26 @@ export interface SynthOptions {
   readonly allowIdentityChange: ReadonlySet<string>;
   /** Receives each message line (problems, summary). */
   readonly log: (line: string) => void;
+}
+
+/**
+ * The part of a stack's Terraform JSON the security rules read (default provider and IAM
+ * resources), resolved without the rest: resolving a 5,000-user map only to ignore it costs
+ * more than the whole synth of it.
+ */
+export function securityView(stack: TerraformStack): Record<string, unknown> {
+  const checked = new Set<string>(CHECKED_RESOURCE_TYPES);
+  const resolve = (value: unknown) =>
+    Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }) as Record<string, any>;
+  const view: { provider: Record<string, unknown[]>; resource: Record<string, Record<string, unknown>> } = { provider: {}, resource: {} };
+  for (const element of stack.node.findAll()) {
+    if (element instanceof TerraformProvider && !element.alias) {
+      for (const [type, blocks] of Object.entries(resolve(element.toTerraform()).provider)) view.provider[type] = blocks as unknown[];
+    } else if (element instanceof TerraformResource && checked.has(element.terraformResourceType)) {
+      for (const [type, byName] of Object.entries(resolve(element.toTerraform()).resource)) Object.assign((view.resource[type] ??= {}), byName);
+    }
+  }
+  return view;
 }
 
 /**
@@ -62,7 +82,7 @@ export function synthesize(options: SynthOptions): number {
   // Every stack is synthesized one level below <outdir>/stacks; local state lives in the project root.
   const localStateDir = path.relative(path.join(outdir, "stacks", "stack"), cwd);
   const stacks = environments.flatMap((environment) => environmentStacks(app, environment, localStateDir));
-  const violations = stacks.flatMap((stack) => checkStack(stack.toTerraform()).map((v) => ({ stack: stack.node.id, ...v })));
+  const violations = stacks.flatMap((stack) => checkStack(securityView(stack)).map((v) => ({ stack: stack.node.id, ...v })));
   if (violations.length > 0) {
     violations.forEach((v) => options.log(`error: ${v.stack}: ${v.address}: ${v.message} [${v.rule}: ${RULES[v.rule as keyof typeof RULES]}]`));
     // cdktf's App makes the output folder up front; leave none behind where there was none.

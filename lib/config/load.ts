@@ -4,13 +4,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { closest } from "fastest-levenshtein";
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isScalar, type Document } from "yaml";
 import { z } from "zod";
 import { defaultIamName, defaultStateKey, ENVIRONMENT_NAME, partitionOf } from "../naming";
 import type { Environment } from "./environment";
 import { checkMetadata } from "./metadata";
-import { displayPath, fieldPath, given, type Problem } from "./problems";
+import { displayPath, fieldPath, given, hasErrors, type Problem } from "./problems";
 import { environmentFileSchema, type EnvironmentFile } from "./schema";
+import { fastParse, parseWithPositions } from "./yaml";
 import { checkAcrossEnvironments, checkEnvironmentFields, DEFAULT_USERS_PER_STACK, shardingWarnings } from "./validate";
 
 export interface LoadResult {
@@ -40,43 +41,51 @@ export interface ParseInput {
 
 /** Checks one environment file's text; never throws for bad input. */
 export function parseEnvironment(input: ParseInput): { environment?: Environment; problems: Problem[] } {
-  const problems: Problem[] = [];
-  const lines = new LineCounter();
-  const doc = parseDocument(input.text, { lineCounter: lines, uniqueKeys: true });
-  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lines.linePos(offset).line);
+  const fast = fastParse(input.text);
+  if (fast) {
+    const result = checkData(input, fast.value, () => undefined);
+    if (!hasErrors(result.problems)) return result;
+  }
+  // Errors (or text the fast reader leaves alone) are read again with positions, for line numbers.
+  const yaml = parseWithPositions(input.text);
+  const syntax: Problem[] = yaml.errors.map((e) => ({
+    severity: "error",
+    file: input.file,
+    line: e.line,
+    path: "",
+    message: `YAML syntax: ${e.message}${e.line ? ` (line ${e.line}, column ${e.column})` : ""}`,
+  }));
+  if (!yaml.value.ok) {
+    if (yaml.value.reason) syntax.push({ severity: "error", file: input.file, path: "", message: `YAML: ${yaml.value.reason}` });
+    return { problems: [...nameProblems(input), ...syntax] };
+  }
+  return checkData(input, yaml.value.data, (segments) => lineAt(yaml.doc, segments, yaml.lineOf));
+}
+
+function nameProblems(input: ParseInput): Problem[] {
+  if (ENVIRONMENT_NAME.test(input.name)) return [];
+  return [
+    {
+      severity: "error",
+      file: input.file,
+      path: "",
+      message: `file name ${JSON.stringify(input.name)} is not a valid environment name; allowed: 1..31 of a-z 0-9 -, starting with a letter, not ending in -users-<n> (it names the stack connect-sso-<name>)`,
+    },
+  ];
+}
+
+/** Schema, field and metadata checks of a file's data; `lineOfField` gives a field's line when positions are known. */
+function checkData(
+  input: ParseInput,
+  raw: unknown,
+  lineOfField: (segments: ReadonlyArray<PropertyKey>) => number | undefined,
+): { environment?: Environment; problems: Problem[] } {
+  const problems: Problem[] = nameProblems(input);
   const add = (segments: ReadonlyArray<PropertyKey>, message: string, severity: Problem["severity"] = "error") =>
-    problems.push({ severity, file: input.file, line: lineAt(doc, segments, lineOf), path: fieldPath(segments), message });
+    problems.push({ severity, file: input.file, line: lineOfField(segments), path: fieldPath(segments), message });
 
-  if (!ENVIRONMENT_NAME.test(input.name)) {
-    problems.push({
-      severity: "error",
-      file: input.file,
-      path: "",
-      message: `file name ${JSON.stringify(input.name)} is not a valid environment name; allowed: 1..31 of a-z 0-9 -, starting with a letter (it names the stack connect-sso-<name>)`,
-    });
-  }
-  for (const error of doc.errors) {
-    const pos = error.linePos?.[0];
-    problems.push({
-      severity: "error",
-      file: input.file,
-      line: pos?.line,
-      path: "",
-      message: `YAML syntax: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}${pos ? ` (line ${pos.line}, column ${pos.col})` : ""}`,
-    });
-  }
-  if (doc.errors.length > 0) return { problems };
-
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    // Aliases are resolved here, not by the parser: an unknown or runaway alias throws.
-    problems.push({ severity: "error", file: input.file, path: "", message: `YAML: ${(error as Error).message}` });
-    return { problems };
-  }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    problems.push({ severity: "error", file: input.file, path: "", message: `must be a YAML mapping of keys (account, region, connect, ssoApplication, users, ...); found ${raw === null ? "an empty file" : given(raw)}` });
+  if (raw === null || raw === undefined || typeof raw !== "object" || Array.isArray(raw)) {
+    problems.push({ severity: "error", file: input.file, path: "", message: `must be a YAML mapping of keys (account, region, connect, ssoApplication, users, ...); found ${raw === null || raw === undefined ? "an empty file" : given(raw)}` });
     return { problems };
   }
   const parsed = environmentFileSchema.safeParse(raw, { reportInput: true });
