@@ -69,6 +69,9 @@ describe("field checks name the field, the value given and what is allowed", () 
     ["a state bucket in another partition", (f) => (f.backend = { s3: { bucket: "acme-tfstate", region: "cn-north-1" } }), /^backend\.s3\.region: "cn-north-1" is not a region in the partition of us-west-2/],
     ["a state bucket name with capitals", (f) => (f.backend = { s3: { bucket: "Acme", region: "us-west-2" } }), /^backend\.s3\.bucket: allowed: an S3 bucket name/],
     ["a DynamoDB lock table (replaced by S3 native locking)", (f) => (f.backend = { s3: { bucket: "acme-tfstate", region: "us-west-2", dynamodbTable: "locks" } }), /^backend\.s3\.dynamodbTable: unknown key/],
+    ["previousStacks equal to stacks", (f) => (f.sharding = { stacks: 2, previousStacks: 2 }), /^sharding\.previousStacks: equals stacks \(2\): no user moves/],
+    ["65 users stacks", (f) => (f.sharding = { stacks: 65 }), /^sharding\.stacks: allowed: 0\.\.64/],
+    ["adopting a user who is not configured", (f) => (f.adopt = { users: ["carol@example.com"] }), /^adopt\.users\[0\]: "carol@example\.com" is not in users/],
     ["a tag key starting with aws:", (f) => (f.tags = { "aws:owner": "x" }), /^tags\.aws:owner: tag keys/],
   ])("GIVEN %s WHEN parsed THEN it is refused", (_, edit, expected) => {
     const found = errors(withChange(edit));
@@ -158,7 +161,15 @@ ssoApplication:
     expect(found).toHaveLength(3);
   });
 
-  test("GIVEN a file name that is not an environment name WHEN parsed THEN it is refused", () => {
-    expect(errors(validFile(), { name: "Prod_EU" })).toEqual([expect.stringMatching(/file name "Prod_EU" is not a valid environment name/)]);
+  test.each(["Prod_EU", "prod-users-2"])("GIVEN the file name %s WHEN parsed THEN it is refused as an environment name", (name) => {
+    expect(errors(validFile(), { name })).toEqual([expect.stringMatching(new RegExp(`file name "${name}" is not a valid environment name`))]);
+  });
+
+  test("GIVEN more users in one stack than usersPerStack WHEN parsed THEN a warning suggests users stacks, and the file still loads", () => {
+    const { environment, problems } = parse(withChange((f) => (f.sharding = { stacks: 0, usersPerStack: 1 })));
+    expect(environment).toBeDefined();
+    expect(problems).toEqual([
+      expect.objectContaining({ severity: "warning", path: "sharding.stacks", message: expect.stringMatching(/^connect-sso-test would hold 2 users \(more than 1\).*sharding: \{ stacks: 2, previousStacks: 0 \}/) }),
+    ]);
   });
 });
