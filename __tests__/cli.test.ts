@@ -139,3 +139,36 @@ describe("the identity lock", () => {
     expect(stderr).toMatch(/identity\.lock\.json: is not valid JSON .*restore it from version control/);
   });
 });
+
+describe("the stack manifest", () => {
+  const changedStacks = (base: string, head: string) =>
+    spawnSync(process.execPath, ["--import", "tsx", "scripts/changed-stacks.ts", base, head], { cwd: REPO, encoding: "utf8" });
+
+  test("GIVEN one user changed in dev WHEN both versions are synthesized THEN only dev's hash moves and changed-stacks names only it", () => {
+    const before = path.join(work, "before");
+    const after = path.join(work, "after");
+    expect(runApp(examplesWith(), before).code).toBe(0);
+    const dir = examplesWith({ "dev.yaml": (t) => t.replace("firstName: Dana", "firstName: Danielle") });
+    expect(runApp(dir, after).code).toBe(0);
+
+    const hashes = (out: string) => JSON.parse(fs.readFileSync(path.join(out, "stack-hashes.json"), "utf8"));
+    expect(Object.keys(hashes(after))).toEqual(["connect-sso-dev", "connect-sso-prod", "connect-sso-staging"]);
+    const result = changedStacks(path.join(before, "stack-hashes.json"), path.join(after, "stack-hashes.json"));
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ changed: ["connect-sso-dev"], removed: [] });
+  });
+
+  test("GIVEN no base manifest (a first run) WHEN compared THEN every stack is to be planned", () => {
+    const out = path.join(work, "out");
+    expect(runApp(EXAMPLES_DIR, out).code).toBe(0);
+    const result = changedStacks(path.join(work, "none.json"), path.join(out, "stack-hashes.json"));
+    expect(JSON.parse(result.stdout).changed).toHaveLength(3);
+  });
+
+  test("GIVEN a head file that is not a manifest WHEN compared THEN it says which file and what it expects", () => {
+    fs.writeFileSync(path.join(work, "bad.json"), '{"x": 1}');
+    const result = changedStacks(path.join(work, "none.json"), path.join(work, "bad.json"));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/bad\.json: is not a stack manifest; expected \{ "<stack>": "<sha256>" \}/);
+  });
+});

@@ -11,6 +11,7 @@ import { displayPath, formatProblem, hasErrors } from "./config/problems";
 import { ALLOW_VARIABLE, allowedChanges, checkLock, LOCK_FILE, nextLock, readLock, writeLock } from "./identity-lock";
 import { consoleSettings, renderConsoleSheet } from "./console-settings";
 import { CHECKED_RESOURCE_TYPES, checkStack, RULES } from "./security-rules";
+import { hashStacks, writeManifest } from "./stack-manifest";
 
 export interface SynthOptions {
   /** Folder of `<env>.yaml` files. */
@@ -92,6 +93,7 @@ export function synthesize(options: SynthOptions): number {
   }
 
   app.synth();
+  writeManifest(outdir, hashStacks(outdir, stacks.map((s) => s.node.id)));
   for (const environment of environments) {
     const settings = consoleSettings(environment);
     fs.writeFileSync(path.join(outdir, "stacks", settings.stack, "console-settings.md"), renderConsoleSheet(settings));

@@ -1,0 +1,45 @@
+/**
+ * The stack manifest: a content hash of every synthesized stack (`<outdir>/stack-hashes.json`), so
+ * a pipeline plans only the stacks a change touches.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const MANIFEST_FILE = "stack-hashes.json";
+
+/** Stack name → SHA-256 of its synthesized `cdk.tf.json`. */
+export type StackHashes = Readonly<Record<string, string>>;
+
+export function hashStacks(outdir: string, stacks: ReadonlyArray<string>): StackHashes {
+  return Object.fromEntries(
+    [...stacks].sort().map((name) => [name, createHash("sha256").update(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"))).digest("hex")]),
+  );
+}
+
+export function writeManifest(outdir: string, hashes: StackHashes): void {
+  fs.writeFileSync(path.join(outdir, MANIFEST_FILE), `${JSON.stringify(hashes, null, 2)}\n`);
+}
+
+/** Stacks to plan (new or changed) and stacks gone (their environment or users stack was removed). */
+export function changedStacks(base: StackHashes, head: StackHashes): { changed: string[]; removed: string[] } {
+  return {
+    changed: Object.keys(head).filter((name) => base[name] !== head[name]).sort(),
+    removed: Object.keys(base).filter((name) => !(name in head)).sort(),
+  };
+}
+
+/** Reads a manifest; throws an Error naming the file and what is wrong. */
+export function readManifest(file: string): StackHashes {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`${file}: ${code === "ENOENT" ? "file not found" : `is not JSON (${(error as Error).message})`}`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value) || !Object.values(value).every((h) => typeof h === "string" && /^[0-9a-f]{64}$/.test(h))) {
+    throw new Error(`${file}: is not a stack manifest; expected { "<stack>": "<sha256>" } as written by npm run synth to ${MANIFEST_FILE}`);
+  }
+  return value as StackHashes;
+}
