@@ -131,7 +131,7 @@ const stackCount = (what: string) =>
 const sharding = z.strictObject({
   stacks: stackCount("users stacks (0 keeps users in the main stack)"),
   previousStacks: stackCount("users stacks before this change").optional(),
-  usersPerStack: z.number({ error: "must be a whole number of users" }).int({ error: "must be a whole number of users" }).min(1, { error: "must be at least 1" }).default(1000),
+  usersPerStack: z.number({ error: "must be a whole number of users" }).int({ error: "must be a whole number of users" }).min(1, { error: "must be at least 1" }).default(500),
 });
 
 /** Schema of one environment file. */

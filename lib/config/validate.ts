@@ -99,7 +99,7 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
 }
 
 /** Users in one stack above this draw a warning (each plan refreshes every user: see the README's cost model). */
-export const DEFAULT_USERS_PER_STACK = 1000;
+export const DEFAULT_USERS_PER_STACK = 500;
 
 /** Warnings when a stack holds more users than planned: plans get slow; the fix is a deliberate change of stacks. */
 export function shardingWarnings(environment: string, file: EnvironmentFile): FieldProblem[] {
