@@ -15,6 +15,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { EXAMPLES_DIR, exampleEnvironment, synthStack } from "./support/environments";
 import {
+  protectedAddresses,
+  writeTeardownOverride,
   describeResult,
   formatDiagnostic,
   hcl,
@@ -495,25 +497,6 @@ function ssoadminInstancesAddresses(json: StackJson): string[] {
   return Object.keys(json.data?.aws_ssoadmin_instances ?? {}).map((id) => `data.aws_ssoadmin_instances.${id}`);
 }
 
-function protectedAddresses(json: StackJson): string[] {
-  return Object.entries(json.resource ?? {})
-    .flatMap(([type, byName]) => Object.entries(byName).filter(([, body]) => body.lifecycle?.prevent_destroy === true).map(([id]) => `${type}.${id}`))
-    .sort();
-}
-
-/**
- * `terraform test` destroys what it applied; prevent_destroy refuses that. This override file (in
- * the temp copy only, after `validate` ran on the unmodified JSON) lifts it for the teardown.
- */
-function teardownOverride(addresses: ReadonlyArray<string>): string {
-  const resource: Record<string, Record<string, unknown>> = {};
-  for (const address of addresses) {
-    const [type, id] = address.split(".");
-    (resource[type] ??= {})[id] = { lifecycle: { prevent_destroy: false } };
-  }
-  return JSON.stringify({ "//": "test only: lets terraform test destroy what it applied", resource }, null, 2);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The tests
 // ---------------------------------------------------------------------------------------------
@@ -550,8 +533,7 @@ describeIfTools("real Terraform on the synthesized example stacks (terraform tes
           outcome.prepareError = (error as Error).stack ?? String(error);
           return;
         }
-        const protectedOnes = protectedAddresses(outcome.json);
-        if (protectedOnes.length) fs.writeFileSync(path.join(dir, "zz_test_teardown_override.tf.json"), teardownOverride(protectedOnes));
+        writeTeardownOverride(dir, outcome.json);
         fs.writeFileSync(path.join(dir, `${name}.tftest.hcl`), tftest(name, outcome.json));
         outcome.test = await runCommand("terraform", ["test", "-json", "-no-color"], { cwd: dir, env: setup.env, timeoutMs: 120_000 });
         outcome.report = parseTestReport(outcome.test.stdout);

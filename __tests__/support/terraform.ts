@@ -194,6 +194,30 @@ export async function terraform(setup: TerraformSetup, cwd: string, args: Readon
   return result;
 }
 
+type ResourceBlocks = { readonly resource?: Record<string, Record<string, { lifecycle?: { prevent_destroy?: boolean } }>> };
+
+/** Addresses of the resources a synthesized stack marks `prevent_destroy`. */
+export function protectedAddresses(stackJson: ResourceBlocks): string[] {
+  return Object.entries(stackJson.resource ?? {})
+    .flatMap(([type, byName]) => Object.entries(byName).filter(([, body]) => body.lifecycle?.prevent_destroy === true).map(([id]) => `${type}.${id}`))
+    .sort();
+}
+
+/**
+ * `terraform test` destroys what it applied, and `prevent_destroy` refuses that: an override file
+ * in the temp copy (write it after `validate` ran on the unmodified JSON) lifts it for the teardown.
+ */
+export function writeTeardownOverride(dir: string, stackJson: ResourceBlocks): void {
+  const resource: Record<string, Record<string, unknown>> = {};
+  for (const address of protectedAddresses(stackJson)) {
+    const [type, id] = address.split(".");
+    (resource[type] ??= {})[id] = { lifecycle: { prevent_destroy: false } };
+  }
+  if (Object.keys(resource).length) {
+    fs.writeFileSync(path.join(dir, "zz_test_teardown_override.tf.json"), JSON.stringify({ "//": "test only: lets terraform test destroy what it applied", resource }, null, 2));
+  }
+}
+
 /** Serializes async work (terraform's plugin cache is not safe for concurrent inits). */
 export function serialQueue(): <T>(work: () => Promise<T>) => Promise<T> {
   let last: Promise<unknown> = Promise.resolve();
