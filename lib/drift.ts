@@ -1,12 +1,14 @@
 /**
- * `npm run drift -- <env>`: synthesizes, then runs a refresh-only plan of the environment's stack
- * and reports what changed outside Terraform. Exit 0 = no drift, 2 = drift, 1 = could not tell.
+ * `npm run drift -- <env>`: synthesizes, then runs a refresh-only plan of each of the
+ * environment's stacks (the main stack and its users stacks) and reports what changed outside
+ * Terraform. Exit 0 = no drift, 2 = drift, 1 = could not tell (for any stack).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { asPlan, fieldChanges } from "./review/classify";
+import { asPlan, fieldChanges, profileNames, withProfileNames, type FieldChange, type ResourceChange } from "./review/classify";
 import { stackName } from "./naming";
+import { MANIFEST_FILE, readManifest } from "./stack-manifest";
 import { synthesize, type SynthOptions } from "./synth";
 
 export interface DriftOptions extends SynthOptions {
@@ -20,15 +22,36 @@ export interface DriftOptions extends SynthOptions {
 export function runDrift(options: DriftOptions): number {
   const code = synthesize(options);
   if (code !== 0) return 1;
-  const stack = stackName(options.environment);
-  const dir = path.resolve(options.cwd ?? process.cwd(), options.outdir, "stacks", stack);
-  if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) {
-    options.log(`drift: no environment ${options.environment}: ${stack} was not synthesized (environment files: ${options.environmentsDir})`);
+  const main = stackName(options.environment);
+  const outdir = path.resolve(options.cwd ?? process.cwd(), options.outdir);
+  // The stacks this synth wrote (the manifest is rewritten by every synth): users stacks left in
+  // the outdir by an earlier synth with more of them are not the environment's any more.
+  const users = new RegExp(`^${main}-users-\\d+$`);
+  let stacks: string[] = [];
+  try {
+    stacks = Object.keys(readManifest(path.join(outdir, MANIFEST_FILE))).filter((s) => s === main || users.test(s));
+  } catch (error) {
+    options.log(`drift: ${(error as Error).message}`);
     return 1;
   }
-  const terraform = (args: string[]) => spawnSync(options.terraform ?? "terraform", [...args, "-no-color"], { cwd: dir, encoding: "utf8", env: { ...process.env, TF_IN_AUTOMATION: "1" } });
+  if (!stacks.includes(main)) {
+    options.log(`drift: no environment ${options.environment}: ${main} was not synthesized (environment files: ${options.environmentsDir})`);
+    return 1;
+  }
+  // The main stack first, then users stacks in order (as they are applied).
+  stacks.sort((a, b) => (a === main ? -1 : b === main ? 1 : Number(a.slice(a.lastIndexOf("-") + 1)) - Number(b.slice(b.lastIndexOf("-") + 1))));
+  const codes = stacks.map((stack) => driftOfStack(path.join(outdir, "stacks", stack), stack, options));
+  return codes.includes(1) ? 1 : codes.includes(2) ? 2 : 0;
+}
+
+/** One stack's refresh-only plan, reported; returns 0 (no drift), 2 (drift) or 1 (error). */
+function driftOfStack(dir: string, stack: string, options: DriftOptions): number {
+  // `show -json` of a stack with thousands of users is megabytes: past spawnSync's 1 MiB default.
+  const terraform = (args: string[]) =>
+    spawnSync(options.terraform ?? "terraform", [...args, "-no-color"], { cwd: dir, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, env: { ...process.env, TF_IN_AUTOMATION: "1" } });
   const fail = (what: string, result: ReturnType<typeof terraform>) => {
-    options.log(`drift: terraform ${what} failed${result.error ? ` (${result.error.message})` : ""}:\n${result.stderr || result.stdout}`);
+    options.log(`drift: ${stack}: terraform ${what} failed${result.error ? ` (${result.error.message})` : ""}:\n${result.stderr || result.stdout}`);
+    options.report(`## ${stack}\n\nCould not tell: terraform ${what} failed (see the log).\n`);
     return 1;
   };
   if (!fs.existsSync(path.join(dir, ".terraform"))) {
@@ -43,13 +66,37 @@ export function runDrift(options: DriftOptions): number {
   if (plan.status !== 2) return fail("plan -refresh-only", plan);
   const shown = terraform(["show", "-json", "drift.tfplan"]);
   if (shown.status !== 0) return fail("show -json", shown);
-  const drift = asPlan(JSON.parse(shown.stdout)).resource_drift ?? [];
-  const lines = [`## ${stack}: drift`, "", "Changed outside Terraform since the last apply (the next apply puts them back):", ""];
-  for (const rc of drift) {
+  const shownPlan = asPlan(JSON.parse(shown.stdout));
+  const names = profileNames(shownPlan);
+  const drifted: Array<{ rc: ResourceChange; deleted: boolean; fields: FieldChange[] }> = [];
+  let ignored = 0;
+  for (const rc of shownPlan.resource_drift ?? []) {
     const deleted = rc.change.actions.includes("delete");
-    lines.push(`- \`${rc.address}\`${deleted ? ": deleted outside Terraform" : ""}`);
-    if (!deleted) for (const f of fieldChanges(rc.change)) lines.push(`  - ${f.field}: \`${JSON.stringify(f.after)}\` in AWS, \`${JSON.stringify(f.before)}\` in state`);
+    const fields = deleted ? [] : withProfileNames(fieldChanges(rc.change, rc.type), names);
+    // Not drift: a refresh that changes nothing a person set. The provider reads unset `tags` back
+    // as {} (every resource, after its first apply) and fills aws_iam_role's computed copy of the
+    // inline policy that aws_iam_role_policy manages (IGNORED_FIELDS in review/classify.ts): both
+    // leave no field once fieldChanges drops null → {} and the ignored fields. Changes made by
+    // hand to those policies show on aws_iam_role_policy and the *_exclusive resources instead.
+    // Terraform still exits 2 for such a plan, so exit 2 alone is no evidence of drift.
+    if (!deleted && fields.length === 0) {
+      ignored++;
+      continue;
+    }
+    drifted.push({ rc, deleted, fields });
   }
+  const noise = ignored > 0 ? `Not counted: ${ignored} resource(s) whose refresh changed no setting (tags read back as {}, the role's copy of its inline policy).` : "";
+  if (drifted.length === 0) {
+    options.report([`## ${stack}`, "", "No drift: AWS matches the last applied state.", ...(noise ? ["", noise] : []), ""].join("\n"));
+    return 0;
+  }
+  const lines = [`## ${stack}: drift`, "", "Changed outside Terraform since the last apply (the next apply puts them back):", ""];
+  for (const { rc, deleted, fields } of drifted) {
+    lines.push(`- \`${rc.address}\`${deleted ? ": deleted outside Terraform (the next apply creates it again)" : ""}`);
+    for (const f of fields) lines.push(`  - ${f.field}: \`${JSON.stringify(f.after)}\` in AWS, \`${JSON.stringify(f.before)}\` in state`);
+  }
+  if (noise) lines.push("", noise);
+  lines.push("");
   options.report(lines.join("\n"));
   return 2;
 }

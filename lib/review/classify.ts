@@ -10,6 +10,13 @@ export interface PlanJson {
   readonly resource_changes?: ReadonlyArray<ResourceChange>;
   readonly output_changes?: Readonly<Record<string, Change>>;
   readonly resource_drift?: ReadonlyArray<ResourceChange>;
+  /** State before the plan, with the data sources the plan read (profile look-ups). */
+  readonly prior_state?: { readonly values?: { readonly root_module?: StateModule } };
+}
+
+export interface StateModule {
+  readonly resources?: ReadonlyArray<{ readonly mode: string; readonly type: string; readonly address: string; readonly values?: Record<string, unknown> }>;
+  readonly child_modules?: ReadonlyArray<StateModule>;
 }
 
 export interface Change {
@@ -19,6 +26,8 @@ export interface Change {
   readonly after_unknown?: unknown;
   /** Set when an import block brings the object under management. */
   readonly importing?: { readonly id?: string };
+  /** Attribute paths that force a replacement (`[["name"]]`). */
+  readonly replace_paths?: ReadonlyArray<ReadonlyArray<string | number>>;
 }
 
 export interface ResourceChange {
@@ -36,6 +45,8 @@ export interface FieldChange {
   readonly field: string;
   readonly before: unknown;
   readonly after: unknown;
+  /** This difference is why the resource is replaced. */
+  readonly forcesReplacement?: boolean;
 }
 
 export const UNKNOWN = "(known after apply)";
@@ -63,6 +74,26 @@ export const GUARDED_TYPES: Readonly<Record<string, string>> = {
 export const CONSOLE_OUTPUTS: Readonly<Record<string, string>> = {
   relay_state_url: "Relay state (application properties)",
   sso_role_attribute_value: "`https://aws.amazon.com/SAML/Attributes/Role` attribute mapping",
+};
+
+/**
+ * Console settings a plan changes: the outputs above, and the application's session duration,
+ * which is no output but moves with the federation role's maximum session (the stack derives one
+ * from the other, see maxSessionDurationSeconds in lib/naming.ts).
+ */
+export const CONSOLE_SETTINGS: Readonly<Record<string, string>> = {
+  ...CONSOLE_OUTPUTS,
+  session_duration: "Session duration (application properties; the federation role's maximum session follows it)",
+};
+
+/**
+ * Attributes that are not a resource's own settings, left out of reviews and drift reports.
+ * `aws_iam_role.inline_policy` and `managed_policy_arns` are computed copies of the policies that
+ * `aws_iam_role_policy` and the two `*_exclusive` resources manage (and report) themselves: the
+ * refresh after the first apply fills the copy in (noise), and a replaced role shows it unknown.
+ */
+export const IGNORED_FIELDS: Readonly<Record<string, ReadonlyArray<string>>> = {
+  aws_iam_role: ["inline_policy", "managed_policy_arns"],
 };
 
 export interface PlanReview {
@@ -121,23 +152,58 @@ function flatten(value: unknown, prefix = "", out: Map<string, unknown> = new Ma
   return out;
 }
 
-/** Fields that differ between before and after; policy documents are compared as parsed JSON. */
-export function fieldChanges(change: Change): FieldChange[] {
+/** Whether a dotted field is one of IGNORED_FIELDS of `type` (or below one). */
+export function isIgnoredField(type: string | undefined, field: string): boolean {
+  return (IGNORED_FIELDS[type ?? ""] ?? []).some((f) => field === f || field.startsWith(`${f}.`));
+}
+
+/** null, undefined and "" all mean "not set" to a reviewer (providers store unset strings as either). */
+const unset = (v: unknown) => v === undefined || v === null || v === "";
+
+/**
+ * Fields that differ between before and after; policy documents are compared as parsed JSON.
+ * `tags_all`, `id` and the type's IGNORED_FIELDS are left out; with `type`, paths in
+ * `replace_paths` are marked as forcing the replacement.
+ */
+export function fieldChanges(change: Change, type?: string): FieldChange[] {
   const before = flatten(change.before ?? {});
   const after = flatten(change.after ?? {});
   const unknown = flatten(change.after_unknown ?? {});
   const fields = new Set([...before.keys(), ...after.keys(), ...[...unknown.entries()].filter(([, v]) => v === true).map(([k]) => k)]);
+  const forcing = new Set((change.replace_paths ?? []).map((p) => p.join(".")));
   const out: FieldChange[] = [];
   for (const field of [...fields].sort()) {
-    if (field === "id" || field.startsWith("tags_all")) continue;
+    if (field === "id" || field.startsWith("tags_all") || isIgnoredField(type, field)) continue;
     const b = before.get(field);
     const a = unknown.get(field) === true ? UNKNOWN : after.get(field);
     if (JSON.stringify(normalizeJson(b)) === JSON.stringify(normalizeJson(a))) continue;
-    if (b === undefined && (a === undefined || a === null)) continue;
-    if (b === null && a === undefined) continue;
-    out.push({ field, before: b, after: a });
+    if (unset(b) && unset(a)) continue;
+    const forces = [...forcing].some((f) => field === f || field.startsWith(`${f}.`));
+    out.push(forces ? { field, before: b, after: a, forcesReplacement: true } : { field, before: b, after: a });
   }
   return out;
+}
+
+/** Profile IDs to names, from the profile look-ups (data sources) the plan read. */
+export function profileNames(plan: PlanJson): Map<string, string> {
+  const names = new Map<string, string>();
+  const walk = (module: StateModule | undefined) => {
+    for (const r of module?.resources ?? []) {
+      if (r.mode !== "data" || !r.values) continue;
+      const id = r.type === "aws_connect_security_profile" ? r.values.security_profile_id : r.type === "aws_connect_routing_profile" ? r.values.routing_profile_id : undefined;
+      if (typeof id === "string" && typeof r.values.name === "string") names.set(id, r.values.name);
+    }
+    module?.child_modules?.forEach(walk);
+  };
+  walk(plan.prior_state?.values?.root_module);
+  return names;
+}
+
+/** A Connect user's profile IDs shown by name (IDs the plan did not look up stay IDs). */
+export function withProfileNames(fields: ReadonlyArray<FieldChange>, names: ReadonlyMap<string, string>): FieldChange[] {
+  const name = (v: unknown) => (typeof v === "string" ? (names.get(v) ?? v) : v);
+  const convert = (v: unknown) => (Array.isArray(v) ? v.map(name).sort() : name(v));
+  return fields.map((f) => (f.field === "security_profile_ids" || f.field === "routing_profile_id" ? { ...f, before: convert(f.before), after: convert(f.after) } : f));
 }
 
 /** A JSON document inside a string (an IAM policy) compares by content, not by spacing. */
@@ -159,18 +225,59 @@ export function isAllowed(review: ResourceReview, allowed: ReadonlyArray<string>
   return allowed.some((a) => a === review.address || a === base || (review.key !== undefined && a === review.key));
 }
 
+/** Settings of the resource itself to show for a verb (a replacement's new computed values are left out). */
+function reviewFields(rc: ResourceChange, verb: Verb, names: ReadonlyMap<string, string>): FieldChange[] {
+  if (verb !== "update" && verb !== "replace" && verb !== "import") return [];
+  let fields = fieldChanges(rc.change, rc.type);
+  // A replacement makes a new object: its ARN, IDs and dates are all "known after apply"; keep
+  // what forces the replacement and what the configuration itself changes.
+  if (verb === "replace") fields = fields.filter((f) => f.forcesReplacement || f.after !== UNKNOWN);
+  return rc.type === "aws_connect_user" ? withProfileNames(fields, names) : fields;
+}
+
+/**
+ * For a role being imported: the inline and managed policies it holds now, and what the exclusive
+ * resources of the same plan will leave on it (everything else is removed by the apply).
+ */
+function adoptedRolePolicies(role: ResourceChange, plan: PlanJson): FieldChange[] {
+  const before = (role.change.before ?? {}) as { name?: string; inline_policy?: Array<{ name?: string }>; managed_policy_arns?: string[] };
+  const exclusive = (type: string) => (plan.resource_changes ?? []).find((rc) => rc.type === type && (rc.change.after as { role_name?: string } | undefined)?.role_name === before.name);
+  const out: FieldChange[] = [];
+  const inline = exclusive("aws_iam_role_policies_exclusive");
+  const inlineNow = (before.inline_policy ?? []).map((p) => p.name).filter((n): n is string => Boolean(n)).sort();
+  const inlineAfter = [...((inline?.change.after as { policy_names?: string[] } | undefined)?.policy_names ?? [])].sort();
+  if (inline && JSON.stringify(inlineNow) !== JSON.stringify(inlineAfter)) out.push({ field: "inline policies", before: inlineNow, after: inlineAfter });
+  const managed = exclusive("aws_iam_role_policy_attachments_exclusive");
+  const managedNow = [...(before.managed_policy_arns ?? [])].sort();
+  const managedAfter = [...((managed?.change.after as { policy_arns?: string[] } | undefined)?.policy_arns ?? [])].sort();
+  if (managed && JSON.stringify(managedNow) !== JSON.stringify(managedAfter)) out.push({ field: "managed policies", before: managedNow, after: managedAfter });
+  return out;
+}
+
+/** The application's session duration moves with the role's maximum session (whole hours of it). */
+function sessionDurationChange(review: ResourceReview): FieldChange | undefined {
+  if (review.type !== "aws_iam_role") return undefined;
+  const f = review.fields.find((x) => x.field === "max_session_duration");
+  if (!f || typeof f.before !== "number" || typeof f.after !== "number") return undefined;
+  const hours = (seconds: number) => `${seconds / 3600} hour${seconds === 3600 ? "" : "s"}`;
+  return { field: "session_duration", before: hours(f.before), after: hours(f.after) };
+}
+
 export function reviewPlan(plan: PlanJson, allowDelete: ReadonlyArray<string> = []): PlanReview {
+  const names = profileNames(plan);
   const resources: ResourceReview[] = [];
   for (const rc of plan.resource_changes ?? []) {
     if (rc.mode !== "managed") continue;
     const verb = verbOf(rc);
     if (!verb) continue;
+    const fields = reviewFields(rc, verb, names);
+    if (verb === "import" && rc.type === "aws_iam_role") fields.push(...adoptedRolePolicies(rc, plan));
     resources.push({
       address: rc.address,
       type: rc.type,
       key: rc.index === undefined ? undefined : String(rc.index),
       verb,
-      fields: verb === "update" || verb === "replace" || verb === "import" ? fieldChanges(rc.change) : [],
+      fields,
     });
   }
   const consoleChanges: FieldChange[] = [];
@@ -179,6 +286,10 @@ export function reviewPlan(plan: PlanJson, allowDelete: ReadonlyArray<string> = 
     // A first apply creates the output: the sheet already shows the value to type in.
     if (change.actions.join() === "create") continue;
     consoleChanges.push({ field: name, before: change.before, after: change.after_unknown === true ? UNKNOWN : change.after });
+  }
+  for (const r of resources) {
+    const session = sessionDurationChange(r);
+    if (session) consoleChanges.push(session);
   }
   const guarded = resources
     .filter((r) => r.type in GUARDED_TYPES && (r.verb === "delete" || r.verb === "replace"))

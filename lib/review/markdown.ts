@@ -2,13 +2,14 @@
  * Renders plan reviews as Markdown for a pull-request comment, in plain words.
  */
 import { diffLines as diffLinesOf } from "diff";
-import { CONSOLE_OUTPUTS, GUARDED_TYPES, UNKNOWN, type FieldChange, type PlanReview, type ResourceReview } from "./classify";
+import { CONSOLE_SETTINGS, GUARDED_TYPES, UNKNOWN, type FieldChange, type PlanReview, type ResourceReview } from "./classify";
 
-const show = (value: unknown): string => {
+/** A value in plain words: lists of names comma-separated; long values cut at `max` characters (0: never). */
+const show = (value: unknown, max = 120): string => {
   if (value === UNKNOWN) return "_(known after apply)_";
-  if (value === undefined || value === null || value === "") return "_(none)_";
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return `\`${text.length > 120 ? `${text.slice(0, 117)}...` : text}\``;
+  if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) return "_(none)_";
+  const text = typeof value === "string" ? value : Array.isArray(value) && value.every((v) => typeof v === "string") ? value.join(", ") : JSON.stringify(value);
+  return `\`${max > 0 && text.length > max ? `${text.slice(0, max - 3)}...` : text}\``;
 };
 
 const USER_FIELDS: Readonly<Record<string, string>> = {
@@ -24,8 +25,14 @@ const USER_FIELDS: Readonly<Record<string, string>> = {
   hierarchy_group_id: "hierarchy group",
 };
 
+const IAM_FIELDS: Readonly<Record<string, string>> = {
+  max_session_duration: "maximum session (seconds)",
+  "inline policies": "inline policies (the apply deletes any other)",
+  "managed policies": "managed policies (the apply detaches any other)",
+};
+
 function fieldLines(fields: ReadonlyArray<FieldChange>, names: Readonly<Record<string, string>> = {}): string[] {
-  return fields.map((f) => `  - ${names[f.field] ?? f.field}: ${show(f.before)} → ${show(f.after)}`);
+  return fields.map((f) => `  - ${names[f.field] ?? f.field}: ${show(f.before)} → ${show(f.after)}${f.forcesReplacement ? " (forces replacement)" : ""}`);
 }
 
 function policyDiff(field: FieldChange): string[] {
@@ -80,7 +87,7 @@ function iamSection(items: ReadonlyArray<ResourceReview>): string[] {
       } else if (f.field === "saml_metadata_document") {
         lines.push("  - metadata document changes (a new signing certificate?): the provider is updated in place");
       } else {
-        lines.push(...fieldLines([f]));
+        lines.push(...fieldLines([f], IAM_FIELDS));
       }
     }
   }
@@ -103,7 +110,11 @@ export function renderReview(stack: string, review: PlanReview): string {
   }
   if (review.consoleChanges.length > 0) {
     lines.push("### Change by hand in the Identity Center console", "");
-    for (const c of review.consoleChanges) lines.push(`- ${CONSOLE_OUTPUTS[c.field]}: ${show(c.before)} → ${show(c.after)}`);
+    // In full: a person types these in.
+    for (const c of review.consoleChanges) lines.push(`- ${CONSOLE_SETTINGS[c.field] ?? c.field}: ${show(c.before, 0)} → ${show(c.after, 0)}`);
+    if (review.consoleChanges.some((c) => c.after === UNKNOWN)) {
+      lines.push("", "Values known after apply: read them with `terraform output` (or `npx cdktf output <stack>`) once applied, or from the stack's console-settings.md.");
+    }
     lines.push("");
   }
   const blocked = review.guarded.filter((g) => !g.allowed);
@@ -117,6 +128,12 @@ export function renderReview(stack: string, review: PlanReview): string {
     lines.push("### Allowed deletions", "");
     for (const g of allowed) lines.push(`- ${GUARDED_TYPES[g.review.type]} \`${g.review.address}\` (${g.review.verb}, allowed by this run)`);
     lines.push("");
+  }
+  if (review.guarded.some((g) => g.review.type === "aws_iam_role" || g.review.type === "aws_iam_saml_provider")) {
+    lines.push(
+      "Agents mapped to the old role or provider cannot sign in through the new one until their Connect users are deleted and re-created (README: Changing the role or provider).",
+      "",
+    );
   }
   return lines.join("\n");
 }

@@ -1,0 +1,280 @@
+/**
+ * A sandbox for real terraform plans and applies of one environment's stack, offline: moto_server
+ * (IAM, STS, identitystore) and the Connect / sso-admin fake, both on 127.0.0.1, seeded with
+ * what the environment needs to exist before its first apply (the Connect instance and the
+ * profiles its users name; the Identity Center instance, application and directory users when the
+ * stack assigns users). Workspaces are folders under the sandbox's temp root, each with a
+ * synthesized `cdk.tf.json`, the provider override (support/connect-fake.ts) and its own state
+ * file, so several configurations can be planned against one applied state without applying them.
+ *
+ * Built on support/terraform.ts (temp folders, bounded terraform runs, moto) and
+ * support/connect-fake.ts (the fake, the override); nothing here talks to anything but loopback.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import type { Environment } from "../../lib/config/environment";
+import { asPlan, type PlanJson } from "../../lib/review/classify";
+import { stackName } from "../../lib/naming";
+import { startConnectFake, writeProviderOverride, type ConnectFake } from "./connect-fake";
+import { synthStack } from "./environments";
+import {
+  httpRequest,
+  removeTempDir,
+  serialQueue,
+  startMotoServer,
+  tail,
+  terraform,
+  terraformSetup,
+  type CommandResult,
+  type HttpAnswer,
+  type MotoServer,
+  type TerraformSetup,
+} from "./terraform";
+
+/** Security profiles every Connect instance has from its creation (the fake's `withDefaults`). */
+const DEFAULT_SECURITY_PROFILES = ["Admin", "Agent", "CallCenterManager", "QualityAnalyst"];
+const DEFAULT_ROUTING_PROFILES = ["Basic Routing Profile"];
+/** Identity store used when the environment leaves it to `aws_ssoadmin_instances`. */
+export const SEEDED_IDENTITY_STORE_ID = "d-90670c0ffe";
+
+/** One init at a time per TerraformSetup: the plugin cache is not safe for concurrent inits. */
+const initQueues = new WeakMap<TerraformSetup, ReturnType<typeof serialQueue>>();
+function initQueue(setup: TerraformSetup): ReturnType<typeof serialQueue> {
+  let queue = initQueues.get(setup);
+  if (!queue) initQueues.set(setup, (queue = serialQueue()));
+  return queue;
+}
+
+/**
+ * At most `limit` of the wrapped tasks run at a time (terraform plans and applies are CPU-bound
+ * while the provider starts; two cores are shared with other test files).
+ */
+export function limiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(work: () => Promise<T>) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+export interface SavedPlan {
+  /** The binary plan (`terraform plan -out`), applyable as is. */
+  readonly planFile: string;
+  /** `terraform show -json` of it, in a folder named `connect-sso-<env>` (the review labels it so). */
+  readonly jsonFile: string;
+  readonly json: PlanJson;
+  /** Exit code of `terraform plan -detailed-exitcode`: 0 no changes, 2 changes. */
+  readonly exitCode: number;
+}
+
+export interface Workspace {
+  /** Folder holding cdk.tf.json, zz_override.tf.json and terraform.tfstate; named `connect-sso-<env>`. */
+  readonly dir: string;
+  readonly statePath: string;
+  /** terraform in this folder (`-no-color` added); a failure names what the fake lacks and moto's last words. */
+  terraform(args: ReadonlyArray<string>, okCodes?: ReadonlyArray<number>): Promise<CommandResult>;
+  /** `plan -detailed-exitcode -out`, then `show -json`, both saved in the folder. */
+  plan(extraArgs?: ReadonlyArray<string>): Promise<SavedPlan>;
+  /** `apply` of a saved plan, or a fresh `apply -auto-approve` (with `extraArgs`, e.g. -target). */
+  apply(plan?: SavedPlan, extraArgs?: ReadonlyArray<string>, okCodes?: ReadonlyArray<number>): Promise<CommandResult>;
+}
+
+export interface SandboxOptions {
+  /** Shares one temp root, CLI configuration and plugin cache between sandboxes of a test file. */
+  readonly setup?: TerraformSetup;
+}
+
+export interface Sandbox {
+  readonly env: Environment;
+  readonly setup: TerraformSetup;
+  /** Whether this sandbox made `setup` (and removes its root in stop()). */
+  readonly ownsSetup: boolean;
+  readonly moto: MotoServer;
+  readonly fake: ConnectFake;
+  /** The existing Connect instance the environment names (undefined when the stack creates one). */
+  readonly instanceId?: string;
+  /** IDs of the instance's security and routing profiles, by name. */
+  readonly profileIds: Readonly<Record<string, string>>;
+  /** Identity Center directory user IDs on moto, by user name (when the stack assigns users). */
+  readonly identityCenterUserIds: Readonly<Record<string, string>>;
+  /**
+   * A new workspace `<root>/<env>-<name>/connect-sso-<env>` with the stack of `stack` (an Environment to
+   * synthesize in-process, or Terraform JSON), optionally starting from a copy of another
+   * workspace's state (to plan a change against an applied state without touching it); inited.
+   */
+  workspace(name: string, stack: Environment | string, options?: { readonly stateFrom?: Workspace }): Promise<Workspace>;
+  /** An existing folder with a synthesized cdk.tf.json (e.g. `<outdir>/stacks/connect-sso-dev`): override written, inited. */
+  workspaceAt(dir: string): Promise<Workspace>;
+  /** An IAM query-API call on moto, parsed from XML; throws unless HTTP 200. */
+  iam(params: Record<string, string>): Promise<Record<string, any>>;
+  /** A REST call to the fake's Connect API, JSON-parsed; throws unless HTTP 200. */
+  connect(method: string, urlPath: string, body?: unknown): Promise<Record<string, any>>;
+  /** Ends moto and the fake (and removes the temp root when this sandbox made it); bounded. */
+  stop(): Promise<void>;
+}
+
+const xml = new XMLParser({ parseTagValue: false, trimValues: false, isArray: (name) => name === "member" });
+
+/** A JSON 1.1 call on moto (identitystore) with a SigV4-shaped credential scope for `region`. */
+async function motoJson(moto: MotoServer, service: string, target: string, region: string, body: unknown): Promise<Record<string, any>> {
+  const answer = await httpRequest(`${moto.url}/`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": target,
+      Authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(body),
+    timeoutMs: 10_000,
+  });
+  if (answer.status !== 200) throw new Error(`${target} on moto answered HTTP ${answer.status}:\n${tail(answer.body, 2000)}`);
+  return JSON.parse(answer.body) as Record<string, any>;
+}
+
+/**
+ * Starts moto (answering as the environment's account, so `allowed_account_ids` is checked for
+ * real) and the fake, and seeds what must exist before the environment's first apply.
+ */
+export async function startSandbox(env: Environment, options: SandboxOptions = {}): Promise<Sandbox> {
+  const ownsSetup = !options.setup;
+  const setup = options.setup ?? terraformSetup(`sandbox-${env.name}`);
+  const [motoStart, fakeStart] = await Promise.allSettled([
+    startMotoServer({ accountId: env.account, readyTimeoutMs: 20_000 }),
+    startConnectFake({ accountId: env.account, region: env.region }),
+  ]);
+  const stopAll = async () => {
+    await Promise.all([motoStart.status === "fulfilled" ? motoStart.value.stop() : undefined, fakeStart.status === "fulfilled" ? fakeStart.value.stop() : undefined]);
+    if (ownsSetup) removeTempDir(setup.root);
+  };
+  if (motoStart.status === "rejected" || fakeStart.status === "rejected") {
+    await stopAll();
+    throw motoStart.status === "rejected" ? motoStart.reason : (fakeStart as PromiseRejectedResult).reason;
+  }
+  const motoServer = motoStart.value;
+  const connectFake = fakeStart.value;
+  try {
+    return await seedAndWrap(env, setup, ownsSetup, motoServer, connectFake, stopAll);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function seedAndWrap(env: Environment, setup: TerraformSetup, ownsSetup: boolean, motoServer: MotoServer, connectFake: ConnectFake, stopAll: () => Promise<void>): Promise<Sandbox> {
+  // Connect: the instance, AWS's default profiles and those the users name (an instance the
+  // stack creates gets AWS's defaults from the fake's CreateInstance).
+  const profileIds: Record<string, string> = {};
+  const instanceId = env.connect.kind === "existing" ? env.connect.instanceId : undefined;
+  if (instanceId) {
+    connectFake.addInstance({ id: instanceId, identityManagementType: "SAML", region: env.region });
+    const security = new Set([...DEFAULT_SECURITY_PROFILES, ...env.users.flatMap((u) => u.securityProfiles)]);
+    const routing = new Set([...DEFAULT_ROUTING_PROFILES, ...env.users.map((u) => u.routingProfile)]);
+    for (const name of security) profileIds[name] = connectFake.addSecurityProfile(instanceId, name).id;
+    for (const name of routing) profileIds[name] = connectFake.addRoutingProfile(instanceId, name).id;
+  }
+
+  // Identity Center: the console-made application, the instance (when the stack looks the store
+  // up) and the directory users the assignments name (unless the stack creates them).
+  const identityCenterUserIds: Record<string, string> = {};
+  const applicationArn = env.ssoApplication.applicationArn;
+  if (applicationArn) {
+    const identityStoreId = env.identityCenter.identityStoreId ?? SEEDED_IDENTITY_STORE_ID;
+    const parts = /^arn:([^:]+):sso::\d{12}:application\/(ssoins-[0-9a-f]+)\//.exec(applicationArn);
+    const ssoInstanceArn = parts ? `arn:${parts[1]}:sso:::instance/${parts[2]}` : undefined;
+    connectFake.addSsoInstance({ identityStoreId, instanceArn: ssoInstanceArn });
+    connectFake.addApplication(applicationArn, { name: env.ssoApplication.displayName, instanceArn: ssoInstanceArn });
+    if (!env.identityCenter.createUsers) {
+      for (const user of env.users) {
+        const created = await motoJson(motoServer, "identitystore", "AWSIdentityStore.CreateUser", env.identityCenter.region, {
+          IdentityStoreId: identityStoreId,
+          UserName: user.username,
+          DisplayName: `${user.firstName} ${user.lastName}`,
+          Name: { GivenName: user.firstName, FamilyName: user.lastName },
+          Emails: [{ Value: user.username, Type: "work", Primary: true }],
+        });
+        identityCenterUserIds[user.username] = created.UserId;
+      }
+    }
+  }
+
+  const queue = initQueue(setup);
+  const run = (cwd: string, args: ReadonlyArray<string>, okCodes: ReadonlyArray<number> = [0]) =>
+    terraform(setup, cwd, [...args, "-no-color"], { timeoutMs: 120_000, okCodes }).catch((error: Error) => {
+      const missing = connectFake.unimplemented().map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ""}`);
+      throw new Error(`${error.message}\n--- not implemented by the fake: ${missing.length ? missing.join(", ") : "none"}\n--- moto_server output ---\n${tail(motoServer.log(), 1500)}`);
+    });
+
+  const prepare = async (dir: string): Promise<Workspace> => {
+    writeProviderOverride(dir, { connectUrl: connectFake.url, motoUrl: motoServer.url });
+    await queue(() => run(dir, ["init", "-input=false"]));
+    const statePath = path.join(dir, "terraform.tfstate");
+    let plans = 0;
+    const workspace: Workspace = {
+      dir,
+      statePath,
+      terraform: (args, okCodes) => run(dir, args, okCodes),
+      plan: async (extraArgs = []) => {
+        const n = ++plans;
+        const planFile = path.join(dir, `plan-${n}.tfplan`);
+        const planned = await run(dir, ["plan", "-input=false", "-lock=false", "-detailed-exitcode", `-out=${planFile}`, ...extraArgs], [0, 2]);
+        const shown = await run(dir, ["show", "-json", planFile]);
+        // A folder per plan keeps `connect-sso-<env>` the nearest named part of the path.
+        const jsonFile = path.join(dir, "plans", String(n), `${path.basename(dir)}.json`);
+        fs.mkdirSync(path.dirname(jsonFile), { recursive: true });
+        fs.writeFileSync(jsonFile, shown.stdout);
+        return { planFile, jsonFile, json: asPlan(JSON.parse(shown.stdout)), exitCode: planned.code! };
+      },
+      apply: (plan, extraArgs = [], okCodes) =>
+        run(dir, plan ? ["apply", "-input=false", ...extraArgs, plan.planFile] : ["apply", "-input=false", "-auto-approve", ...extraArgs], okCodes),
+    };
+    return workspace;
+  };
+
+  return {
+    env,
+    setup,
+    ownsSetup,
+    moto: motoServer,
+    fake: connectFake,
+    instanceId,
+    profileIds,
+    identityCenterUserIds,
+    workspace: async (name, stack, wsOptions = {}) => {
+      const stackEnv = typeof stack === "string" ? env : stack;
+      const dir = path.join(setup.root, `${env.name}-${name}`, stackName(stackEnv.name));
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, "cdk.tf.json"), typeof stack === "string" ? stack : synthStack(stack));
+      const workspace = await prepare(dir);
+      // After init: init leaves an empty state file where the local backend's state goes.
+      if (wsOptions.stateFrom) fs.copyFileSync(wsOptions.stateFrom.statePath, workspace.statePath);
+      return workspace;
+    },
+    workspaceAt: prepare,
+    iam: async (params) => {
+      const answer: HttpAnswer = await motoServer.query("iam", { Version: "2010-05-08", ...params });
+      if (answer.status !== 200) throw new Error(`IAM ${params.Action} on moto answered HTTP ${answer.status}:\n${tail(answer.body, 2000)}`);
+      return xml.parse(answer.body) as Record<string, any>;
+    },
+    connect: async (method, urlPath, body) => {
+      const answer = await httpRequest(`${connectFake.url}${urlPath}`, {
+        method,
+        headers: {
+          "Content-Type": "application/json",
+          Authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${env.region}/connect/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (answer.status !== 200) throw new Error(`Connect ${method} ${urlPath} on the fake answered HTTP ${answer.status}: ${answer.body}`);
+      return answer.body ? (JSON.parse(answer.body) as Record<string, any>) : {};
+    },
+    stop: stopAll,
+  };
+}
