@@ -24,7 +24,7 @@ import {
   writeEnvironmentDir,
 } from "../scripts/bench";
 import { environmentStacks } from "../stacks";
-import { TEST_NOW } from "./support/environments";
+import { TEST_NOW, testApp } from "./support/environments";
 
 /** The generated environment (with optional users stacks) loaded and synthesized in-process: stack name → Terraform JSON. */
 function synthGenerated(users: number, stacks?: number): Record<string, unknown> {
@@ -33,7 +33,7 @@ function synthGenerated(users: number, stacks?: number): Record<string, unknown>
     writeEnvironmentDir(dir, users, undefined, stacks === undefined ? undefined : { stacks, usersPerStack: 1000 });
     const { environments, problems } = loadEnvironments({ dir, now: TEST_NOW, cwd: dir });
     expect(problems.filter((p) => p.severity === "error")).toEqual([]);
-    const app = Testing.app();
+    const app = testApp();
     return Object.fromEntries(environmentStacks(app, environments[0]).map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as unknown]));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -33,7 +33,7 @@ import {
 import { movesBetween, stackOf, usersStackName } from "../lib/sharding";
 import { environmentStacks } from "../stacks";
 import { startConnectFake, writeProviderOverride, type ConnectFake } from "./support/connect-fake";
-import { exampleEnvironment } from "./support/environments";
+import { exampleEnvironment, testApp } from "./support/environments";
 import { httpRequest, removeTempDir, startMotoServer, tail, terraform, terraformSetup, type MotoServer, type TerraformSetup } from "./support/terraform";
 import { describeIfTools, missingTool } from "./support/tools";
 
@@ -41,7 +41,7 @@ type Tf = Record<string, any>;
 
 /** Every stack of an environment, by name, as parsed Terraform JSON. */
 function synthAll(env: Environment): Record<string, Tf> {
-  const app = Testing.app();
+  const app = testApp();
   return Object.fromEntries(environmentStacks(app, env).map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as Tf]));
 }
 

@@ -2,11 +2,10 @@
  * Security rules on synthesized stacks: each rule is shown to pass the examples and to fire on a
  * deliberately broken stack.
  */
-import { Testing } from "cdktf";
 import { CHECKED_RESOURCE_TYPES, checkStack, RULES } from "../lib/security-rules";
 import { securityView } from "../lib/synth";
 import { ConnectSsoStack } from "../stacks/connect-sso-stack";
-import { exampleEnvironment, synthStack } from "./support/environments";
+import { exampleEnvironment, synthStack, testApp } from "./support/environments";
 
 type Tf = Record<string, any>;
 const good = (name = "dev"): Tf => JSON.parse(synthStack(exampleEnvironment(name)));
@@ -69,7 +68,7 @@ test("GIVEN the doc's own policy form (* with connect:InstanceID) WHEN checked T
 });
 
 test.each(["dev", "staging", "prod"])("GIVEN the %s example WHEN synth builds the rules' view THEN it is exactly the providers and IAM resources of the full JSON", (name) => {
-  const app = Testing.app();
+  const app = testApp();
   const stack = new ConnectSsoStack(app, { environment: exampleEnvironment(name) });
   const full = stack.toTerraform() as Tf;
   const view = securityView(stack) as Tf;

@@ -6,7 +6,7 @@ import { Testing } from "cdktf";
 import type { Environment } from "../lib/config/environment";
 import { jumpHash, movesBetween, stackOf, usersOfStack, usersStackName } from "../lib/sharding";
 import { environmentStacks } from "../stacks";
-import { exampleEnvironment } from "./support/environments";
+import { exampleEnvironment, testApp } from "./support/environments";
 
 describe("jump consistent hash", () => {
   // Vectors of the reference C++ implementation (Lamping & Veach), for buckets 1..19.
@@ -74,7 +74,7 @@ describe("users stacks synthesized", () => {
     ...extra,
   });
   const synthAll = (env: Environment): Record<string, Tf> => {
-    const app = Testing.app();
+    const app = testApp();
     return Object.fromEntries(environmentStacks(app, env).map((s) => [s.node.id, JSON.parse(Testing.synth(s))]));
   };
   const usersIn = (tf: Tf) => Object.keys(tf.resource?.aws_connect_user?.connect_users?.for_each ?? {}).sort();
@@ -151,7 +151,7 @@ describe("users stacks synthesized", () => {
 
   test("GIVEN a created instance WHEN users stacks are synthesized THEN they find it by alias and apply after the main stack", () => {
     const staging = exampleEnvironment("staging");
-    const app = Testing.app();
+    const app = testApp();
     const [main, first] = environmentStacks(app, { ...staging, sharding: { stacks: 2, usersPerStack: 1000 } });
     expect(JSON.parse(Testing.synth(first)).data.aws_connect_instance.connect_instance.instance_alias).toBe("acme-staging");
     expect(first.dependencies).toContain(main);

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { Testing } from "cdktf";
 import type { Environment } from "../lib/config/environment";
 import { environmentStacks } from "../stacks";
-import { exampleEnvironment } from "./support/environments";
+import { exampleEnvironment, testApp } from "./support/environments";
 import { formatDiagnostic, hclString, parseTestReport, removeTempDir, serialQueue, terraform, terraformSetup, writeTeardownOverride, type TerraformSetup } from "./support/terraform";
 import { describeIfTools, missingTool } from "./support/tools";
 
@@ -62,7 +62,7 @@ describeIfTools("users stacks through real Terraform (init, validate, mocked app
 
   beforeAll(() => {
     const env: Environment = { ...exampleEnvironment("prod"), sharding: { stacks: 3, previousStacks: 2, usersPerStack: 500 } };
-    for (const stack of environmentStacks(Testing.app(), env)) stacks[stack.node.id] = JSON.parse(Testing.synth(stack));
+    for (const stack of environmentStacks(testApp(), env)) stacks[stack.node.id] = JSON.parse(Testing.synth(stack));
     setup = terraformSetup("connect-sso-users-stacks");
   });
   afterAll(() => removeTempDir(setup?.root));

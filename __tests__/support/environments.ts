@@ -2,8 +2,10 @@
  * Example environments as the tests see them: loaded from environments/ at a fixed instant, so
  * snapshots and certificate checks do not depend on the day the tests run.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { Testing } from "cdktf";
+import { Testing, type App } from "cdktf";
 import type { Environment } from "../../lib/config/environment";
 import { loadEnvironments } from "../../lib/config/load";
 import { ConnectSsoStack } from "../../stacks/connect-sso-stack";
@@ -25,8 +27,19 @@ export function exampleEnvironment(name: string): Environment {
   return found;
 }
 
+const appDirs: string[] = [];
+// Testing.app() leaves a temp folder per call; these are removed after each test file.
+afterAll(() => appDirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** cdktf's testing app, writing into a temp folder that is removed after the test file. */
+export function testApp(): App {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-app-"));
+  appDirs.push(outdir);
+  return Testing.app({ outdir });
+}
+
 /** Synthesized Terraform JSON (as a string) of one environment's stack. */
 export function synthStack(environment: Environment): string {
-  const app = Testing.app();
+  const app = testApp();
   return Testing.synth(new ConnectSsoStack(app, { environment }));
 }
