@@ -11,7 +11,7 @@ import * as http from "node:http";
 import * as path from "node:path";
 import type { Environment } from "../lib/config/environment";
 import { startConnectFake, writeProviderOverride, type ConnectFake } from "./support/connect-fake";
-import { exampleEnvironment, synthStack } from "./support/environments";
+import { DEV_PLAN_CONNECT_CALLS, exampleEnvironment, synthStack } from "./support/environments";
 import {
   httpRequest,
   makeTempDir,
@@ -290,23 +290,6 @@ const DEV_USERS = {
   "dev.lead@example.com": { first: "Dana", last: "Okafor", securityProfiles: ["Agent", "CallCenterManager"], routingProfile: "Basic Routing Profile", autoAccept: true },
 } as const;
 
-/**
- * Connect calls of one refreshing plan of dev with both users in state, by operation: the
- * instance data source reads the instance and 7 attributes; each security profile look-up lists,
- * describes and lists permissions; the routing profile look-up lists, describes and lists queues;
- * each user is one DescribeUser (its tags come with it: no ListTagsForResource).
- */
-const DEV_PLAN_CONNECT_CALLS = {
-  DescribeInstance: 1,
-  DescribeInstanceAttribute: 7,
-  ListSecurityProfiles: 2,
-  DescribeSecurityProfile: 2,
-  ListSecurityProfilePermissions: 2,
-  ListRoutingProfiles: 1,
-  DescribeRoutingProfile: 1,
-  ListRoutingProfileQueues: 1,
-  DescribeUser: 2,
-};
 
 describeIfTools(
   "the whole dev stack under real terraform: Connect on the fake, IAM/STS on moto_server (loopback only)",

@@ -33,7 +33,7 @@ import {
 import { movesBetween, stackOf, usersStackName } from "../lib/sharding";
 import { environmentStacks } from "../stacks";
 import { startConnectFake, writeProviderOverride, type ConnectFake } from "./support/connect-fake";
-import { exampleEnvironment, testApp } from "./support/environments";
+import { DEV_PLAN_CONNECT_CALLS, exampleEnvironment, testApp } from "./support/environments";
 import { httpRequest, removeTempDir, startMotoServer, tail, terraform, terraformSetup, type MotoServer, type TerraformSetup } from "./support/terraform";
 import { describeIfTools, missingTool } from "./support/tools";
 
@@ -80,17 +80,7 @@ describe("plan cost model", () => {
     const dev = synthAll(base)["connect-sso-dev"];
     const cost = planCost(dev);
     const connect = Object.fromEntries(Object.entries(cost.byOperation).filter(([k]) => k.startsWith("connect:")).map(([k, v]) => [k.slice("connect:".length), v]));
-    expect(connect).toEqual({
-      DescribeInstance: 1,
-      DescribeInstanceAttribute: 7,
-      ListSecurityProfiles: 2,
-      DescribeSecurityProfile: 2,
-      ListSecurityProfilePermissions: 2,
-      ListRoutingProfiles: 1,
-      DescribeRoutingProfile: 1,
-      ListRoutingProfileQueues: 1,
-      DescribeUser: 2,
-    });
+    expect(connect).toEqual(DEV_PLAN_CONNECT_CALLS);
     expect(connectCallsPerPlan(dev)).toBe(19);
     expect(cost.byApi).toEqual({ connect: 19, "sso-admin": 0, identitystore: 0, iam: 8, sts: 1 });
   });

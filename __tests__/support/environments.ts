@@ -43,3 +43,22 @@ export function synthStack(environment: Environment): string {
   const app = testApp();
   return Testing.synth(new ConnectSsoStack(app, { environment }));
 }
+
+/**
+ * Connect calls of one refreshing plan of dev with both users in state, by operation: the
+ * instance data source reads the instance and 7 attributes; each security profile look-up lists,
+ * describes and lists permissions; the routing profile look-up lists, describes and lists queues;
+ * each user is one DescribeUser (its tags come with it: no ListTagsForResource).
+ */
+export const DEV_PLAN_CONNECT_CALLS = {
+  DescribeInstance: 1,
+  DescribeInstanceAttribute: 7,
+  ListSecurityProfiles: 2,
+  DescribeSecurityProfile: 2,
+  ListSecurityProfilePermissions: 2,
+  ListRoutingProfiles: 1,
+  DescribeRoutingProfile: 1,
+  ListRoutingProfileQueues: 1,
+  DescribeUser: 2,
+};
+
