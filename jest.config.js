@@ -1,9 +1,18 @@
 /** Tests run TypeScript through swc (no type-check: `npm run typecheck` does that). */
+const swc = ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }];
+
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } } }] },
+  transform: { "^.+\\.(t|j)s$": swc },
+  // GitHub's workflow parser and expression evaluator ship as ES modules only (importing JSON
+  // without attributes, for bundlers): jest maps them to their files and swc makes them CommonJS.
+  moduleNameMapper: {
+    "^@actions/(workflow-parser|expressions)$": "<rootDir>/node_modules/@actions/$1/dist/index.js",
+    "^@actions/(workflow-parser|expressions)/(.+)$": "<rootDir>/node_modules/@actions/$1/dist/$2.js",
+  },
+  transformIgnorePatterns: ["/node_modules/(?!@actions/)"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
   testTimeout: 120000,
   // Terraform and moto tests are mostly child processes: two workers keep both cores busy.
