@@ -14,11 +14,12 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
+/** The app as cdktf runs it; CI is set explicitly (empty: a local run) because CI services set it for the tests too. */
 function runApp(environmentsDir: string, outdir: string, env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
     cwd: REPO,
     encoding: "utf8",
-    env: { ...process.env, CONNECT_SSO_ENVIRONMENTS: environmentsDir, CDKTF_OUTDIR: outdir, ...env },
+    env: { ...process.env, CI: "", CONNECT_SSO_ALLOW_IDENTITY_CHANGE: "", CONNECT_SSO_ENVIRONMENTS: environmentsDir, CDKTF_OUTDIR: outdir, ...env },
   });
   return { code: result.status, stderr: result.stderr, stdout: result.stdout };
 }
@@ -33,6 +34,13 @@ function examplesWith(edits: Record<string, (text: string) => string> = {}, extr
   }
   for (const [file, text] of Object.entries(extra)) fs.writeFileSync(path.join(dir, file), text);
   return dir;
+}
+
+/** 1-based line of the first line containing `needle`. */
+function lineOf(text: string, needle: string): number {
+  const index = text.split("\n").findIndex((line) => line.includes(needle));
+  if (index < 0) throw new Error(`no line contains ${JSON.stringify(needle)}`);
+  return index + 1;
 }
 
 /** Every file under a folder with its content, to prove nothing changed. */
@@ -81,9 +89,12 @@ test("GIVEN bad input in two files WHEN the app runs THEN every problem is liste
   expect(code).toBe(1);
   expect(stderr).not.toMatch(/^\s+at /m);
   const devFile = path.join(dir, "dev.yaml");
-  expect(stderr).toContain(`error: ${devFile}:8: connect.instanceID: unknown key; did you mean "instanceId"?`);
-  expect(stderr).toContain(`error: ${devFile}:19: users[1].username: allowed: 2..64 characters`);
-  expect(stderr).toContain(`error: ${path.join(dir, "prod.yaml")}:3: account: must be 12 digits in quotes`);
+  // Lines as found in the examples, which other sections may move.
+  const devText = fs.readFileSync(devFile, "utf8");
+  expect(stderr).toContain(`error: ${devFile}:${lineOf(devText, "instanceID:")}: connect.instanceID: unknown key; did you mean "instanceId"?`);
+  expect(stderr).toContain(`error: ${devFile}:${lineOf(devText, "username: dev lead")}: users[1].username: allowed: 2..64 characters`);
+  const prodFile = path.join(dir, "prod.yaml");
+  expect(stderr).toContain(`error: ${prodFile}:${lineOf(fs.readFileSync(prodFile, "utf8"), "account: 444455556666")}: account: must be 12 digits in quotes`);
   expect(stderr).toMatch(/synth stopped: 3 error\(s\) in 2 file\(s\); nothing was written/);
   expect(tree(outdir)).toEqual(before);
 });
@@ -122,14 +133,35 @@ describe("the identity lock", () => {
     const dir = examplesWith({ "prod.yaml": renameRole });
     const { code, stderr } = runApp(dir, path.join(work, "out"), { CONNECT_SSO_ALLOW_IDENTITY_CHANGE: "prod" });
     expect(code).toBe(0);
-    expect(stderr).toMatch(/recorded each environment's role and SAML provider/);
+    expect(stderr).toContain(`recorded in ${path.join(dir, "identity.lock.json")} (prod: identity change allowed): commit it with the environment files`);
     expect(lockOf(dir).prod.roleName).toBe("ConnectAgents-prod");
   });
 
   test("GIVEN a new environment WHEN the app runs THEN its identity is recorded without asking", () => {
     const dir = examplesWith({}, { "qa.yaml": fs.readFileSync(path.join(EXAMPLES_DIR, "dev.yaml"), "utf8").replace('"111122223333"', '"555566667777"') });
     expect(runApp(dir, path.join(work, "out")).code).toBe(0);
-    expect(lockOf(dir).qa).toEqual({ account: "555566667777", roleName: "AmazonConnectSSO-qa", samlProviderName: "AmazonConnectSSO-qa" });
+    expect(lockOf(dir).qa).toEqual({
+      account: "555566667777",
+      roleName: "AmazonConnectSSO-qa",
+      samlProviderName: "AmazonConnectSSO-qa",
+      entityId: lockOf(dir).dev.entityId,
+      signingCertificates: lockOf(dir).dev.signingCertificates,
+    });
+  });
+
+  test("GIVEN CI=true (the pipeline) and a folder outside git WHEN the app runs THEN it refuses: the lock cannot be proved committed", () => {
+    const dir = examplesWith();
+    const lockBefore = lockOf(dir);
+    const { code, stderr } = runApp(dir, path.join(work, "out"), { CI: "true" });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`error: ${path.join(dir, "identity.lock.json")}: is not in a git checkout`);
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(lockOf(dir)).toEqual(lockBefore);
+    expect(fs.existsSync(path.join(work, "out"))).toBe(false);
+  });
+
+  test("GIVEN CI=false WHEN the app runs THEN it is a local run", () => {
+    expect(runApp(examplesWith(), path.join(work, "out"), { CI: "false" }).code).toBe(0);
   });
 
   test("GIVEN a corrupted lock WHEN the app runs THEN it says to restore it", () => {

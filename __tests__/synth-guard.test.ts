@@ -20,7 +20,7 @@ test("GIVEN a code change that widens the federation policy WHEN synth runs THEN
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-guard-"));
   fs.rmSync(outdir, { recursive: true });
   const lines: string[] = [];
-  const code = synthesize({ environmentsDir: EXAMPLES_DIR, outdir, now: TEST_NOW, cwd: REPO, allowIdentityChange: new Set(), log: (l) => lines.push(l) });
+  const code = synthesize({ environmentsDir: EXAMPLES_DIR, outdir, now: TEST_NOW, cwd: REPO, allowIdentityChange: new Set(), pipeline: false, log: (l) => lines.push(l) });
   expect(code).toBe(1);
   expect(lines).toContainEqual(expect.stringMatching(/^error: connect-sso-dev: aws_iam_role_policy\.federation_policy: policy statement 0 allows "connect:\*"; allowed: "connect:GetFederationToken" only \[POLICY_ACTION: /));
   expect(lines).toContainEqual(expect.stringMatching(/^error: connect-sso-prod: aws_iam_role_policy\.federation_policy: policy statement 0 applies to "\*"/));

@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { asPlan, fieldChanges, profileNames, withProfileNames, type FieldChange, type ResourceChange } from "./review/classify";
 import { stackName } from "./naming";
-import { MANIFEST_FILE, readManifest } from "./stack-manifest";
+import { persistenceProblem, stateLocation } from "./pipeline/state";
+import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment } from "./stack-manifest";
 import { synthesize, type SynthOptions } from "./synth";
 
 export interface DriftOptions extends SynthOptions {
@@ -17,6 +18,8 @@ export interface DriftOptions extends SynthOptions {
   readonly terraform?: string;
   /** Receives the report (Markdown). */
   readonly report: (text: string) => void;
+  /** A pipeline run (CI): refuse stacks whose state would not persist. @default false */
+  readonly pipeline?: boolean;
 }
 
 export function runDrift(options: DriftOptions): number {
@@ -26,10 +29,9 @@ export function runDrift(options: DriftOptions): number {
   const outdir = path.resolve(options.cwd ?? process.cwd(), options.outdir);
   // The stacks this synth wrote (the manifest is rewritten by every synth): users stacks left in
   // the outdir by an earlier synth with more of them are not the environment's any more.
-  const users = new RegExp(`^${main}-users-\\d+$`);
   let stacks: string[] = [];
   try {
-    stacks = Object.keys(readManifest(path.join(outdir, MANIFEST_FILE))).filter((s) => s === main || users.test(s));
+    stacks = stacksOfEnvironment(readManifest(path.join(outdir, MANIFEST_FILE)), main);
   } catch (error) {
     options.log(`drift: ${(error as Error).message}`);
     return 1;
@@ -38,8 +40,14 @@ export function runDrift(options: DriftOptions): number {
     options.log(`drift: no environment ${options.environment}: ${main} was not synthesized (environment files: ${options.environmentsDir})`);
     return 1;
   }
-  // The main stack first, then users stacks in order (as they are applied).
-  stacks.sort((a, b) => (a === main ? -1 : b === main ? 1 : Number(a.slice(a.lastIndexOf("-") + 1)) - Number(b.slice(b.lastIndexOf("-") + 1))));
+  if (options.pipeline) {
+    const environmentFile = path.join(options.environmentsDir, `${options.environment}.yaml`);
+    const problems = stacks.map((stack) => persistenceProblem(stack, stateLocation(readStackJson(outdir, stack)), environmentFile)).filter(Boolean);
+    if (problems.length > 0) {
+      problems.forEach((p) => options.log(`drift: ${p}`));
+      return 1;
+    }
+  }
   const codes = stacks.map((stack) => driftOfStack(path.join(outdir, "stacks", stack), stack, options));
   return codes.includes(1) ? 1 : codes.includes(2) ? 2 : 0;
 }

@@ -153,8 +153,8 @@ export function maxSessionDurationSeconds(sessionDurationHours: number): number 
 // ---- Name and value patterns (AWS API references; see facts.md) ----
 
 /** Environment names become stack names, state keys and default IAM names. */
-// Not ending in -users-<n>: that would name another environment's users stack.
-export const ENVIRONMENT_NAME = /^(?!.*-users-\d+$)[a-z][a-z0-9-]{0,30}$/;
+// Not ending in -users-<n> or -bootstrap: that would name another environment's users or bootstrap stack.
+export const ENVIRONMENT_NAME = /^(?!.*-(users-\d+|bootstrap)$)[a-z][a-z0-9-]{0,30}$/;
 export const ACCOUNT_ID = /^\d{12}$/;
 export const CONNECT_INSTANCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const CONNECT_INSTANCE_ALIAS = /^(?!d-)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/;
@@ -172,4 +172,81 @@ export const IDENTITY_STORE_ID = /^d-[0-9a-f]{10}$|^[0-9a-f]{8}\b-[0-9a-f]{4}\b-
 /** Partition named inside an ARN. */
 export function partitionOfArn(arn: string): string | undefined {
   return /^arn:([^:]+):/.exec(arn)?.[1];
+}
+
+/**
+ * Start of the entityID Identity Center gives the SAML applications of an instance whose home
+ * region is `region`: `https://portal.sso.<region>.amazonaws.com/saml/assertion/`, then the
+ * instance's id. AWS shows this shape for the aws partition only. Assumed for the others: the host
+ * of Identity Center's portal endpoint in the SDKs' endpoint rules, i.e. `amazonaws.com` in
+ * aws-us-gov (portal.sso.us-gov-west-1.amazonaws.com) and `amazonaws.com.cn` in aws-cn
+ * (portal.sso.cn-north-1.amazonaws.com.cn).
+ */
+export function identityCenterEntityIdPrefix(partition: Partition, region: string): string {
+  const dnsSuffix: Record<Partition, string> = { aws: "amazonaws.com", "aws-us-gov": "amazonaws.com", "aws-cn": "amazonaws.com.cn" };
+  return `https://portal.sso.${region}.${dnsSuffix[partition]}/saml/assertion/`;
+}
+
+// ---- The pipeline's identity and state: the bootstrap stack (see stacks/bootstrap-stack.ts) ----
+
+/** Stack of an environment's pipeline roles and state bucket, applied by an administrator. */
+export function bootstrapStackName(environment: string): string {
+  return `${stackName(environment)}-bootstrap`;
+}
+
+/** Role a pipeline job assumes for an environment: `plan` (pull requests, drift) or `apply` (behind the GitHub environment). */
+export function pipelineRoleName(environment: string, kind: "plan" | "apply"): string {
+  return `${stackName(environment)}-${kind}`;
+}
+
+/** Issuer host of GitHub Actions' OIDC tokens: the IAM provider's URL and the prefix of its condition keys. */
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
+
+/**
+ * Audience of the GitHub token (aws-actions/configure-aws-credentials' `audience`), which is the
+ * provider's client ID: `sts.amazonaws.com`, except in China, where that action's README uses
+ * `sts.amazonaws.com.cn`. Assumed for aws-us-gov: the default `sts.amazonaws.com`.
+ */
+export function githubOidcAudience(partition: Partition): string {
+  return partition === "aws-cn" ? "sts.amazonaws.com.cn" : "sts.amazonaws.com";
+}
+
+/** ARN of an account's GitHub OIDC provider (IAM names it after the issuer host). */
+export function githubOidcProviderArn(partition: Partition, account: string): string {
+  return `arn:${partition}:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}`;
+}
+
+export const GITHUB_OIDC_PROVIDER_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+
+/**
+ * A GitHub repository `owner/name` (GitHub's own limits). No `*` or `?`: it goes into a
+ * `StringLike` condition, where those would widen the trust to other repositories.
+ */
+export const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * `sub` claims of the GitHub tokens each pipeline role accepts: plans from pull requests and from
+ * `main` (the scheduled drift run), applies only from jobs of the GitHub environment named after
+ * the environment (its protection rules gate them).
+ */
+export function githubSubjects(repository: string, environment: string): { readonly plan: string[]; readonly apply: string[] } {
+  return {
+    plan: [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/main`],
+    apply: [`repo:${repository}:environment:${environment}`],
+  };
+}
+
+export function s3BucketArn(partition: Partition, bucket: string): string {
+  return `arn:${partition}:s3:::${bucket}`;
+}
+
+/**
+ * Object keys of an environment's state, as IAM resource patterns: the main stack's key and the
+ * users stacks' keys (see usersStateKey), each with what the S3 backend writes beside it (the
+ * `.tflock` lock file).
+ */
+export function stateObjectPatterns(mainKey: string): string[] {
+  const slash = mainKey.lastIndexOf("/");
+  return [`${mainKey}*`, `${mainKey.slice(0, slash + 1)}users-*/${mainKey.slice(slash + 1)}*`];
 }

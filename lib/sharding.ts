@@ -71,3 +71,21 @@ export function usersOfStack<T extends { readonly username: string }>(
     leaving: moves.filter((m) => m.from === stack).map((m) => m.username),
   };
 }
+
+/** Which environment a stack belongs to, and which of its stacks it is. */
+export interface StackOfEnvironment {
+  readonly environment: string;
+  /** The users stack number, or MAIN_STACK for the environment's main stack. */
+  readonly stack: number;
+}
+
+/**
+ * Reads a stack name, `connect-sso-<env>` or `connect-sso-<env>-users-<n>` (the forms of
+ * stackName and usersStackName); undefined for anything else. Unambiguous because an environment
+ * name never ends in `-users-<n>` (ENVIRONMENT_NAME in lib/naming.ts).
+ */
+export function parseStackName(name: string): StackOfEnvironment | undefined {
+  const match = /^connect-sso-([a-z][a-z0-9-]{0,30}?)(?:-users-([1-9]\d*))?$/.exec(name);
+  if (!match || match[1].endsWith("-") || /-users-\d+$/.test(match[1])) return undefined;
+  return { environment: match[1], stack: match[2] === undefined ? MAIN_STACK : Number(match[2]) };
+}

@@ -11,9 +11,18 @@ export const MANIFEST_FILE = "stack-hashes.json";
 /** Stack name → SHA-256 of its synthesized `cdk.tf.json`. */
 export type StackHashes = Readonly<Record<string, string>>;
 
+/** A synthesized stack's Terraform JSON. */
+export function readStackJson(outdir: string, stack: string): unknown {
+  return JSON.parse(fs.readFileSync(stackFile(outdir, stack), "utf8"));
+}
+
+function stackFile(outdir: string, stack: string): string {
+  return path.join(outdir, "stacks", stack, "cdk.tf.json");
+}
+
 export function hashStacks(outdir: string, stacks: ReadonlyArray<string>): StackHashes {
   return Object.fromEntries(
-    [...stacks].sort().map((name) => [name, createHash("sha256").update(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"))).digest("hex")]),
+    [...stacks].sort().map((name) => [name, createHash("sha256").update(fs.readFileSync(stackFile(outdir, name))).digest("hex")]),
   );
 }
 
@@ -27,6 +36,18 @@ export function changedStacks(base: StackHashes, head: StackHashes): { changed: 
     changed: Object.keys(head).filter((name) => base[name] !== head[name]).sort(),
     removed: Object.keys(base).filter((name) => !(name in head)).sort(),
   };
+}
+
+/**
+ * The stacks of one environment in a manifest, in apply order: the main stack, then its users
+ * stacks by number (bootstrap stacks are applied by an administrator, never listed here).
+ */
+export function stacksOfEnvironment(hashes: StackHashes, main: string): string[] {
+  const users = new RegExp(`^${main}-users-(\\d+)$`);
+  const number = (stack: string) => Number(users.exec(stack)?.[1] ?? 0);
+  return Object.keys(hashes)
+    .filter((s) => s === main || users.test(s))
+    .sort((a, b) => number(a) - number(b));
 }
 
 /** Reads a manifest; throws an Error naming the file and what is wrong. */

@@ -8,7 +8,8 @@ import { App, DefaultTokenResolver, StringConcat, TerraformProvider, TerraformRe
 import { environmentStacks } from "../stacks";
 import { loadEnvironments } from "./config/load";
 import { displayPath, formatProblem, hasErrors } from "./config/problems";
-import { ALLOW_VARIABLE, allowedChanges, checkLock, LOCK_FILE, nextLock, readLock, writeLock } from "./identity-lock";
+import { isPipelineRun } from "./pipeline/state";
+import { ALLOW_VARIABLE, allowedChanges, checkIdentityLock, LOCK_FILE, writeLock } from "./identity-lock";
 import { consoleSettings, renderConsoleSheet } from "./console-settings";
 import { CHECKED_RESOURCE_TYPES, checkStack, RULES } from "./security-rules";
 import { hashStacks, writeManifest } from "./stack-manifest";
@@ -22,8 +23,13 @@ export interface SynthOptions {
   readonly now: Date;
   /** Project root: local state files live here. @default process.cwd() */
   readonly cwd?: string;
-  /** Environments whose recorded role or provider may change in this run (see identity-lock.ts). */
+  /** Environments whose recorded identity may change, or whose lock entry may go, in this run (see identity-lock.ts). */
   readonly allowIdentityChange: ReadonlySet<string>;
+  /**
+   * The pipeline's run: the identity lock must be committed, unmodified, and already what synth
+   * records; synth never writes it. @default false
+   */
+  readonly pipeline?: boolean;
   /** Receives each message line (problems, summary). */
   readonly log: (line: string) => void;
 }
@@ -50,7 +56,7 @@ export function securityView(stack: TerraformStack): Record<string, unknown> {
 
 /**
  * Options from environment variables: CONNECT_SSO_ENVIRONMENTS (default `environments`),
- * CDKTF_OUTDIR (default `cdktf.out`), CONNECT_SSO_ALLOW_IDENTITY_CHANGE.
+ * CDKTF_OUTDIR (default `cdktf.out`), CONNECT_SSO_ALLOW_IDENTITY_CHANGE, CI (the pipeline mode).
  */
 export function optionsFromVariables(variables: NodeJS.ProcessEnv, log: (line: string) => void): SynthOptions {
   return {
@@ -58,6 +64,7 @@ export function optionsFromVariables(variables: NodeJS.ProcessEnv, log: (line: s
     outdir: variables.CDKTF_OUTDIR ?? "cdktf.out",
     now: new Date(),
     allowIdentityChange: allowedChanges(variables[ALLOW_VARIABLE]),
+    pipeline: isPipelineRun(variables),
     log,
   };
 }
@@ -68,8 +75,9 @@ export function synthesize(options: SynthOptions): number {
   const loaded = loadEnvironments({ dir: options.environmentsDir, now: options.now, cwd });
   const { environments } = loaded;
   const lockFile = displayPath(cwd, path.join(options.environmentsDir, LOCK_FILE));
-  const { lock, problems: lockProblems } = readLock(options.environmentsDir, lockFile);
-  const problems = [...loaded.problems, ...lockProblems, ...checkLock(lock, environments, options.allowIdentityChange, lockFile)];
+  const pipeline = options.pipeline ?? false;
+  const lock = checkIdentityLock({ dir: options.environmentsDir, lockFile, environments, allowed: options.allowIdentityChange, pipeline, now: options.now });
+  const problems = [...loaded.problems, ...lock.problems];
   problems.forEach((p) => options.log(formatProblem(p)));
   if (hasErrors(problems)) {
     const files = new Set(problems.filter((p) => p.severity === "error").map((p) => p.file)).size;
@@ -98,8 +106,10 @@ export function synthesize(options: SynthOptions): number {
     const settings = consoleSettings(environment);
     fs.writeFileSync(path.join(outdir, "stacks", settings.stack, "console-settings.md"), renderConsoleSheet(settings));
   }
-  if (writeLock(options.environmentsDir, nextLock(lock, environments))) {
-    options.log(`recorded each environment's role and SAML provider in ${lockFile}: commit it with the environment files`);
+  // In the pipeline a change of the lock is an error above: the lock is never written there.
+  if (!pipeline && lock.changes.length > 0) {
+    writeLock(options.environmentsDir, lock.next);
+    options.log(`recorded in ${lockFile} (${lock.changes.join("; ")}): commit it with the environment files`);
   }
   options.log(`synthesized ${stacks.length} stack(s) into ${displayPath(cwd, outdir)}: ${stacks.map((s) => s.node.id).join(", ")}`);
   return 0;

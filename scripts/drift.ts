@@ -1,5 +1,6 @@
 /** Entry point of `npm run drift -- <env>`; see lib/drift.ts. */
 import { runDrift } from "../lib/drift";
+import { isPipelineRun } from "../lib/pipeline/state";
 import { optionsFromVariables } from "../lib/synth";
 
 const [environment, ...rest] = process.argv.slice(2);
@@ -11,4 +12,5 @@ process.exitCode = runDrift({
   ...optionsFromVariables(process.env, (line) => console.error(line)),
   environment,
   report: (text) => console.log(text),
+  pipeline: isPipelineRun(process.env),
 });

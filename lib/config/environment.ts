@@ -17,6 +17,20 @@ export interface S3State {
   readonly kmsKeyId?: string;
 }
 
+/** What the bootstrap stack makes for the pipeline (see stacks/bootstrap-stack.ts). */
+export interface PipelineSettings {
+  /** GitHub `owner/name` whose workflow runs may assume the plan and apply roles. */
+  readonly repository: string;
+  /** The account's existing GitHub OIDC provider; undefined: the bootstrap stack creates it. */
+  readonly oidcProviderArn?: string;
+  /** Whether the bootstrap stack creates the state bucket (`backend.bucket`). */
+  readonly stateBucket: { readonly create: boolean };
+  /** Default encryption key of a created bucket (`stateKmsKeyId`, else `backend.s3.kmsKeyId`); undefined: SSE-S3. */
+  readonly stateKmsKeyId?: string;
+  /** Days before S3 expires a state object's old versions. */
+  readonly noncurrentVersionDays: number;
+}
+
 export interface Environment {
   /** File name without `.yaml`; names the stack `connect-sso-<name>`. */
   readonly name: string;
@@ -30,6 +44,8 @@ export interface Environment {
   readonly tags: Readonly<Record<string, string>>;
   /** Remote state; undefined keeps local state. */
   readonly backend?: S3State;
+  /** The pipeline's roles and state bucket; set only with `backend` (they are scoped to its state). */
+  readonly pipeline?: PipelineSettings;
   readonly connect: ConnectTarget;
   readonly ssoApplication: {
     readonly displayName: string;

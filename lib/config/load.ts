@@ -12,7 +12,7 @@ import { checkMetadata } from "./metadata";
 import { displayPath, fieldPath, given, hasErrors, type Problem } from "./problems";
 import { environmentFileSchema, type EnvironmentFile } from "./schema";
 import { fastParse, parseWithPositions } from "./yaml";
-import { checkAcrossEnvironments, checkEnvironmentFields, DEFAULT_USERS_PER_STACK, shardingWarnings } from "./validate";
+import { checkAcrossEnvironments, checkEnvironmentFields, DEFAULT_USERS_PER_STACK, pipelineWarnings, shardingWarnings } from "./validate";
 
 export interface LoadResult {
   /** Environments without errors (all of them only when `problems` has no error). */
@@ -69,7 +69,7 @@ function nameProblems(input: ParseInput): Problem[] {
       severity: "error",
       file: input.file,
       path: "",
-      message: `file name ${JSON.stringify(input.name)} is not a valid environment name; allowed: 1..31 of a-z 0-9 -, starting with a letter, not ending in -users-<n> (it names the stack connect-sso-<name>)`,
+      message: `file name ${JSON.stringify(input.name)} is not a valid environment name; allowed: 1..31 of a-z 0-9 -, starting with a letter, not ending in -users-<n> or -bootstrap (it names the stack connect-sso-<name>; those endings name an environment's other stacks)`,
     },
   ];
 }
@@ -106,7 +106,7 @@ function checkData(
   }
   const file = parsed.data;
   for (const p of checkEnvironmentFields(file)) add(p.path, p.message);
-  for (const p of shardingWarnings(input.name, file)) add(p.path, p.message, "warning");
+  for (const p of [...shardingWarnings(input.name, file), ...pipelineWarnings(file)]) add(p.path, p.message, "warning");
 
   const metadataPath = file.ssoApplication.metadataFile;
   const xml = input.readRelative(metadataPath);
@@ -133,6 +133,7 @@ function resolve(input: ParseInput, file: EnvironmentFile, metadataXml: string, 
     protected: file.protected ?? defaultProtected(input.name),
     tags: file.tags ?? {},
     backend: file.backend && { ...file.backend.s3, key: file.backend.s3.key ?? defaultStateKey(input.name) },
+    pipeline: file.pipeline && { ...file.pipeline, stateKmsKeyId: file.pipeline.stateKmsKeyId ?? file.backend?.s3.kmsKeyId },
     connect: instanceId ? { kind: "existing", instanceId } : { kind: "create", ...create! },
     ssoApplication: { ...file.ssoApplication, metadataXml, certificates },
     iam: {

@@ -3,6 +3,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { identityCenterEntityIdPrefix, type Partition } from "../naming";
 
 /** IAM's limits on `SAMLMetadataDocument`. */
 export const METADATA_MIN_CHARS = 1000;
@@ -124,4 +125,18 @@ export function checkMetadata(xml: string, now: Date): MetadataCheck {
     }
   });
   return result();
+}
+
+/**
+ * Why an entityID is not the one IAM Identity Center gives applications of an instance in
+ * `region` (its home region), or undefined when it is. Metadata of another identity provider, or
+ * of an instance in another region, would make the SAML provider trust someone else.
+ */
+export function identityCenterEntityIdProblem(entityId: string, partition: Partition, region: string): string | undefined {
+  const prefix = identityCenterEntityIdPrefix(partition, region);
+  if (entityId.startsWith(prefix) && /^[A-Za-z0-9+/=_-]+$/.test(entityId.slice(prefix.length))) return undefined;
+  return (
+    `entityID ${JSON.stringify(entityId)} is not IAM Identity Center's for ${region} (expected ${prefix}<id>): ` +
+    `is this the metadata of the Amazon Connect application in Identity Center, and is identityCenter.region its home region?`
+  );
 }

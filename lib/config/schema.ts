@@ -13,6 +13,8 @@ import {
   DESTINATIONS,
   E164,
   EMAIL,
+  GITHUB_OIDC_PROVIDER_ARN,
+  GITHUB_REPOSITORY,
   IAM_ROLE_NAME,
   IDENTITY_STORE_ID,
   SAML_PROVIDER_NAME,
@@ -108,13 +110,27 @@ const identityCenter = z.strictObject({
   createUsers: z.boolean({ error: "must be true or false" }).default(false),
 });
 
+const kmsKeyArn = () => pattern(/^arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+$/, "a KMS key or alias ARN");
+
 const backend = z.strictObject({
   s3: z.strictObject({
     bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3..63 of a-z 0-9 . -"),
     region: z.string({ error: "must be the bucket's region, such as us-west-2" }),
     key: pattern(/^[\w!\-.*'()/]{1,1024}$/, "an object key such as connect-sso/prod/terraform.tfstate").optional(),
-    kmsKeyId: pattern(/^arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+$/, "a KMS key or alias ARN").optional(),
+    kmsKeyId: kmsKeyArn().optional(),
   }),
+});
+
+const pipeline = z.strictObject({
+  repository: pattern(GITHUB_REPOSITORY, "a GitHub repository owner/name such as acme/contact-center, exactly as GitHub spells it (no wildcards)"),
+  oidcProviderArn: pattern(GITHUB_OIDC_PROVIDER_ARN, "the ARN of the account's existing GitHub provider, arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com").optional(),
+  stateBucket: z.strictObject({ create: z.boolean({ error: "must be true or false" }).default(true) }).default({ create: true }),
+  stateKmsKeyId: kmsKeyArn().optional(),
+  noncurrentVersionDays: z
+    .number({ error: "must be a whole number of days, 1 or more" })
+    .int({ error: "must be a whole number of days, 1 or more" })
+    .min(1, { error: "must be a whole number of days, 1 or more" })
+    .default(90),
 });
 
 const adopt = z.strictObject({
@@ -143,6 +159,7 @@ export const environmentFileSchema = z.strictObject({
   protected: z.boolean({ error: "must be true or false" }).optional(),
   tags: tags.optional(),
   backend: backend.optional(),
+  pipeline: pipeline.optional(),
   connect,
   ssoApplication,
   iam: iam.default({}),

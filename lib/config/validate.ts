@@ -1,7 +1,7 @@
 /**
  * Checks that span several fields of one environment file, or several environments.
  */
-import { partitionOf, partitionOfArn, regionProblem } from "../naming";
+import { githubOidcProviderArn, partitionOf, partitionOfArn, pipelineRoleName, regionProblem } from "../naming";
 import { stackOf, usersStackName } from "../sharding";
 import type { Environment } from "./environment";
 import type { EnvironmentFile } from "./schema";
@@ -86,6 +86,8 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
     problems.push({ path: ["sharding", "previousStacks"], message: `equals stacks (${sharding.stacks}): no user moves; remove previousStacks once every stack of a move is applied` });
   }
 
+  problems.push(...pipelineProblems(file));
+
   const adopted = file.adopt?.users;
   if (Array.isArray(adopted)) {
     const configured = new Set(file.users.map((u) => u.username));
@@ -96,6 +98,49 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
     });
   }
   return problems;
+}
+
+/** The `pipeline` section against the rest of the file: its roles are scoped to the account and to `backend.s3`. */
+function pipelineProblems(file: EnvironmentFile): FieldProblem[] {
+  const { pipeline, backend } = file;
+  if (!pipeline) return [];
+  const problems: FieldProblem[] = [];
+  if (!backend) {
+    problems.push({
+      path: ["pipeline"],
+      message: "needs backend.s3: the pipeline's roles may read and write only this environment's state, in the bucket and key named there; add backend: { s3: { bucket, region } }",
+    });
+  }
+  const partition = partitionOf(file.region);
+  const provider = pipeline.oidcProviderArn;
+  if (provider && partition && provider !== githubOidcProviderArn(partition, file.account)) {
+    problems.push({
+      path: ["pipeline", "oidcProviderArn"],
+      message: `must be ${githubOidcProviderArn(partition, file.account)}: IAM roles trust only an identity provider of their own account (${file.account}) and partition`,
+    });
+  }
+  const key = pipeline.stateKmsKeyId;
+  const keyRegion = key?.split(":")[3];
+  if (key && backend && (partitionOfArn(key) !== partition || keyRegion !== backend.s3.region)) {
+    problems.push({
+      path: ["pipeline", "stateKmsKeyId"],
+      message: `is a key in ${keyRegion} (${partitionOfArn(key)}); allowed: a KMS key of the state bucket's region, ${backend.s3.region} (S3 encrypts only with keys of its own region)`,
+    });
+  }
+  return problems;
+}
+
+/** Pipeline settings that work, but not as a reader would expect. */
+export function pipelineWarnings(file: EnvironmentFile): FieldProblem[] {
+  if (!file.pipeline?.stateKmsKeyId || file.backend?.s3.kmsKeyId) return [];
+  return [
+    {
+      path: ["pipeline", "stateKmsKeyId"],
+      message:
+        "is the bucket's default key, but Terraform writes state with encrypt = true and no key of its own as SSE-S3 (AES256), which overrides a bucket default: " +
+        "set backend.s3.kmsKeyId to the same key to keep the state itself under it",
+    },
+  ];
 }
 
 /** Users in one stack above this draw a warning (each plan refreshes every user: see the README's cost model). */
@@ -136,10 +181,10 @@ export interface CrossProblem {
 export function checkAcrossEnvironments(environments: ReadonlyArray<Environment>): CrossProblem[] {
   const problems: CrossProblem[] = [];
   const claims = new Map<string, Environment>();
-  const claim = (key: string, env: Environment, path: string, what: string) => {
+  const claim = (key: string, env: Environment, path: string, what: string, fix = "each environment needs its own") => {
     const other = claims.get(key);
     if (other) {
-      problems.push({ environment: env, path, message: `${what} is also claimed by ${other.file}; each environment needs its own` });
+      problems.push({ environment: env, path, message: `${what} is also claimed by ${other.file}; ${fix}` });
     } else {
       claims.set(key, env);
     }
@@ -148,6 +193,19 @@ export function checkAcrossEnvironments(environments: ReadonlyArray<Environment>
     const account = `${env.partition}:${env.account}`;
     claim(`role:${account}:${env.iam.roleName}`, env, "iam.roleName", `IAM role ${env.iam.roleName} in account ${env.account}`);
     claim(`saml:${account}:${env.iam.samlProviderName}`, env, "iam.samlProviderName", `IAM SAML provider ${env.iam.samlProviderName} in account ${env.account}`);
+    if (env.pipeline) {
+      for (const kind of ["plan", "apply"] as const) {
+        const name = pipelineRoleName(env.name, kind);
+        claim(`role:${account}:${name}`, env, "pipeline", `IAM role ${name} in account ${env.account}`);
+      }
+      // One provider per issuer and account: IAM refuses a second one.
+      if (!env.pipeline.oidcProviderArn) {
+        claim(`oidc:${account}`, env, "pipeline.oidcProviderArn", `creating the GitHub OIDC provider of account ${env.account}`, `an account has one: let one environment create it and set pipeline.oidcProviderArn: ${githubOidcProviderArn(env.partition, env.account)} in the others`);
+      }
+      if (env.pipeline.stateBucket.create && env.backend) {
+        claim(`bucket:${env.partition}:${env.backend.bucket}`, env, "pipeline.stateBucket.create", `creating state bucket ${env.backend.bucket}`, "let one environment create it and set pipeline.stateBucket: { create: false } in the others that share it");
+      }
+    }
     if (env.connect.kind === "existing") {
       claim(`connect:${account}:${env.region}:${env.connect.instanceId}`, env, "connect.instanceId", `Connect instance ${env.connect.instanceId} in ${env.account}/${env.region}`);
     } else {

@@ -1,0 +1,118 @@
+/**
+ * A fake of the few GitHub REST endpoints the pipeline calls, on 127.0.0.1, answering in the shape
+ * of GitHub's API (v3): pull requests, their reviews and commits, the pull requests of a commit,
+ * and issue comments (recorded). Any other request answers 404 and is recorded as unknown, so a
+ * test can fail loudly when the pipeline starts calling something the fake does not model.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeUser {
+  readonly login: string;
+  readonly id: number;
+}
+
+export interface FakeReview {
+  readonly user: FakeUser;
+  readonly state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED";
+  readonly body: string;
+  readonly commitId: string;
+  readonly authorAssociation?: "OWNER" | "MEMBER" | "COLLABORATOR" | "CONTRIBUTOR" | "NONE";
+}
+
+export interface FakePull {
+  readonly number: number;
+  readonly author: FakeUser;
+  headSha: string;
+  baseSha: string;
+  /** Commits of the branch, oldest first. */
+  commits: string[];
+  mergeCommitSha?: string;
+  readonly reviews: FakeReview[];
+}
+
+export interface GitHubFake {
+  readonly url: string;
+  readonly repository: string;
+  readonly pulls: Map<number, FakePull>;
+  /** Bodies posted as issue comments, by pull request number. */
+  readonly comments: Map<number, string[]>;
+  /** Requests the fake does not model. */
+  readonly unknown: string[];
+  stop(): Promise<void>;
+}
+
+const iso = (n: number) => new Date(Date.UTC(2026, 10, 28, 12, 0, n)).toISOString();
+
+function pullJson(repository: string, pull: FakePull): Record<string, unknown> {
+  return {
+    number: pull.number,
+    state: pull.mergeCommitSha ? "closed" : "open",
+    user: { ...pull.author, type: "User" },
+    head: { sha: pull.headSha, ref: `change-${pull.number}`, repo: { full_name: repository } },
+    base: { sha: pull.baseSha, ref: "main", repo: { full_name: repository } },
+    merged_at: pull.mergeCommitSha ? iso(pull.number) : null,
+    merge_commit_sha: pull.mergeCommitSha ?? null,
+  };
+}
+
+export async function startGitHubFake(repository: string): Promise<GitHubFake> {
+  const pulls = new Map<number, FakePull>();
+  const comments = new Map<number, string[]>();
+  const unknown: string[] = [];
+  const base = `/repos/${repository}`;
+
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const send = (status: number, value: unknown) => {
+        res.writeHead(status, { "Content-Type": "application/json" });
+        res.end(JSON.stringify(value));
+      };
+      const route = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : undefined;
+      let m: RegExpExecArray | null;
+      if (req.method === "GET" && route && (m = /^\/pulls\/(\d+)(\/reviews|\/commits)?$/.exec(route))) {
+        const pull = pulls.get(Number(m[1]));
+        if (!pull) return send(404, { message: "Not Found" });
+        if (!m[2]) return send(200, pullJson(repository, pull));
+        if (m[2] === "/commits") return send(200, pull.commits.map((sha) => ({ sha })));
+        return send(
+          200,
+          pull.reviews.map((r, i) => ({
+            id: 1000 + pull.number * 100 + i,
+            user: { ...r.user, type: "User" },
+            body: r.body,
+            state: r.state,
+            commit_id: r.commitId,
+            author_association: r.authorAssociation ?? "COLLABORATOR",
+            submitted_at: iso(i),
+          })),
+        );
+      }
+      if (req.method === "GET" && route && (m = /^\/commits\/([0-9a-f]{40})\/pulls$/.exec(route))) {
+        const sha = m[1];
+        return send(200, [...pulls.values()].filter((p) => p.mergeCommitSha === sha || p.commits.includes(sha)).map((p) => pullJson(repository, p)));
+      }
+      if (req.method === "POST" && route && (m = /^\/issues\/(\d+)\/comments$/.exec(route))) {
+        const list = comments.get(Number(m[1])) ?? [];
+        list.push((JSON.parse(body) as { body: string }).body);
+        comments.set(Number(m[1]), list);
+        return send(201, { id: list.length });
+      }
+      unknown.push(`${req.method} ${url.pathname}`);
+      send(404, { message: "Not Found (not modelled by the fake)" });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    repository,
+    pulls,
+    comments,
+    unknown,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

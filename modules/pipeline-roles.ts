@@ -1,0 +1,67 @@
+/**
+ * The roles a GitHub workflow assumes for one environment: `plan` (pull requests and drift runs on
+ * main; read-only) and `apply` (jobs of the GitHub environment named after it; its protection
+ * rules gate them). Each holds exactly one inline policy and no managed policy.
+ */
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
+import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
+import { githubOidcTrustPolicy, type PipelineRoleKind, type PolicyDocument } from "../lib/policies";
+import { IAM_ROLE_NAME } from "../lib/naming";
+import { PIPELINE_RESOURCE_NAMES } from "../lib/security-rules";
+import { requireMatch } from "./props";
+
+/**
+ * Longest session: a refreshing plan or drift run of a large environment takes hours at Connect's
+ * API rate (README, "Cost of a plan"); a workflow asks for what it needs (`role-duration-seconds`).
+ */
+export const PIPELINE_SESSION_SECONDS = 43200;
+
+export interface PipelineRoleProps {
+  readonly kind: PipelineRoleKind;
+  /** Role name, such as `connect-sso-prod-plan` (see pipelineRoleName). */
+  readonly roleName: string;
+  /** ARN of GitHub's OIDC provider in the role's account. */
+  readonly providerArn: string;
+  /** Required `aud` of GitHub's token. */
+  readonly audience: string;
+  /** Accepted `sub` claims of GitHub's token (see githubSubjects); literal, no wildcards. */
+  readonly subjects: ReadonlyArray<string>;
+  /** The role's only permissions (see pipelinePolicy). */
+  readonly policy: PolicyDocument;
+  /**
+   * Refuse `terraform destroy` and replacement.
+   * @default false
+   */
+  readonly protect?: boolean;
+}
+
+export class PipelineRole extends Construct {
+  public readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: PipelineRoleProps) {
+    super(scope, id);
+    requireMatch("PipelineRole", "roleName", props.roleName, IAM_ROLE_NAME, "1..64 of A-Z a-z 0-9 _ + = , . @ -");
+    const wildcard = props.subjects.find((s) => /[*?]/.test(s));
+    if (props.subjects.length === 0 || wildcard !== undefined) {
+      throw new Error(`PipelineRole: subjects ${JSON.stringify(props.subjects)} are not valid; allowed: one or more literal sub claims, no * or ?`);
+    }
+    const names = PIPELINE_RESOURCE_NAMES[props.kind];
+    const role = new IamRole(this, "role", {
+      name: props.roleName,
+      description: props.kind === "plan" ? "connect-sso pipeline: read-only plans from pull requests and main" : "connect-sso pipeline: applies from the GitHub environment",
+      assumeRolePolicy: JSON.stringify(githubOidcTrustPolicy(props.providerArn, props.audience, props.subjects)),
+      maxSessionDuration: PIPELINE_SESSION_SECONDS,
+      lifecycle: props.protect ? { preventDestroy: true } : undefined,
+    });
+    role.overrideLogicalId(names.role);
+    const policy = new IamRolePolicy(this, "policy", { name: "connect-sso-pipeline", role: role.id, policy: JSON.stringify(props.policy) });
+    policy.overrideLogicalId(names.policy);
+    // Rights added by hand to a pipeline role are removed at the next apply of the bootstrap stack.
+    new IamRolePoliciesExclusive(this, "inline_policies", { roleName: role.name, policyNames: [policy.name] }).overrideLogicalId(`${names.role}_inline_policies`);
+    new IamRolePolicyAttachmentsExclusive(this, "managed_policies", { roleName: role.name, policyArns: [] }).overrideLogicalId(`${names.role}_managed_policies`);
+    this.arn = role.arn;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * `npm run pipeline -- <command>`: the steps the workflow runs on synthesized stacks
+ * (lib/pipeline/commands.ts). Exit 0 done, 1 terraform failed, 2 bad input or a refusal.
+ */
+import { parseArgs } from "node:util";
+import { applyStack, contextFromVariables, pendingStacks, PipelineInputError, planStack } from "../lib/pipeline/commands";
+
+const USAGE = `usage:
+  npm run pipeline -- plan <stack> [--no-lock]   init, plan -out, show -json into plans/<stack>.json (--no-lock: read-only plans)
+  npm run pipeline -- apply <stack>              apply the stack's saved plan file, then record it beside the state
+  npm run pipeline -- pending <env>              JSON: stacks whose applied record differs from this synth, and the commits since`;
+
+async function main(argv: string[]): Promise<number> {
+  const ctx = contextFromVariables(process.env, { log: (line) => console.error(line), out: (text) => console.log(text) });
+  let args;
+  try {
+    args = parseArgs({ args: argv, allowPositionals: true, options: { "no-lock": { type: "boolean", default: false } } });
+  } catch (error) {
+    console.error(`pipeline: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command, target, ...rest] = args.positionals;
+  if (!command || !target || rest.length > 0 || !["plan", "apply", "pending"].includes(command)) {
+    console.error(`pipeline: ${command ? `cannot read ${JSON.stringify(args.positionals.join(" "))}` : "no command given"}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    if (command === "plan") return planStack(ctx, target, { lock: !args.values["no-lock"] });
+    if (command === "apply") return await applyStack(ctx, target);
+    ctx.out(JSON.stringify(await pendingStacks(ctx, target)));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof PipelineInputError)) throw error;
+    console.error(`pipeline: ${error.message}`);
+    return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    console.error(`pipeline: unexpected failure: ${error.message}`);
+    process.exitCode = 1;
+  },
+);
