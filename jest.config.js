@@ -7,12 +7,13 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.(t|j)s$": swc },
   // GitHub's workflow parser and expression evaluator ship as ES modules only (importing JSON
-  // without attributes, for bundlers): jest maps them to their files and swc makes them CommonJS.
+  // without attributes, for bundlers), and jest resolves marked to its ES module build: jest maps
+  // them to their files and swc makes them CommonJS.
   moduleNameMapper: {
     "^@actions/(workflow-parser|expressions)$": "<rootDir>/node_modules/@actions/$1/dist/index.js",
     "^@actions/(workflow-parser|expressions)/(.+)$": "<rootDir>/node_modules/@actions/$1/dist/$2.js",
   },
-  transformIgnorePatterns: ["/node_modules/(?!@actions/)"],
+  transformIgnorePatterns: ["/node_modules/(?!(@actions|marked)/)"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
   testTimeout: 120000,
   // Terraform and moto tests are mostly child processes: two workers keep both cores busy.

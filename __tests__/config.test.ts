@@ -2,6 +2,7 @@
  * The environment file contract: every bad input is refused with the file, the field, what was
  * given and what is allowed; good input passes with defaults applied.
  */
+import { checkAcrossEnvironments } from "../lib/config/validate";
 import { errors, parse, validFile, withChange } from "./support/env-text";
 
 describe("a valid environment file", () => {
@@ -161,7 +162,7 @@ ssoApplication:
     expect(found).toHaveLength(3);
   });
 
-  test.each(["Prod_EU", "prod-users-2"])("GIVEN the file name %s WHEN parsed THEN it is refused as an environment name", (name) => {
+  test.each(["Prod_EU", "prod-users-2", "prod-bootstrap"])("GIVEN the file name %s WHEN parsed THEN it is refused as an environment name", (name) => {
     expect(errors(validFile(), { name })).toEqual([expect.stringMatching(new RegExp(`file name "${name}" is not a valid environment name`))]);
   });
 
@@ -171,5 +172,86 @@ ssoApplication:
     expect(problems).toEqual([
       expect.objectContaining({ severity: "warning", path: "sharding.stacks", message: expect.stringMatching(/^connect-sso-test would hold 2 users \(more than 1\).*sharding: \{ stacks: 2, previousStacks: 0 \}/) }),
     ]);
+  });
+});
+
+describe("the pipeline section (bootstrap stack)", () => {
+  const S3 = { s3: { bucket: "acme-tfstate-test", region: "us-west-2" } };
+  const withPipeline = (pipeline: Record<string, unknown>, backend: unknown = S3) =>
+    withChange((f) => {
+      f.pipeline = pipeline;
+      if (backend) f.backend = backend;
+    });
+
+  test("GIVEN only a repository WHEN parsed THEN the defaults apply: create the OIDC provider and the bucket, SSE-S3, old versions kept 90 days", () => {
+    const { environment, problems } = parse(withPipeline({ repository: "acme/contact-center" }));
+    expect(problems).toEqual([]);
+    expect(environment!.pipeline).toEqual({ repository: "acme/contact-center", stateBucket: { create: true }, noncurrentVersionDays: 90 });
+  });
+
+  test("GIVEN backend.s3.kmsKeyId and no stateKmsKeyId WHEN parsed THEN the bucket's default key is the backend's", () => {
+    const key = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const env = parse(withPipeline({ repository: "acme/cc" }, { s3: { ...S3.s3, kmsKeyId: key } })).environment!;
+    expect(env.pipeline!.stateKmsKeyId).toBe(key);
+  });
+
+  test.each<[string, Record<string, unknown>, unknown, RegExp]>([
+    ["a pipeline without backend.s3", { repository: "acme/cc" }, null, /^pipeline: needs backend\.s3: the pipeline's roles may read and write only this environment's state/],
+    ["a repository with a wildcard", { repository: "acme/*" }, S3, /^pipeline\.repository: allowed: a GitHub repository owner\/name.*no wildcards.*given: "acme\/\*"/],
+    ["a repository without its owner", { repository: "contact-center" }, S3, /^pipeline\.repository: allowed: a GitHub repository owner\/name/],
+    ["a repository named ..", { repository: "acme/.." }, S3, /^pipeline\.repository: allowed/],
+    ["an OIDC provider of another account", { repository: "acme/cc", oidcProviderArn: "arn:aws:iam::999988887777:oidc-provider/token.actions.githubusercontent.com" }, S3, /^pipeline\.oidcProviderArn: must be arn:aws:iam::111122223333:oidc-provider\/token\.actions\.githubusercontent\.com: IAM roles trust only an identity provider of their own account/],
+    ["an OIDC provider that is not GitHub's", { repository: "acme/cc", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/accounts.google.com" }, S3, /^pipeline\.oidcProviderArn: allowed: the ARN of the account's existing GitHub provider/],
+    ["a bucket key in another region", { repository: "acme/cc", stateKmsKeyId: "arn:aws:kms:us-east-1:111122223333:alias/state" }, S3, /^pipeline\.stateKmsKeyId: is a key in us-east-1 \(aws\); allowed: a KMS key of the state bucket's region, us-west-2/],
+    ["old versions kept 0 days", { repository: "acme/cc", noncurrentVersionDays: 0 }, S3, /^pipeline\.noncurrentVersionDays: must be a whole number of days, 1 or more; given: 0/],
+    ["stateBucket as a boolean", { repository: "acme/cc", stateBucket: true }, S3, /^pipeline\.stateBucket: must be \{ create: true \} .*or \{ create: false \}.*given: true/],
+    ["a misspelt key", { repository: "acme/cc", stateBuckett: { create: false } }, S3, /^pipeline\.stateBuckett: unknown key; did you mean "stateBucket"\?/],
+  ])("GIVEN %s WHEN parsed THEN it is refused", (_, pipeline, backend, expected) => {
+    expect(errors(withPipeline(pipeline, backend))).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test("GIVEN stateKmsKeyId without backend.s3.kmsKeyId WHEN parsed THEN a warning says Terraform would still write SSE-S3, and the file loads", () => {
+    const { environment, problems } = parse(withPipeline({ repository: "acme/cc", stateKmsKeyId: "arn:aws:kms:us-west-2:111122223333:alias/state" }));
+    expect(environment).toBeDefined();
+    expect(problems).toEqual([expect.objectContaining({ severity: "warning", path: "pipeline.stateKmsKeyId", message: expect.stringMatching(/set backend\.s3\.kmsKeyId to the same key/) })]);
+  });
+
+  describe("across environments", () => {
+    const load = (name: string, account: string, pipeline: Record<string, unknown>, bucket = "acme-tfstate-test") =>
+      parse(
+        withChange((f) => {
+          f.account = account;
+          f.connect.instanceId = `0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c9${name.length}`;
+          f.iam = { samlProviderName: `AmazonConnectSSO-${name}`, roleName: `AmazonConnectSSO-${name}` };
+          f.backend = { s3: { bucket, region: "us-west-2" } };
+          f.pipeline = pipeline;
+        }),
+        { name },
+      ).environment!;
+
+    test("GIVEN two environments of one account that both create the GitHub OIDC provider WHEN checked together THEN the second is told to name the first's", () => {
+      const problems = checkAcrossEnvironments([load("dev", "111122223333", { repository: "acme/cc" }, "dev-state"), load("test", "111122223333", { repository: "acme/cc" }, "test-state")]);
+      expect(problems.map((p) => [p.environment.name, p.path, p.message])).toEqual([
+        ["test", "pipeline.oidcProviderArn", expect.stringMatching(/^creating the GitHub OIDC provider of account 111122223333 is also claimed by environments\/dev\.yaml; an account has one: .*oidcProviderArn: arn:aws:iam::111122223333:oidc-provider\/token\.actions\.githubusercontent\.com/)],
+      ]);
+    });
+
+    test("GIVEN two environments in two accounts that both create one state bucket WHEN checked together THEN the second is told to stop creating it", () => {
+      const problems = checkAcrossEnvironments([load("dev", "111122223333", { repository: "acme/cc" }), load("test", "222233334444", { repository: "acme/cc" })]);
+      expect(problems.map((p) => [p.environment.name, p.path, p.message])).toEqual([
+        ["test", "pipeline.stateBucket.create", expect.stringMatching(/^creating state bucket acme-tfstate-test is also claimed by environments\/dev\.yaml; .*stateBucket: \{ create: false \}/)],
+      ]);
+    });
+
+    test("GIVEN environments sharing an account's provider and a bucket, as advised WHEN checked together THEN nothing is refused", () => {
+      const shared = { repository: "acme/cc", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com", stateBucket: { create: false } };
+      expect(checkAcrossEnvironments([load("dev", "111122223333", { repository: "acme/cc" }), load("test", "111122223333", shared)])).toEqual([]);
+    });
+
+    test("GIVEN an environment whose federation role has the name of another's pipeline role WHEN checked together THEN the clash is refused", () => {
+      const dev = load("dev", "111122223333", { repository: "acme/cc" }, "dev-state");
+      const clash = { ...load("test", "111122223333", { repository: "acme/cc", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }, "test-state"), iam: { samlProviderName: "p", roleName: "connect-sso-dev-plan" } };
+      expect(checkAcrossEnvironments([dev, clash]).map((p) => p.message)).toEqual([expect.stringMatching(/^IAM role connect-sso-dev-plan in account 111122223333 is also claimed by environments\/dev\.yaml/)]);
+    });
   });
 });

@@ -2,11 +2,12 @@
  * Consent from approving reviews (lib/pipeline/consents.ts, lib/pipeline/github.ts,
  * `npm run consents`), read from RECORDED GitHub REST API (v3) answers.
  *
- * __tests__/fixtures/github/ holds the answers in the shape api.github.com gives them (pull
- * request, pull requests of a commit, commits and reviews of a pull request; every field GitHub
- * sends, for acme/contact-center). They are replayed by a small server on 127.0.0.1 under
- * /api/v3 (GitHub Enterprise's API root, so the path prefix is exercised too), with the status and
- * Link header GitHub sent. Review pages are cut smaller than per_page=100 to stay readable.
+ * __tests__/fixtures/github/ holds the answers of a fictional repository, acme/contact-center, in
+ * the exact shape api.github.com gives them (every field of a pull request, the pull requests of a
+ * commit, a pull request's commits and reviews, errors); they are written by hand, since nothing
+ * here may reach GitHub. A small server on 127.0.0.1 replays them under /api/v3 (GitHub
+ * Enterprise's API root, so a path prefix is exercised too) with the status, Link and Location
+ * headers GitHub sends. Review pages are cut smaller than per_page=100 to stay readable.
  *
  * The recorded story: #45 (open, by dana-dev) removes a prod user and renames the role. Its reviews,
  * over two pages: dana-dev approves her own change; frank-sec approved an older commit; grace-lead
@@ -16,15 +17,13 @@
  * dismissed; karl-admin approves on page 2 with one good and one malformed line. #44 was merged
  * (merge commit); #43 was merged earlier; #46's reviews answer 500; #47 comes from a fork.
  */
-// marked ships only an ES module, which jest's CommonJS runtime cannot load; its UMD build is the same lexer.
-jest.mock("marked", () => jest.requireActual(require.resolve("marked").replace(/marked\.esm\.js$/, "marked.umd.js")));
 
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import type { Consent } from "../lib/review/consent";
+import { consentLine, readConsentsFile, type Consent } from "../lib/review/consent";
 import { consentsOfPull, countingLines, isForkPullRequest, parseConsentLine, type PullRequest, type Review } from "../lib/pipeline/consents";
 import { runConsents } from "../lib/pipeline/consents-cli";
 import { GitHubApiError, GitHubClient, nextLink } from "../lib/pipeline/github";
@@ -46,11 +45,12 @@ const SHA = {
 const TOKEN = "ghs_RecordedTestToken0000000000000000000";
 const PREFIX = "/api/v3";
 
-/** One recorded answer: status, body file (none: empty body), and the Link header's next page. */
+/** One recorded answer: status, body file (none: empty body), the Link header's next page, a redirect's Location. */
 interface Recorded {
   readonly status: number;
   readonly file?: string;
   readonly next?: string;
+  readonly location?: string;
 }
 const R = "/repos/acme/contact-center";
 const RECORDED: Record<string, Recorded> = {
@@ -62,6 +62,7 @@ const RECORDED: Record<string, Recorded> = {
   [`${R}/pulls/47`]: { status: 200, file: "pulls-47.json" },
   [`${R}/pulls/47/reviews?per_page=100`]: { status: 200, file: "pulls-47-reviews.json" },
   [`${R}/pulls/999`]: { status: 404, file: "pulls-999-not-found.json" },
+  [`${R}/pulls/52`]: { status: 301, file: "pulls-52-moved.json", location: "/repositories/712345678/pulls/52" },
   [`${R}/commits/${SHA.merge44}/pulls?per_page=100`]: { status: 200, file: "commits-merge-44-pulls.json" },
   [`${R}/commits/${SHA.first44}/pulls?per_page=100`]: { status: 200, file: "commits-first-44-pulls.json" },
   [`${R}/commits/${SHA.directPush}/pulls?per_page=100`]: { status: 200, file: "commits-direct-push-pulls.json" },
@@ -96,6 +97,7 @@ beforeAll(async () => {
       return;
     }
     const headers: http.OutgoingHttpHeaders = { "Content-Type": "application/json; charset=utf-8" };
+    if (answer.location) headers.Location = `${apiUrl}${answer.location}`;
     if (answer.next) headers.Link = `<${new URL(answer.next.startsWith("/") ? `${apiUrl}${answer.next}` : answer.next).href}>; rel="next", <${apiUrl}/repositories/712345678/last>; rel="last"`;
     res.writeHead(answer.status, headers);
     res.end(answer.file ? fs.readFileSync(path.join(FIXTURES, answer.file)) : "");
@@ -118,10 +120,22 @@ const given = (out: string) => (JSON.parse(out) as { consents: Consent[] }).cons
 // ---------------------------------------------------------------------------------------------
 
 describe("which text of a review's Markdown counts", () => {
-  test("GIVEN consent lines in a paragraph, a list item, a nested list item and a heading THEN each counts, e-mail autolinks keep their text", () => {
-    const md = "# consent: connect-sso-dev a@example.com\r\n\r\nSure.\r\nconsent: connect-sso-dev b@example.com\r\n\r\n1. consent: connect-sso-dev c@example.com\r\n   - **consent: connect-sso-dev d@example.com**\r\n";
+  test("GIVEN consent lines in a heading, a paragraph, a list item and a nested list item THEN each counts, e-mail autolinks and escapes as typed", () => {
+    const md = "# consent: connect-sso-dev a@example.com\r\n\r\nSure.\r\nconsent: connect-sso-dev <b@example.com>\r\n\r\n1. consent: connect-sso-dev c@example.com\r\n   - consent: connect-sso-dev \\_d\\_@example.com\r\n";
     const found = countingLines(md).lines.map(parseConsentLine).filter(Boolean);
-    expect(found).toEqual(["a", "b", "c", "d"].map((u) => ({ stack: "connect-sso-dev", target: `${u}@example.com` })));
+    expect(found).toEqual(["a", "b", "c", "_d_"].map((u) => ({ stack: "connect-sso-dev", target: `${u}@example.com` })));
+  });
+
+  test.each([
+    ["bob.martin@example.com"],
+    ['aws_connect_user.connect_users["bob.martin@example.com"]'],
+    ["aws_connect_user.connect_users"],
+    ["aws_iam_role.federation_role"],
+    ['aws_ssoadmin_application_assignment.assignments["o\'neil@example.com"]'],
+    ["retire"],
+  ])("GIVEN the line the review suggests for %s (lib/review's consentLine) in an approving review THEN the same stack and target are read back", (target) => {
+    const md = `Checked.\n\n${consentLine("connect-sso-prod-users-3", target)}\n`;
+    expect(countingLines(md).lines.map(parseConsentLine).filter(Boolean)).toEqual([{ stack: "connect-sso-prod-users-3", target }]);
   });
 
   test.each([
@@ -131,8 +145,11 @@ describe("which text of a review's Markdown counts", () => {
     ["a fenced code block", "```\nconsent: connect-sso-dev x@example.com\n```", /inside a fenced code block/],
     ["an indented code block", "    consent: connect-sso-dev x@example.com", /inside an indented code block/],
     ["inline code", "`consent: connect-sso-dev x@example.com`", /inside inline code/],
-    ["inline code for the target", "consent: connect-sso-dev `x@example.com`", /part of it is inline code/],
+    ["inline code for the target", "consent: connect-sso-dev `x@example.com`", /part of it is formatted/],
     ["struck-through text", "~~consent: connect-sso-dev x@example.com~~", /inside struck-through text/],
+    ["bold text", "**consent: connect-sso-dev x@example.com**", /inside emphasis/],
+    ["a target Markdown reads as emphasis", "consent: connect-sso-dev _x_@example.com", /part of it is formatted/],
+    ["a link", "[consent: connect-sso-dev x@example.com](https://example.com)", /inside a link/],
     ["a blockquote", "> consent: connect-sso-dev x@example.com", /inside a blockquote/],
     ["a list item's blockquote", "- > consent: connect-sso-dev x@example.com", /inside a blockquote/],
     ["a table", "| a |\n| - |\n| consent: connect-sso-dev x@example.com |", /inside a table/],
@@ -273,11 +290,13 @@ describe("npm run consents --pr, on the recorded answers", () => {
   test.each([
     [["--pr", "999"], `consents: GET ${R}/pulls/999: HTTP 404 Not Found: Not Found`],
     [["--pr", "46"], `consents: GET ${R}/pulls/46/reviews?per_page=100: HTTP 500 Internal Server Error`],
+    [["--pr", "52"], `consents: GET ${R}/pulls/52: HTTP 301 Moved Permanently: Moved Permanently`],
     [["--pr", "50"], `consents: GET ${R}/pulls/50: unexpected answer: the answer: Invalid input: expected object, received array`],
-  ])("GIVEN GitHub answers %j with an error or the wrong shape THEN it exits 2 naming the request and status, and never shows the token", async (args, message) => {
+  ])("GIVEN GitHub answers %j with an error, a redirect or the wrong shape THEN it exits 2 naming the request and status, follows nothing and never shows the token", async (args, message) => {
     const result = await consents(["--repo", "acme/contact-center", ...args]);
     expect({ code: result.code, out: result.out, err: result.err }).toEqual({ code: 2, out: "", err: message });
     expect(result.err).not.toContain(TOKEN);
+    expect(seen.map((s) => s.url)).not.toContain("/repositories/712345678/pulls/52");
   });
 
   test("GIVEN no GITHUB_TOKEN WHEN GitHub answers 404 THEN the message says the token is missing", async () => {
@@ -354,14 +373,13 @@ describe("the real command (tsx, as npm run consents runs it)", () => {
       );
     });
 
-  test("WHEN --out is given THEN the file holds exactly {consents: [...]} with stack, target, by and source, as `npm run review -- --consents` reads it", async () => {
+  test("WHEN --out is given THEN lib/review's readConsentsFile (npm run review -- --consents) reads from it exactly the consents printed on stdout", async () => {
     const file = path.join(dir, "consents.json");
     const result = await run(["--repo", "acme/contact-center", "--pr", "45", "--out", file]);
     expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: "" });
-    const written = JSON.parse(fs.readFileSync(file, "utf8")) as { consents: Consent[] };
-    expect(Object.keys(written)).toEqual(["consents"]);
-    expect(written.consents.map((c) => Object.keys(c))).toEqual(written.consents.map(() => ["stack", "target", "by", "source"]));
-    expect(written.consents).toEqual(given((await consents(["--repo", "acme/contact-center", "--pr", "45"])).out));
+    const expected = given((await consents(["--repo", "acme/contact-center", "--pr", "45"])).out);
+    expect(expected).toHaveLength(3);
+    expect(readConsentsFile(file)).toEqual(expected);
   });
 
   test("GIVEN a 404 THEN the real command exits 2 with one line and no stack trace", async () => {

@@ -71,7 +71,8 @@ describeIfTools(
     const drift = (environment = "dev"): Promise<CommandResult> =>
       runCommand(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", "drift.ts"), environment], {
         cwd: project,
-        env: { ...sandbox!.setup.env, CONNECT_SSO_ENVIRONMENTS: environmentsDir, CDKTF_OUTDIR: outdir },
+        // CI unset: the temp project is a person's try-out (no git checkout, local state).
+        env: { ...sandbox!.setup.env, CI: "", CONNECT_SSO_ENVIRONMENTS: environmentsDir, CDKTF_OUTDIR: outdir },
         timeoutMs: 150_000,
       });
     const expectCode = (result: CommandResult, code: number) => {

@@ -157,7 +157,10 @@ describeIfTools(
 
     const s3 = () => new S3Client({ region: "us-west-2", endpoint: sandbox.moto.url, forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
     const connectUsers = () => sandbox.fake.users(sandbox.instanceId!).map((u) => u.Username).sort();
-    const failure = (what: string) => `${what}\n${runner.transcript()}`;
+    /** Job results as expected, or a failure that shows what every step printed. */
+    const expectResults = (actual: Record<string, Result>, expected: Record<string, Result>) => {
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`jobs ended ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}:\n${runner.transcript()}`);
+    };
 
     beforeAll(async () => {
       root = makeTempDir("rehearsal");
@@ -165,7 +168,7 @@ describeIfTools(
       origin = path.join(root, "origin");
       fs.mkdirSync(path.join(origin, "environments", "metadata"), { recursive: true });
       for (const entry of PROJECT) fs.cpSync(path.join(REPO, entry), path.join(origin, entry), { recursive: true });
-      fs.writeFileSync(path.join(origin, ".gitignore"), "node_modules/\ncdktf.out/\n.terraform/\n*.tfplan\nplans/\nbase/\n");
+      fs.writeFileSync(path.join(origin, ".gitignore"), "node_modules\ncdktf.out/\n.terraform/\n*.tfplan\nplans/\nbase/\n");
       fs.symlinkSync(path.join(REPO, "node_modules"), path.join(origin, "node_modules"), "dir");
       fs.writeFileSync(path.join(origin, "environments", ".keep"), "");
       git(["init", "-q", "-b", "main"]);
@@ -233,14 +236,14 @@ describeIfTools(
       const metadata = fs.readFileSync(path.join(root, "rehearsal.xml"), "utf8");
       const pull = openPull({ "environments/rehearsal.yaml": environmentYaml([ALICE, DANA]), "environments/metadata/rehearsal.xml": metadata }, "Add the rehearsal environment");
       const pr = await pullRequestRun(pull);
-      expect({ synth: pr.synth.result, plan: pr.plan.result, gate: pr.gate.result }).toEqual({ synth: "success", plan: "success", gate: "success" });
+      expectResults({ synth: pr.synth.result, plan: pr.plan.result, gate: pr.gate.result }, { synth: "success", plan: "success", gate: "success" });
       expect(pr.synth.outputs.changed).toBe(JSON.stringify([STACK]));
       expect(pr.plan.runs[0].assumedRoles).toEqual(["arn:aws:iam::111122223333:role/connect-sso-rehearsal-plan"]);
       expect(github.comments.get(pull.number)?.[0]).toMatch(/connect-sso-rehearsal/);
 
       const sha = merge(pull);
       const push = await pushRun(sha);
-      expect(push.runs.map((r) => r.result)).toEqual(["success"]);
+      expectResults({ apply: push.runs[0].result }, { apply: "success" });
       expect(push.runs[0].environment).toBe("rehearsal");
       expect(push.runs[0].assumedRoles).toEqual(["arn:aws:iam::111122223333:role/connect-sso-rehearsal-apply"]);
       expect(connectUsers()).toEqual([ALICE.username, DANA.username]);
@@ -253,19 +256,18 @@ describeIfTools(
     test("GIVEN a pull request that removes a user WHEN planned from the persisted state THEN the gate refuses the delete until a reviewer consents, and the interrupted apply leaves the user", async () => {
       const pull = openPull({ "environments/rehearsal.yaml": environmentYaml([ALICE]) }, "Remove Dana");
       const refused = await pullRequestRun(pull);
-      expect(refused.plan.result).toBe("success");
-      expect(refused.gate.result).toBe("failure");
+      expectResults({ plan: refused.plan.result, gate: refused.gate.result }, { plan: "success", gate: "failure" });
       expect(github.comments.get(pull.number)?.at(-1)).toContain(`consent: ${STACK} ${DANA.username}`);
 
       pull.reviews.push({ user: AUTHOR, state: "APPROVED", body: `consent: ${STACK} ${DANA.username}`, commitId: pull.headSha, authorAssociation: "OWNER" });
       pull.reviews.push({ user: REVIEWER, state: "APPROVED", body: `Dana left.\n\nconsent: ${STACK} ${DANA.username}\n`, commitId: pull.headSha });
       const consented = await pullRequestRun(pull, "pull_request_review");
-      expect(consented.gate.result).toBe("success");
+      expectResults({ gate: consented.gate.result }, { gate: "success" });
       expect(github.comments.get(pull.number)?.at(-1)).toContain(REVIEWER.login);
 
       const sha = merge(pull);
       const interrupted = await pushRun(sha, true);
-      expect(interrupted.runs.map((r) => r.result)).toEqual(["success"]);
+      expectResults({ apply: interrupted.runs[0].result }, { apply: "success" });
       expect(connectUsers()).toEqual([ALICE.username, DANA.username]);
     }, 600_000);
 
@@ -273,23 +275,21 @@ describeIfTools(
       const other = await makeMetadata({ id: "QW5vdGhlci1pZHAtZW50aXR5" });
       const pull = openPull({ "environments/metadata/rehearsal.xml": other }, "Use another identity provider");
       const run = await pullRequestRun(pull);
-      expect(run.synth.result).toBe("failure");
+      expectResults({ synth: run.synth.result, plan: run.plan.result, gate: run.gate.result }, { synth: "failure", plan: "skipped", gate: "failure" });
       expect(runner.transcript("synth")).toMatch(/entityI[Dd]/);
-      expect(run.plan.result).toBe("skipped");
-      expect(run.gate.result).toBe("failure");
     }, 600_000);
 
     test("GIVEN the next merged pull request adds a user WHEN its push run applies THEN the interrupted removal is applied too, with its own pull request's consent", async () => {
       git(["reset", "-q", "--hard", "main"]);
       const pull = openPull({ "environments/rehearsal.yaml": environmentYaml([ALICE, ERIN]) }, "Add Erin");
       const pr = await pullRequestRun(pull);
-      expect(pr.gate.result).toBe("success");
+      expectResults({ gate: pr.gate.result }, { gate: "success" });
       const sha = merge(pull);
       const push = await pushRun(sha);
-      if (push.runs[0].result !== "success") throw new Error(failure("the push run failed"));
+      expectResults({ apply: push.runs[0].result }, { apply: "success" });
       expect(connectUsers()).toEqual([ALICE.username, ERIN.username]);
       const again = await pushRun(sha);
-      expect(again.runs.map((r) => r.result)).toEqual(["success"]);
+      expectResults({ apply: again.runs[0].result }, { apply: "success" });
       expect(runner.transcript("apply")).toMatch(/"stacks":\[\]/);
       expect(github.unknown).toEqual([]);
     }, 600_000);

@@ -1,17 +1,22 @@
 /**
- * Edge cases of lib/review that real plans of this project's stacks do not produce (review.test.ts
- * covers what they do produce, from real terraform plans): refusals of bad input, action shapes
- * such as create-before-destroy and forget, how values are compared and shown.
+ * The rules of lib/review one by one, as pure functions: reading plans, verbs and the gate's
+ * decision for each action list, consent matching, stack names, field differences, metadata
+ * changes and how values are shown. review-gate.test.ts runs the command on plan files;
+ * review.test.ts on real terraform plans.
  *
  * The inputs below are HAND-MADE fragments in the shape of `terraform show -json` (format 1.2, as
  * terraform 1.11 writes it), reduced to the fields lib/review reads. Each says what it stands for.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { asPlan, fieldChanges, isAllowed, PlanFormatError, reviewPlan, UNKNOWN, type PlanJson, type ResourceChange } from "../lib/review/classify";
-import { runReview, stackLabel } from "../lib/review/cli";
-import { renderReview } from "../lib/review/markdown";
-import { makeTempDir, removeTempDir } from "./support/terraform";
+import { changesTrust, metadataChange } from "../lib/review/certificates";
+import { asPlan, fieldChanges, PlanFormatError, reviewPlan, UNKNOWN, verbOf, type PlanJson, type ResourceChange } from "../lib/review/classify";
+import { stackLabel } from "../lib/review/cli";
+import { consentFromFlag, type Consent } from "../lib/review/consent";
+import { consentAllows, consentTarget, gate, gateReason, type GatedChange } from "../lib/review/gate";
+import { code, renderStack } from "../lib/review/markdown";
+import { hasChanges, reviewablePlan } from "../lib/review/plan";
+import { parseStackName } from "../lib/sharding";
 
 const user = (key: string, actions: string[], change: Partial<ResourceChange["change"]> = {}): ResourceChange => ({
   address: `aws_connect_user.connect_users["${key}"]`,
@@ -21,7 +26,14 @@ const user = (key: string, actions: string[], change: Partial<ResourceChange["ch
   index: key,
   change: { actions, ...change },
 });
-const plan = (resource_changes: ResourceChange[], extra: Partial<PlanJson> = {}): PlanJson => ({ format_version: "1.2", resource_changes, ...extra });
+const FLAGS = { applyable: true, complete: true, errored: false };
+const plan = (resource_changes: ResourceChange[], extra: Partial<PlanJson> = {}): PlanJson => ({ format_version: "1.2", resource_changes, ...FLAGS, ...extra });
+const STACK = "connect-sso-dev";
+/** One plan rendered as its stack's section, gated alone with no consents. */
+const render = (p: PlanJson) => {
+  const review = reviewPlan(p);
+  return renderStack({ stack: STACK, review }, gate([{ stack: STACK, review }], [], []));
+};
 
 describe("asPlan refuses what is not `terraform show -json` output", () => {
   test.each([
@@ -35,101 +47,203 @@ describe("asPlan refuses what is not `terraform show -json` output", () => {
   });
 });
 
-describe("runReview's command line", () => {
-  let dir: string;
-  beforeAll(() => (dir = makeTempDir("review-unit")));
-  afterAll(() => removeTempDir(dir));
-  const run = (argv: string[]) => {
-    let out = "";
-    let err = "";
-    const code = runReview(argv, (t) => (out += t), (t) => (err += t));
-    return { code, out, err };
-  };
-
-  test("WHEN no plan, an unknown flag, a missing file, text that is not JSON or a state file is given THEN it exits 2 with the reason and prints no review", () => {
-    fs.writeFileSync(path.join(dir, "broken.json"), "{ not json");
-    // A state file (terraform.tfstate) is JSON without format_version.
-    fs.writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify({ version: 4, terraform_version: "1.11.0", resources: [] }));
-    const cases: Array<[string[], RegExp]> = [
-      [[], /no plan file given\nusage: npm run review/],
-      [["--allow-everything", "x.json"], /Unknown option '--allow-everything'/],
-      [[path.join(dir, "missing.json")], /missing\.json: file not found/],
-      [[path.join(dir, "broken.json")], /broken\.json: is not JSON/],
-      [[path.join(dir, "terraform.tfstate")], /has no format_version/],
-    ];
-    for (const [argv, message] of cases) {
-      const result = run(argv);
-      expect({ argv, code: result.code, out: result.out }).toEqual({ argv, code: 2, out: "" });
-      expect(result.err).toMatch(message);
-    }
+describe("reviewablePlan: only plans the gate can judge", () => {
+  const change = (c: unknown) => ({ format_version: "1.2", ...FLAGS, resource_changes: [c] });
+  test.each([
+    ["no errored flag (an older terraform)", { format_version: "1.1", resource_changes: [], applyable: false, complete: true }, /has no boolean `errored`/],
+    ["actions that are a string", change({ address: "a.b", mode: "managed", type: "a", change: { actions: "delete" } }), /resource_changes\[0\] \(a\.b\): change\.actions is not a list of strings/],
+    ["an action that is a number", change({ address: "a.b", mode: "managed", type: "a", change: { actions: [1] } }), /change\.actions is not a list of strings/],
+    ["a mode it does not know", change({ address: "a.b", mode: "ephemeral", type: "a", change: { actions: ["open"] } }), /has mode "ephemeral"; this reads managed and data/],
+    ["a change without address", change({ mode: "managed", type: "a", change: { actions: ["delete"] } }), /resource_changes\[0\] has no address and type/],
+    ["importing that is not an object", change({ address: "a.b", mode: "managed", type: "a", change: { actions: ["no-op"], importing: "id" } }), /change\.importing is not an object/],
+    ["an output change without actions", { format_version: "1.2", ...FLAGS, output_changes: { relay_state_url: { before: "a" } } }, /output_changes\.relay_state_url: actions is not a list of strings/],
+    ["a non-empty unknown key", { format_version: "1.2", ...FLAGS, action_invocations: [{}] }, /has `action_invocations`, which this review was never taught to read/],
+  ])("GIVEN %s THEN it is refused", (_, value, message) => {
+    expect(() => reviewablePlan(value)).toThrow(message);
   });
 
-  test("WHEN a deletion is allowed for one of two plans' users THEN only the other blocks, and the sections follow the files' order", () => {
-    // Hand-made: two stacks' plans, each removing one user.
-    const dev = path.join(dir, "connect-sso-dev", "plan.json");
-    const prod = path.join(dir, "connect-sso-prod.json");
-    fs.mkdirSync(path.dirname(dev), { recursive: true });
-    fs.writeFileSync(dev, JSON.stringify(plan([user("a@example.com", ["delete"], { before: {} })])));
-    fs.writeFileSync(prod, JSON.stringify(plan([user("b@example.com", ["delete"], { before: {} })])));
-    const result = run(["--allow-delete", "a@example.com", dev, prod]);
-    expect(result.code).toBe(1);
-    expect(result.out.indexOf("## connect-sso-dev")).toBeLessThan(result.out.indexOf("## connect-sso-prod"));
-    expect(result.out).toContain('- Connect user `aws_connect_user.connect_users["a@example.com"]` (delete, allowed by this run)');
-    expect(result.out).toContain('- Connect user `aws_connect_user.connect_users["b@example.com"]` would be deleted');
-    expect(result.err).toContain("1 deletion(s)");
+  test("GIVEN unknown keys that are empty (null, [], {}, \"\") THEN they say nothing and the plan is read", () => {
+    expect(() => reviewablePlan({ format_version: "1.2", ...FLAGS, deferred_changes: [], action_invocations: null, x: {}, y: "" })).not.toThrow();
+  });
+
+  test.each([
+    ["every change a no-op", [user("a", ["no-op"])], {}, false],
+    ["a moved object, no other change", [{ ...user("a", ["no-op"]), previous_address: "aws_connect_user.old" }], {}, true],
+    ["an import without changes", [user("a", ["no-op"], { importing: { id: "i:u" } })], {}, true],
+    ["a data source read at apply", [{ ...user("a", ["read"]), mode: "data" as const }], {}, true],
+    ["an output that changes", [], { output_changes: { relay_state_url: { actions: ["update"] } } }, true],
+  ])("hasChanges: %s → %s (as terraform's own Changes.Empty decides)", (_, changes, extra, expected) => {
+    expect(hasChanges(plan(changes as ResourceChange[], extra))).toBe(expected);
+  });
+});
+
+describe("verbs and the gate: only exact create, update, import, read and no-op pass", () => {
+  test.each<[string, "managed" | "data", string[], boolean, string | undefined, string | undefined]>([
+    ["no-op", "managed", ["no-op"], false, undefined, undefined],
+    ["read", "managed", ["read"], false, undefined, undefined],
+    ["create", "managed", ["create"], false, "create", undefined],
+    ["update", "managed", ["update"], false, "update", undefined],
+    ["import without change", "managed", ["no-op"], true, "import", undefined],
+    ["import with update", "managed", ["update"], true, "import", undefined],
+    ["delete", "managed", ["delete"], false, "delete", "delete"],
+    ["replace, delete first", "managed", ["delete", "create"], false, "replace", "replace"],
+    ["replace, create first", "managed", ["create", "delete"], false, "replace", "replace"],
+    ["import then replace", "managed", ["delete", "create"], true, "replace", "replace"],
+    ["forget", "managed", ["forget"], false, "forget", "forget"],
+    ["create and forget (terraform ≥ 1.14)", "managed", ["create", "forget"], false, "unknown", "unknown-action"],
+    ["delete and forget", "managed", ["delete", "forget"], false, "unknown", "unknown-action"],
+    ["Delete (wrong case)", "managed", ["Delete"], false, "unknown", "unknown-action"],
+    ["no action at all", "managed", [], false, "unknown", "unknown-action"],
+    ["create twice", "managed", ["create", "create"], false, "unknown", "unknown-action"],
+    ["create while importing", "managed", ["create"], true, "unknown", "unknown-action"],
+    ["a data source read", "data", ["read"], false, undefined, undefined],
+    ["a data source no-op", "data", ["no-op"], false, undefined, undefined],
+    ["a data source created", "data", ["create"], false, "unknown", "unknown-action"],
+    ["a data source deleted", "data", ["delete"], false, "unknown", "unknown-action"],
+    ["a data source imported", "data", ["no-op"], true, "unknown", "unknown-action"],
+  ])("%s: %s %j (importing: %s) → verb %s, gated as %s", (_, mode, actions, importing, verb, reason) => {
+    const rc: ResourceChange = { ...user("a@example.com", actions, importing ? { importing: { id: "i:u" } } : {}), mode };
+    expect(verbOf(rc)).toBe(verb);
+    const [review] = reviewPlan(plan([rc])).resources;
+    expect(review === undefined ? undefined : gateReason(review)).toBe(reason);
+  });
+
+  test("GIVEN any resource type (not only identity ones) deleted THEN it is gated", () => {
+    const [review] = reviewPlan(plan([{ address: "terraform_data.x", mode: "managed", type: "terraform_data", name: "x", change: { actions: ["delete"], before: {} } }])).resources;
+    expect(gateReason(review)).toBe("delete");
+  });
+});
+
+describe("consent matching: same stack, and the full address, the resource address or the for_each key", () => {
+  const [review] = reviewPlan(plan([user("a@example.com", ["delete"], { before: { id: "i:u" } })])).resources;
+  const change: GatedChange = { stack: "connect-sso-prod", reason: "delete", resource: review };
+  const consent = (stack: string, target: string): Consent => ({ stack, target, by: "sam", source: "test" });
+  test.each([
+    ["connect-sso-prod", 'aws_connect_user.connect_users["a@example.com"]', true],
+    ["connect-sso-prod", "aws_connect_user.connect_users", true],
+    ["connect-sso-prod", "a@example.com", true],
+    ["connect-sso-prod", "A@example.com", false],
+    ["connect-sso-prod", "aws_connect_user", false],
+    ["connect-sso-prod", "retire", false],
+    ["connect-sso-prod-users-1", "a@example.com", false],
+    ["connect-sso-staging", 'aws_connect_user.connect_users["a@example.com"]', false],
+  ])("consent %s %s → %s", (stack, target, expected) => {
+    expect(consentAllows(consent(stack, target), change)).toBe(expected);
+  });
+
+  test("a retired stack is allowed only by `retire` for that stack", () => {
+    const retire: GatedChange = { stack: "connect-sso-qa", reason: "retire" };
+    expect([consent("connect-sso-qa", "retire"), consent("connect-sso-prod", "retire"), consent("connect-sso-qa", "connect-sso-qa")].map((c) => consentAllows(c, retire))).toEqual([true, false, false]);
+    expect(consentTarget(retire)).toBe("retire");
+  });
+
+  test("the suggested target is the user name, else the address; a key with spaces falls back to the resource address (one token)", () => {
+    expect(consentTarget(change)).toBe("a@example.com");
+    const [role] = reviewPlan(plan([{ address: "aws_iam_role.federation_role", mode: "managed", type: "aws_iam_role", name: "federation_role", change: { actions: ["delete"] } }])).resources;
+    expect(consentTarget({ stack: "connect-sso-prod", reason: "delete", resource: role })).toBe("aws_iam_role.federation_role");
+    const spaced = { address: 'terraform_data.x["Basic Routing Profile"]', mode: "managed" as const, type: "terraform_data", name: "x", index: "Basic Routing Profile", change: { actions: ["delete"] } };
+    const [r] = reviewPlan(plan([spaced])).resources;
+    expect(consentTarget({ stack: "connect-sso-prod", reason: "delete", resource: r })).toBe("terraform_data.x");
+  });
+
+  test("--consent splits at the first colon: the target may hold one", () => {
+    expect(consentFromFlag('connect-sso-prod:terraform_data.x["a:b"]')).toEqual({ stack: "connect-sso-prod", target: 'terraform_data.x["a:b"]', by: "command line", source: "--consent flag" });
+  });
+});
+
+describe("stack names", () => {
+  test.each([
+    ["connect-sso-prod", { environment: "prod", stack: 0 }],
+    ["connect-sso-prod-users-2", { environment: "prod", stack: 2 }],
+    ["connect-sso-eu-west-users-12", { environment: "eu-west", stack: 12 }],
+    ["connect-sso-prod-users-0", undefined],
+    ["connect-sso-", undefined],
+    ["connect-sso-Prod", undefined],
+    ["connect-sso-prod-", undefined],
+    ["sso-prod", undefined],
+  ])("parseStackName(%s) is %j", (name, expected) => {
+    expect(parseStackName(name)).toEqual(expected);
   });
 
   test.each([
     ["cdktf.out/stacks/connect-sso-prod/plan.json", "connect-sso-prod"],
     ["plans/connect-sso-prod-users-2.tfplan.json", "connect-sso-prod-users-2"],
     ["artifacts/connect-sso-dev/42/connect-sso-dev.json", "connect-sso-dev"],
-    ["somewhere/review-input.tfplan.json", "review-input"],
+    ["connect-sso-dev/plans/connect-sso-prod.json", "connect-sso-prod"],
+    ["somewhere/review-input.tfplan.json", undefined],
+    ["plans/my-connect-sso-prod.json", undefined],
   ])("stackLabel(%s) is %s", (file, label) => {
     expect(stackLabel(file)).toBe(label);
   });
 });
 
-describe("isAllowed: by full address, by resource (every instance) or by user name", () => {
-  const review = { address: 'aws_connect_user.connect_users["a@example.com"]', type: "aws_connect_user", key: "a@example.com", verb: "delete" as const, fields: [] };
+describe("gate across plans: a Connect user's forget passes only as a move into another stack of its environment", () => {
+  const forgotten = { ...user("a@example.com", ["forget"], { before: { id: "inst:u-1" } }), address: 'aws_connect_user.connect_users_forgotten["a@example.com"]' };
+  const imported = (id: string) => user("a@example.com", ["no-op"], { importing: { id }, before: { id }, after: { id } });
+  const run = (to: string, id = "inst:u-1") =>
+    gate(
+      [
+        { stack: "connect-sso-prod", review: reviewPlan(plan([forgotten])) },
+        { stack: to, review: reviewPlan(plan([imported(id)])) },
+      ],
+      [],
+      [],
+    );
   test.each([
-    [['aws_connect_user.connect_users["a@example.com"]'], true],
-    [["aws_connect_user.connect_users"], true],
-    [["a@example.com"], true],
-    [["A@example.com"], false],
-    [['aws_connect_user.connect_users["b@example.com"]', "b@example.com"], false],
-    [["aws_connect_user"], false],
-  ])("--allow-delete %j → %s", (allow, expected) => {
-    expect(isAllowed(review, allow)).toBe(expected);
+    ["connect-sso-prod-users-1", "inst:u-1", true],
+    ["connect-sso-prod-users-1", "inst:u-2", false],
+    ["connect-sso-staging-users-1", "inst:u-1", false],
+    ["connect-sso-staging", "inst:u-1", false],
+  ])("imported into %s as %s → a move: %s", (to, id, move) => {
+    const result = run(to, id);
+    expect(result.moves.length === 1 && result.gated.length === 0).toBe(move);
+    if (move) expect(result.moves).toEqual([{ stack: "connect-sso-prod", user: "a@example.com", to }]);
+  });
+
+  test("GIVEN a forgotten role (not a Connect user) with a matching import elsewhere THEN it stays gated", () => {
+    const role = (actions: string[], extra = {}) => ({ address: "aws_iam_role.r", mode: "managed" as const, type: "aws_iam_role", name: "r", change: { actions, before: { id: "x" }, ...extra } });
+    const result = gate(
+      [
+        { stack: "connect-sso-prod", review: reviewPlan(plan([role(["forget"])])) },
+        { stack: "connect-sso-prod-users-1", review: reviewPlan(plan([role(["no-op"], { importing: { id: "x" } })])) },
+      ],
+      [],
+      [],
+    );
+    expect(result.gated.map((g) => g.change.reason)).toEqual(["forget"]);
   });
 });
 
-describe("reviewPlan: verbs from action lists", () => {
-  test("GIVEN create-before-destroy, forget, import without change, read and no-op THEN replace is gated, forget is not, and the rest are listed or skipped as they should", () => {
-    // Hand-made: action lists terraform writes for create_before_destroy, `removed { destroy = false }`, an import block, a data source and no change.
-    const review = reviewPlan(
-      plan([
-        user("cbd@example.com", ["create", "delete"], { before: { name: "cbd@example.com" }, after: { name: "cbd@example.com" }, replace_paths: [["instance_id"]] }),
-        user("moved@example.com", ["forget"], { before: {} }),
-        user("adopted@example.com", ["no-op"], { before: { name: "adopted@example.com" }, after: { name: "adopted@example.com" }, importing: { id: "i:u" } }),
-        user("same@example.com", ["no-op"], { before: {}, after: {} }),
-        { address: "data.aws_connect_user.x", mode: "data", type: "aws_connect_user", name: "x", change: { actions: ["read"] } },
-      ]),
-    );
-    expect(review.resources.map((r) => [r.key, r.verb])).toEqual([
-      ["cbd@example.com", "replace"],
-      ["moved@example.com", "forget"],
-      ["adopted@example.com", "import"],
-    ]);
-    expect(review.guarded.map((g) => g.review.key)).toEqual(["cbd@example.com"]);
-    const markdown = renderReview("connect-sso-dev", review);
-    expect(markdown).toContain("**Re-created (deleted, then created: the user's sign-in mapping and history start over) (1)**");
-    expect(markdown).toContain("**No longer managed (left in Connect) (1)**\n\n- `moved@example.com`");
-    expect(markdown).toContain("**Imported (already existed) (1)**\n\n- `adopted@example.com`\n");
-    expect(markdown).toContain('- Connect user `aws_connect_user.connect_users["cbd@example.com"]` would be replaced');
+describe("metadataChange: whom IAM trusts", () => {
+  const rotation = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "plans", "certificate-rotation", "connect-sso-prod.json"), "utf8"));
+  const { before, after } = rotation.resource_changes[0].change;
+  const now = new Date("2027-01-01T00:00:00Z");
+
+  test("GIVEN the same text THEN nothing changes; GIVEN only spacing changed THEN the provider and certificates stay (not gated)", () => {
+    expect(metadataChange(before.saml_metadata_document, before.saml_metadata_document, now)).toBeUndefined();
+    const spaced = metadataChange(before.saml_metadata_document, before.saml_metadata_document.replace("<md:NameIDFormat/>", "<md:NameIDFormat />"), now)!;
+    expect(spaced).toEqual({ removed: [], added: [], problems: [] });
+    expect(changesTrust(spaced)).toBe(false);
   });
 
-  test("GIVEN a plan with nothing to do THEN the section says No changes", () => {
-    expect(renderReview("connect-sso-dev", reviewPlan(plan([user("same@example.com", ["no-op"])])))).toBe("## connect-sso-dev\n\nNo changes.\n");
+  test("GIVEN a rotation THEN one certificate removed and one added (gated)", () => {
+    const change = metadataChange(before.saml_metadata_document, after.saml_metadata_document, now)!;
+    expect([change.removed.map((c) => c.validTo.toISOString()), change.added.map((c) => c.validTo.toISOString()), change.entityId]).toEqual([
+      ["2099-12-31T00:00:00.000Z"],
+      ["2098-06-30T00:00:00.000Z"],
+      undefined,
+    ]);
+    expect(changesTrust(change)).toBe(true);
+  });
+
+  test.each([
+    [UNKNOWN, "new metadata is known only after apply"],
+    ["<html><body>Sign in</body></html>".padEnd(1200, " "), "new metadata is an HTML page, not SAML metadata"],
+    [null, "new metadata is missing"],
+  ])("GIVEN a new document that cannot be read (%#) THEN the problem is named and it is gated", (next, problem) => {
+    const change = metadataChange(before.saml_metadata_document, next, now)!;
+    expect(change.problems.join("\n")).toContain(problem);
+    expect(changesTrust(change)).toBe(true);
   });
 });
 
@@ -166,9 +280,38 @@ describe("fieldChanges: what counts as a difference", () => {
       { field: "security_profile_ids", before: ["a", "b"], after: ["a"] },
     ]);
   });
+
+  test("a block known only after apply is one field (its whole value before), not one field per leaf", () => {
+    const fields = fieldChanges({ actions: ["update"], before: { identity_info: [{ first_name: "A", last_name: "B" }] }, after: {}, after_unknown: { identity_info: true } });
+    expect(fields).toEqual([{ field: "identity_info", before: [{ first_name: "A", last_name: "B" }], after: UNKNOWN }]);
+  });
 });
 
-describe("renderReview: values in plain words", () => {
+describe("the role's own inline_policy and managed_policy_arns", () => {
+  const inline = [{ name: "connect-federation", policy: '{"Version":"2012-10-17","Statement":[]}' }];
+  const role = (actions: string[], after: Record<string, unknown>, afterUnknown: Record<string, unknown> = {}): ResourceChange => ({
+    address: "aws_iam_role.federation_role",
+    mode: "managed",
+    type: "aws_iam_role",
+    name: "federation_role",
+    change: { actions, before: { name: "r", inline_policy: inline, managed_policy_arns: [] }, after: { name: "r", ...after }, after_unknown: afterUnknown },
+  });
+  test("GIVEN the computed copy unchanged by the configuration, or unknown after a replacement THEN it is read-back noise, not shown", () => {
+    expect(reviewPlan(plan([role(["update"], { inline_policy: inline, managed_policy_arns: [], max_session_duration: 1 })])).resources[0].fields.map((f) => f.field)).toEqual(["max_session_duration"]);
+    const replaced = reviewPlan(plan([role(["delete", "create"], { name: "r2" }, { inline_policy: true, managed_policy_arns: true })])).resources[0];
+    expect(replaced.fields.map((f) => f.field)).toEqual(["name"]);
+  });
+
+  test("GIVEN the configuration sets other policies THEN each is a field, policies parsed", () => {
+    const [r] = reviewPlan(plan([role(["update"], { inline_policy: [], managed_policy_arns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] })])).resources;
+    expect(r.fields).toEqual([
+      { field: "inline_policy", before: [{ name: "connect-federation", policy: { Version: "2012-10-17", Statement: [] } }], after: [] },
+      { field: "managed_policy_arns", before: [], after: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] },
+    ]);
+  });
+});
+
+describe("renderStack: values in plain words", () => {
   // Hand-made: a user's profile change with one profile the plan looked up (so named) and one it did not.
   const profiles: PlanJson["prior_state"] = {
     values: {
@@ -181,9 +324,34 @@ describe("renderReview: values in plain words", () => {
     },
   };
 
+  test("GIVEN create-before-destroy, forget, import, a read and a no-op THEN each is listed under its words, and the gated ones under Needs consent", () => {
+    // Hand-made: action lists terraform writes for create_before_destroy, `removed { destroy = false }`, an import block, a data source and no change.
+    const markdown = render(
+      plan([
+        user("cbd@example.com", ["create", "delete"], { before: { name: "cbd@example.com" }, after: { name: "cbd@example.com" }, replace_paths: [["instance_id"]] }),
+        user("moved@example.com", ["forget"], { before: { id: "i:m" } }),
+        user("adopted@example.com", ["no-op"], { before: { name: "adopted@example.com" }, after: { name: "adopted@example.com" }, importing: { id: "i:u" } }),
+        user("same@example.com", ["no-op"], { before: {}, after: {} }),
+        { address: "data.aws_connect_user.x", mode: "data", type: "aws_connect_user", name: "x", change: { actions: ["read"] } },
+      ]),
+    );
+    expect(markdown).toContain("**Re-created (deleted, then created: the user's sign-in mapping and history start over) (1)**\n\n- `cbd@example.com`");
+    expect(markdown).toContain("**No longer managed (left in Connect) (1)**\n\n- `moved@example.com`\n");
+    expect(markdown).toContain("**Imported (already existed) (1)**\n\n- `adopted@example.com`\n");
+    expect(markdown).not.toMatch(/same@example\.com|data\.aws_connect_user/);
+    expect(markdown.slice(markdown.indexOf("### ⛔ Needs consent")).split("\n").filter((l) => l.startsWith("- "))).toEqual([
+      '- Connect user `aws_connect_user.connect_users["cbd@example.com"]` would be replaced (the new one created, then the old one deleted): `consent: connect-sso-dev cbd@example.com`',
+      '- Connect user `aws_connect_user.connect_users["moved@example.com"]` would no longer be managed (left in Connect), and no other stack of its environment imports it in this review: `consent: connect-sso-dev moved@example.com`',
+    ]);
+  });
+
+  test("GIVEN a plan with nothing to do THEN the section says No changes", () => {
+    expect(render(plan([user("same@example.com", ["no-op"])]))).toBe("## connect-sso-dev\n\nNo changes.\n");
+  });
+
   test("profile IDs the plan looked up are shown by name (others stay IDs), lists comma-separated, long values cut, console values never", () => {
     const long = `https://us-west-2.console.aws.amazon.com/connect/federate/${"0".repeat(120)}`;
-    const review = reviewPlan(
+    const markdown = render(
       plan(
         [
           user("a@example.com", ["update"], {
@@ -194,7 +362,6 @@ describe("renderReview: values in plain words", () => {
         { prior_state: profiles, output_changes: { relay_state_url: { actions: ["update"], before: long, after: `${long}?destination=%2Fagent-app-v2` }, saml_provider_arn: { actions: ["update"], before: "a", after: "b" } } },
       ),
     );
-    const markdown = renderReview("connect-sso-dev", review);
     expect(markdown).toContain("  - routing profile: `rp-1` → `Sales`");
     expect(markdown).toContain("  - security profiles: `Agent` → `Agent, sp-9`");
     expect(markdown).toContain(`  - secondary email: \`${"x".repeat(117)}...\` → _(none)_`);
@@ -206,7 +373,7 @@ describe("renderReview: values in plain words", () => {
   test("a permissions policy change is a line diff; a session of one hour is singular; a first apply's outputs are not console changes", () => {
     // Hand-made: the instance the policy names moves (a real plan of that would also re-create every user).
     const doc = (instance: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "connect:GetFederationToken", Resource: `arn:aws:connect:us-west-2:1:instance/${instance}/user/\${aws:userid}` }] });
-    const review = reviewPlan(
+    const markdown = render(
       plan(
         [
           { address: "aws_iam_role_policy.federation_policy", mode: "managed", type: "aws_iam_role_policy", name: "federation_policy", change: { actions: ["update"], before: { policy: doc("old") }, after: { policy: doc("new") } } },
@@ -215,7 +382,6 @@ describe("renderReview: values in plain words", () => {
         { output_changes: { sso_role_attribute_value: { actions: ["create"], before: null, after: "x" } } },
       ),
     );
-    const markdown = renderReview("connect-sso-dev", review);
     expect(markdown).toContain(
       [
         "  - permissions policy changes:",
@@ -237,5 +403,13 @@ describe("renderReview: values in plain words", () => {
     );
     expect(markdown).toContain("- Session duration (application properties; the federation role's maximum session follows it): `2 hours` → `1 hour`");
     expect(markdown).not.toContain("Role` attribute mapping");
+  });
+
+  test.each([
+    ["plain", "`plain`"],
+    ["a`b", "`` a`b ``"],
+    ["``x`", "``` ``x` ```"],
+  ])("code(%j) keeps the text literal: %s", (text, expected) => {
+    expect(code(text)).toBe(expected);
   });
 });

@@ -11,8 +11,10 @@
  *   state, never applied: users added, changed, removed and renamed; the role renamed; sessions,
  *   landing page and signing certificate changed.
  *
- * Expectations (user names, values, lines of Markdown) are written out by hand.
+ * Expectations (user names, values, lines of Markdown) are written out by hand; the rotated
+ * certificate's fingerprint is read from the generated metadata with node's X509Certificate.
  */
+import { X509Certificate } from "node:crypto";
 import * as path from "node:path";
 import type { Environment } from "../lib/config/environment";
 import type { UserEntry } from "../lib/config/schema";
@@ -23,15 +25,27 @@ import { limiter, startSandbox, type Sandbox, type SavedPlan, type Workspace } f
 import { describeResult, removeTempDir, runCommand, terraformSetup, type TerraformSetup } from "./support/terraform";
 import { describeIfTools, missingTool } from "./support/tools";
 
-/** What `npm run review` printed and returned, run in-process. */
-function review(files: ReadonlyArray<string>, allowDelete: ReadonlyArray<string> = []): { code: number; out: string; err: string } {
+/** What `npm run review` printed and returned, run in-process, with consents for connect-sso-dev. */
+function review(files: ReadonlyArray<string>, consents: ReadonlyArray<string> = []): { code: number; out: string; err: string } {
   let out = "";
   let err = "";
-  const code = runReview([...allowDelete.flatMap((a) => ["--allow-delete", a]), ...files], (t) => (out += t), (t) => (err += t));
+  const code = runReview([...consents.flatMap((target) => ["--consent", `${STACK}:${target}`]), ...files], (t) => (out += t), (t) => (err += t));
   return { code, out, err };
 }
 
+const STACK = "connect-sso-dev";
+
 const DEV_ACCOUNT = "111122223333";
+/** The subject scripts/make-metadata.ts gives every generated certificate. */
+const GENERATED_SUBJECT = "CN=idp.example.invalid, OU=Generated test metadata, O=Example";
+
+/** Expiry day and SHA-256 fingerprint of the one certificate in a metadata document. */
+function certificateOf(xml: string): { expires: string; fingerprint: string } {
+  const base64 = /<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/.exec(xml)?.[1];
+  if (!base64) throw new Error("no certificate in the metadata");
+  const cert = new X509Certificate(Buffer.from(base64.replace(/\s+/g, ""), "base64"));
+  return { expires: new Date(cert.validTo).toISOString().slice(0, 10), fingerprint: cert.fingerprint256 };
+}
 const ALICE = "alice.nguyen@example.com";
 const DANA = "dev.lead@example.com";
 
@@ -48,6 +62,8 @@ describeIfTools(
     const sandboxes: Sandbox[] = [];
     /** Every plan of this file, started in beforeAll (two terraform processes at a time); each test awaits its own. */
     const plans: Record<string, Promise<SavedPlan>> = {};
+    /** The metadata the "in-place" variant rotates to (generated in beforeAll). */
+    let rotatedMetadata = "";
     const plan = (name: string) => plans[name] ?? Promise.reject(new Error(`no plan ${name}`));
 
     beforeAll(async () => {
@@ -76,7 +92,10 @@ describeIfTools(
         rename: withUsers(env, (users) => users.map((u) => (u.username === ALICE ? { ...u, username: "alice.tran@example.com" } : u))),
         "rename-role": { ...env, iam: { ...env.iam, roleName: "AmazonConnectSSO-dev-v2" } },
         // A rotated signing certificate (new metadata), 12-hour sessions and the CCP chat landing page.
-        "in-place": async () => ({ ...env, ssoApplication: { ...env.ssoApplication, metadataXml: await makeMetadata(), sessionDurationHours: 12, destination: "ccp-v2-chat" as const } }),
+        "in-place": async () => {
+          rotatedMetadata = await makeMetadata();
+          return { ...env, ssoApplication: { ...env.ssoApplication, metadataXml: rotatedMetadata, sessionDurationHours: 12, destination: "ccp-v2-chat" as const } };
+        },
       };
       const applied = plans["create-dev"].then((p) => heavy(() => created.get("dev")!.apply(p)));
       for (const [name, variant] of Object.entries(variants)) {
@@ -113,7 +132,7 @@ describeIfTools(
         expect(section(stack)).toContain("- `aws_iam_role.federation_role`: create");
         expect(section(stack)).toContain("- `aws_iam_saml_provider.saml_provider`: create");
       }
-      expect(out).not.toMatch(/Blocked|Removed|Changed|Change by hand/);
+      expect(out).not.toMatch(/Needs consent|Removed|Changed|Change by hand/);
     }, 240_000);
 
     test("GIVEN dev applied WHEN a user is added and another's first name, phone type and security profiles change THEN the review says so field by field, profiles by name, and exits 0", async () => {
@@ -133,29 +152,32 @@ describeIfTools(
         ].join("\n"),
       );
       // Nothing else changes: dev.lead is untouched, IAM is untouched.
-      expect(out).not.toMatch(/dev\.lead|### IAM|Blocked|Change by hand/);
+      expect(out).not.toMatch(/dev\.lead|### IAM|Needs consent|Change by hand/);
     }, 240_000);
 
-    test("GIVEN dev applied WHEN a user is removed from the file THEN the review shows it deleted and blocks (exit 1) until --allow-delete names it", async () => {
+    test("GIVEN dev applied WHEN a user is removed from the file THEN the review shows it deleted and blocks (exit 1) until a consent for connect-sso-dev names it", async () => {
       const removed = await plan("remove");
       const address = 'aws_connect_user.connect_users["dev.lead@example.com"]';
       const blocked = review([removed.jsonFile]);
       expect(blocked.code).toBe(1);
       expect(blocked.out).toContain(["**Removed (deleted from Connect) (1)**", "", "- `dev.lead@example.com`"].join("\n"));
-      expect(blocked.out).toContain(["### ⛔ Blocked: deletes or replaces identity resources", "", `- Connect user \`${address}\` would be deleted`].join("\n"));
-      expect(blocked.err).toContain("1 deletion(s) or replacement(s) of identity resources were not allowed");
+      expect(blocked.out).toContain(["### ⛔ Needs consent", "", `- Connect user \`${address}\` would be deleted: \`consent: ${STACK} ${DANA}\``].join("\n"));
+      expect(blocked.err).toContain(`review: 1 gated change(s) lack consent`);
 
       for (const allow of [DANA, address]) {
         const allowed = review([removed.jsonFile], [allow]);
         expect({ allow, code: allowed.code, err: allowed.err }).toEqual({ allow, code: 0, err: "" });
-        expect(allowed.out).toContain(["### Allowed deletions", "", `- Connect user \`${address}\` (delete, allowed by this run)`].join("\n"));
-        expect(allowed.out).not.toContain("Blocked");
+        expect(allowed.out).toContain(["### Allowed by consent", "", `- Connect user \`${address}\` would be deleted: allowed by command line (--consent flag)`].join("\n"));
+        expect(allowed.out).not.toContain("Needs consent");
       }
-      // Allowing another user does not allow this one.
+      // Consent for another user, or for this user in another stack, does not allow this one.
       expect(review([removed.jsonFile], [ALICE]).code).toBe(1);
+      let out = "";
+      expect(runReview(["--consent", `connect-sso-prod:${DANA}`, removed.jsonFile], (t) => (out += t), () => undefined)).toBe(1);
+      expect(out).toContain(`- \`consent: connect-sso-prod ${DANA}\` by command line (--consent flag)`);
     }, 240_000);
 
-    test("GIVEN the removal plan WHEN the npm script itself runs THEN its process exits 1, and 0 with --allow-delete", async () => {
+    test("GIVEN the removal plan WHEN the npm script itself runs THEN its process exits 1, and 0 with --consent", async () => {
       const removed = await plan("remove");
       const script = (args: string[]) =>
         runCommand(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", "review.ts"), ...args], {
@@ -163,12 +185,12 @@ describeIfTools(
           env: { ...process.env },
           timeoutMs: 60_000,
         });
-      const [blocked, allowed] = await Promise.all([script([removed.jsonFile]), script(["--allow-delete", DANA, removed.jsonFile])]);
+      const [blocked, allowed] = await Promise.all([script([removed.jsonFile]), script(["--consent", `${STACK}:${DANA}`, removed.jsonFile])]);
       if (blocked.code !== 1) throw new Error(describeResult(blocked, "expected exit 1"));
       if (allowed.code !== 0) throw new Error(describeResult(allowed, "expected exit 0"));
-      expect(blocked.stdout).toContain("### ⛔ Blocked");
-      expect(blocked.stderr).toContain("were not allowed; re-run with --allow-delete");
-      expect(allowed.stdout).toContain("### Allowed deletions");
+      expect(blocked.stdout).toContain("### ⛔ Needs consent");
+      expect(blocked.stderr).toContain(`lack consent; each needs its line in an approving review (or --consent <stack>:<target> when you run the review):\n  consent: ${STACK} ${DANA}`);
+      expect(allowed.stdout).toContain("### Allowed by consent");
       // A refusal, not a crash.
       expect(blocked.stderr + allowed.stderr).not.toMatch(/Error:|at .*\.ts:\d+/);
     }, 240_000);
@@ -186,7 +208,14 @@ describeIfTools(
       const { code, out } = review([(await plan("rename-role")).jsonFile]);
       expect(code).toBe(1);
       expect(out).toContain(["- `aws_iam_role.federation_role`: replace", "  - name: `AmazonConnectSSO-dev` → `AmazonConnectSSO-dev-v2` (forces replacement)"].join("\n"));
-      expect(out).toContain("- federation role `aws_iam_role.federation_role` would be replaced");
+      // The role's policy and its exclusive lists name the role: they are replaced with it, each gated.
+      const refused = out.slice(out.indexOf("### ⛔ Needs consent")).split("\n").filter((l) => l.startsWith("- "));
+      expect(refused).toEqual([
+        `- federation role \`aws_iam_role.federation_role\` would be replaced (deleted, then created again): \`consent: ${STACK} aws_iam_role.federation_role\``,
+        `- role's exclusive list of inline policies \`aws_iam_role_policies_exclusive.federation_role_inline_policies\` would be replaced (deleted, then created again): \`consent: ${STACK} aws_iam_role_policies_exclusive.federation_role_inline_policies\``,
+        `- role's inline policy \`aws_iam_role_policy.federation_policy\` would be replaced (deleted, then created again): \`consent: ${STACK} aws_iam_role_policy.federation_policy\``,
+        `- role's exclusive list of managed policies \`aws_iam_role_policy_attachments_exclusive.federation_role_managed_policies\` would be replaced (deleted, then created again): \`consent: ${STACK} aws_iam_role_policy_attachments_exclusive.federation_role_managed_policies\``,
+      ]);
       expect(out).toContain(
         [
           "### Change by hand in the Identity Center console",
@@ -197,12 +226,17 @@ describeIfTools(
       expect(out).toContain("cannot sign in through the new one until their Connect users are deleted and re-created");
       // The users and the provider stay.
       expect(out).not.toMatch(/### Connect users|aws_iam_saml_provider/);
-      expect(review([(await plan("rename-role")).jsonFile], ["aws_iam_role.federation_role"]).code).toBe(0);
+      const targets = refused.map((line) => /`consent: \S+ (\S+)`$/.exec(line)![1]);
+      expect(review([(await plan("rename-role")).jsonFile], targets.slice(0, 1)).code).toBe(1);
+      expect(review([(await plan("rename-role")).jsonFile], targets)).toMatchObject({ code: 0, err: "" });
     }, 240_000);
 
-    test("GIVEN dev applied WHEN the certificate rotates, sessions become 12 hours and the landing page changes THEN provider and role update in place (exit 0) and the console section lists relay state and session duration", async () => {
-      const { code, out, err } = review([(await plan("in-place")).jsonFile]);
-      expect({ code, err }).toEqual({ code: 0, err: "" });
+    test("GIVEN dev applied WHEN the certificate rotates, sessions become 12 hours and the landing page changes THEN provider and role update in place, the rotation shows both certificates and needs consent, and the console section lists relay state and session duration", async () => {
+      const inPlace = (await plan("in-place")).jsonFile;
+      const { code, out, err } = review([inPlace]);
+      expect(code).toBe(1);
+      expect(err).toContain(`consent: ${STACK} aws_iam_saml_provider.saml_provider`);
+      const [old, rotated] = [sandboxes[0].env.ssoApplication.metadataXml, rotatedMetadata].map(certificateOf);
       expect(out).toContain(
         [
           "### IAM",
@@ -210,9 +244,13 @@ describeIfTools(
           "- `aws_iam_role.federation_role`: update",
           "  - maximum session (seconds): `36000` → `43200`",
           "- `aws_iam_saml_provider.saml_provider`: update",
-          "  - metadata document changes (a new signing certificate?): the provider is updated in place",
+          `  - signing certificate removed: ${GENERATED_SUBJECT}, expires ${old.expires}, SHA-256 \`${old.fingerprint}\``,
+          `  - signing certificate added: ${GENERATED_SUBJECT}, expires ${rotated.expires}, SHA-256 \`${rotated.fingerprint}\``,
           "",
         ].join("\n"),
+      );
+      expect(out).toContain(
+        "- SAML provider `aws_iam_saml_provider.saml_provider` would change whom IAM trusts for sign-in (entityID or signing certificates, see IAM above): `consent: connect-sso-dev aws_iam_saml_provider.saml_provider`",
       );
       const relay = "https://us-west-2.console.aws.amazon.com/connect/federate/0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90";
       expect(out).toContain(
@@ -223,7 +261,9 @@ describeIfTools(
           "- Session duration (application properties; the federation role's maximum session follows it): `10 hours` → `12 hours`",
         ].join("\n"),
       );
-      expect(out).not.toMatch(/Blocked|### Connect users|replace/);
+      expect(out).not.toMatch(/### Connect users|replace|entityID\)/);
+      const consented = review([inPlace], ["aws_iam_saml_provider.saml_provider"]);
+      expect({ code: consented.code, err: consented.err }).toEqual({ code: 0, err: "" });
     }, 240_000);
   },
 );

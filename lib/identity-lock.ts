@@ -283,7 +283,7 @@ export function lockGitProblems(dir: string, shownFile: string): Problem[] {
     return problem(`cannot be checked: git ls-files said "${firstLine(tracked.stderr)}"`);
   }
   const diff = git(["diff", "--quiet", "HEAD", "--", LOCK_FILE]);
-  if (diff.status === 99) {
+  if (diff.status === 1) {
     return problem(`differs from the last commit (HEAD): the pipeline synthesizes what was committed; commit it (after npm run synth locally) or restore it (git checkout HEAD -- ${shownFile})`);
   }
   if (diff.status !== 0) return problem(`cannot be compared with the last commit (HEAD): git diff said "${firstLine(diff.error ? diff.error.message : diff.stderr)}"`);

@@ -75,7 +75,7 @@ export class StateBucket extends Construct {
           id: "expire-old-state-versions",
           status: "Enabled",
           // An empty filter: every object of the bucket.
-          filter: [{}],
+          filter: [{ prefix: "" }],
           noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays }],
         },
       ],

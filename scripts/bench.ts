@@ -262,6 +262,8 @@ export function cdktfEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>)
   if (!env.NODE_OPTIONS) env.NODE_OPTIONS = "--max-old-space-size=4096";
   return {
     ...env,
+    // Generated environments are no git checkout: synth as a person would, not as a pipeline.
+    CI: "",
     CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true",
     CDKTF_CONTEXT_JSON: JSON.stringify({ cdktfRelativeModules: [] }),
     SYNTH_HCL_OUTPUT: "false",

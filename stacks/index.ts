@@ -1,8 +1,10 @@
 /**
- * Every stack of one environment: the main stack, then its users stacks (which apply after it).
+ * Every stack of one environment: the main stack, then its users stacks (which apply after it),
+ * and, with a `pipeline` section, its bootstrap stack (applied by an administrator, not the pipeline).
  */
 import { Construct } from "constructs";
 import type { Environment } from "../lib/config/environment";
+import { BootstrapStack } from "./bootstrap-stack";
 import { ConnectSsoStack } from "./connect-sso-stack";
 import type { EnvironmentStack } from "./environment-stack";
 import { UsersStack } from "./users-stack";
@@ -16,5 +18,6 @@ export function environmentStacks(scope: Construct, environment: Environment, lo
     stack.addDependency(main);
     return stack;
   });
-  return [main, ...users];
+  const bootstrap = environment.pipeline ? [new BootstrapStack(scope, { environment, localStateDir })] : [];
+  return [main, ...users, ...bootstrap];
 }

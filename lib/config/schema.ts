@@ -124,7 +124,9 @@ const backend = z.strictObject({
 const pipeline = z.strictObject({
   repository: pattern(GITHUB_REPOSITORY, "a GitHub repository owner/name such as acme/contact-center, exactly as GitHub spells it (no wildcards)"),
   oidcProviderArn: pattern(GITHUB_OIDC_PROVIDER_ARN, "the ARN of the account's existing GitHub provider, arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com").optional(),
-  stateBucket: z.strictObject({ create: z.boolean({ error: "must be true or false" }).default(true) }).default({ create: true }),
+  stateBucket: z
+    .strictObject({ create: z.boolean({ error: "must be true or false" }).default(true) }, { error: "must be { create: true } (the bootstrap stack creates backend.s3.bucket) or { create: false } (it exists)" })
+    .default({ create: true }),
   stateKmsKeyId: kmsKeyArn().optional(),
   noncurrentVersionDays: z
     .number({ error: "must be a whole number of days, 1 or more" })

@@ -5,7 +5,7 @@
  */
 import { Lexer, type Token } from "marked";
 import { z } from "zod";
-import type { Consent } from "../review/consent";
+import { CONSENT_STACK, CONSENT_TARGET, type Consent } from "../review/consent";
 import { GitHubApiError } from "./github";
 
 /** Something that did not become a consent, and why: printed so a reviewer learns what to fix. */
@@ -87,7 +87,7 @@ export function isForkPullRequest(pull: { readonly head: { readonly repo: { read
 // Which text of a review's Markdown counts
 // ---------------------------------------------------------------------------------------------
 
-/** Stands for text that never counts (code, HTML, struck-through): a line holding it is no consent line. */
+/** Stands for text that never counts (code, HTML, formatting): a line holding it is no consent line. */
 const HIDDEN = "\u0000";
 const CONSENT_LIKE = /consent\s*:/i;
 
@@ -101,6 +101,8 @@ function hiddenInline(token: Token): string {
   if (token.type === "codespan") return "inline code";
   if (token.type === "html") return token.text.startsWith("<!--") ? "an HTML comment" : "inline HTML";
   if (token.type === "del") return "struck-through text";
+  if (token.type === "em" || token.type === "strong") return "emphasis";
+  if (token.type === "link") return "a link";
   return `${token.type} text`;
 }
 
@@ -117,33 +119,29 @@ function noteHidden(raw: string, where: string, notes: Ignored[]): void {
   }
 }
 
-/** The visible text of inline tokens; text of a kind that never counts becomes HIDDEN. */
+/**
+ * The text of inline tokens exactly as typed; anything else becomes HIDDEN: text that never counts,
+ * and formatting, which changes what is read (`_bob_@example.com` renders as an emphasized "bob").
+ */
 function inlineText(tokens: ReadonlyArray<Token>, notes: Ignored[]): string {
-  return tokens
-    .map((token) => {
-      switch (token.type) {
-        case "text":
-          return token.tokens ? inlineText(token.tokens, notes) : token.text;
-        case "escape":
-          return token.text;
-        case "br":
-          return "\n";
-        case "strong":
-        case "em":
-        case "link": // a link's visible text; GitHub also turns e-mail addresses into links
-          return inlineText(token.tokens ?? [], notes);
-        default:
-          noteHidden(token.raw, hiddenInline(token), notes);
-          return HIDDEN;
-      }
-    })
-    .join("");
+  return tokens.map((token) => plainText(token, notes)).join("");
+}
+
+function plainText(token: Token, notes: Ignored[]): string {
+  if (token.type === "text") return token.tokens ? inlineText(token.tokens, notes) : token.text;
+  if (token.type === "escape") return token.text;
+  if (token.type === "br") return "\n";
+  // GitHub links e-mail addresses and URLs as typed: their text is what the reviewer wrote.
+  if (token.type === "link" && (token.raw === token.text || token.raw === `<${token.text}>`)) return token.text;
+  noteHidden(token.raw, hiddenInline(token), notes);
+  return HIDDEN;
 }
 
 /**
- * The lines of a review's Markdown that can hold consent: the text of paragraphs, list items and
- * headings. HTML (comments included), code blocks, inline code, blockquotes, tables and
- * struck-through text never count: a reader of the rendered review does not see them as said.
+ * The lines of a review's Markdown that can hold consent: the plain text of paragraphs, list items
+ * and headings. HTML (comments included), code blocks, inline code, blockquotes, tables,
+ * struck-through text and other formatting never count: a reader of the rendered review does not
+ * see them as said, or sees other text than was typed.
  */
 export function countingLines(markdown: string): { lines: string[]; notes: Ignored[] } {
   const lines: string[] = [];
@@ -176,20 +174,15 @@ export function countingLines(markdown: string): { lines: string[]; notes: Ignor
 // Consent lines
 // ---------------------------------------------------------------------------------------------
 
-/** The stacks of this project: `connect-sso-<env>` and `connect-sso-<env>-users-<n>`. */
-export const CONSENT_STACK = /^connect-sso-[a-z0-9-]+$/;
-/** One token; no control or invisible format characters (a zero-width space would make a look-alike). */
-const CONSENT_TARGET = /^[^\s\p{C}]{1,512}$/u;
-
 /** `consent: <stack> <target>` read from one line; undefined when the line is not about consent. */
 export function parseConsentLine(line: string): { stack: string; target: string } | { why: string } | undefined {
   const text = line.trim();
   if (!/^consent\s*:/i.test(text)) return undefined;
-  if (text.includes(HIDDEN)) return { why: "part of it is inline code, HTML or struck-through text, which never counts" };
+  if (text.includes(HIDDEN)) return { why: "part of it is formatted (inline code, HTML, emphasis, a link or struck-through text): write the consent line as plain text" };
   const words = text.split(/\s+/);
   if (words[0] !== "consent:" || words.length !== 3) return { why: 'expected exactly "consent: <stack> <target>" (lower-case "consent:", a space, the stack, a space, one target)' };
   const [, stack, target] = words;
-  if (!CONSENT_STACK.test(stack)) return { why: `"${stack}" is not a stack name; allowed: connect-sso-<env> or connect-sso-<env>-users-<n>` };
+  if (!CONSENT_STACK.test(stack)) return { why: `${JSON.stringify(stack)} is not a stack name; allowed: connect-sso-<env> or connect-sso-<env>-users-<n>` };
   if (!CONSENT_TARGET.test(target)) return { why: "the target has control or invisible characters, or is longer than 512 characters" };
   return { stack, target };
 }
@@ -198,7 +191,10 @@ export function parseConsentLine(line: string): { stack: string; target: string 
 // Which reviews consent
 // ---------------------------------------------------------------------------------------------
 
-/** Associations of people GitHub lets hold write access: owners, organization members, collaborators. */
+/**
+ * Associations that may consent. MEMBER (of the organization owning the repository) does not by
+ * itself mean write access: the organization's base permission decides (README: "Consent").
+ */
 export const CONSENTING_ASSOCIATIONS: ReadonlySet<string> = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 /** States that do not change a reviewer's verdict; any other state (unknown ones too) does. */
 const NOT_A_VERDICT: ReadonlySet<string> = new Set(["COMMENTED", "PENDING"]);

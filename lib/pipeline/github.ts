@@ -1,7 +1,7 @@
 /**
- * A small client for GitHub's REST API (v3) that only reads: one JSON document, or every page of a
- * list (following the `Link: <…>; rel="next"` header). Failures throw a GitHubApiError naming the
- * request and the HTTP status; the token never appears in any message.
+ * A small client for GitHub's REST API (v3): one JSON document, every page of a list (following the
+ * `Link: <…>; rel="next"` header), and one POST (the review comment). Failures throw a
+ * GitHubApiError naming the request and the HTTP status; the token never appears in any message.
  */
 
 /** Where the API is and how to authenticate. */
@@ -63,16 +63,24 @@ export class GitHubClient {
 
   /** GET one document, e.g. `get("/repos/acme/app/pulls/45")`. */
   async get(path: string): Promise<unknown> {
-    return (await this.request(this.resolve(path), path)).body;
+    const url = this.resolve(path);
+    return (await this.request(url, this.label(url))).body;
+  }
+
+  /** POST a JSON document, e.g. a comment to `/repos/acme/app/issues/45/comments`. */
+  async post(path: string, document: unknown): Promise<unknown> {
+    const url = this.resolve(path);
+    return (await this.request(url, this.label(url), JSON.stringify(document))).body;
   }
 
   /** GET every page of a list endpoint (100 a page) and concatenate them. */
   async getAll(path: string): Promise<unknown[]> {
     const items: unknown[] = [];
+    const maxPages = this.options.maxPages ?? 100;
     let url: URL | undefined = this.resolve(`${path}${path.includes("?") ? "&" : "?"}per_page=100`);
     for (let page = 1; url; page++) {
       const label = this.label(url);
-      if (page > (this.options.maxPages ?? 100)) throw new GitHubApiError(`GET ${path}: more than ${this.options.maxPages ?? 100} pages; refusing to read on`);
+      if (page > maxPages) throw new GitHubApiError(`GET ${path}: more than ${maxPages} pages; refusing to read on`);
       const { body, link } = await this.request(url, label);
       if (!Array.isArray(body)) throw new GitHubApiError(`GET ${label}: expected a JSON list, got ${typeof body}`);
       items.push(...body);
@@ -111,29 +119,33 @@ export class GitHubClient {
     return url;
   }
 
-  private async request(url: URL, label: string): Promise<{ body: unknown; link: string | null }> {
+  private async request(url: URL, label: string, postBody?: string): Promise<{ body: unknown; link: string | null }> {
+    const method = postBody === undefined ? "GET" : "POST";
     const headers: Record<string, string> = {
       Accept: "application/vnd.github+json",
       "X-GitHub-Api-Version": "2022-11-28",
       "User-Agent": "connect-sso-consents",
     };
     if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
+    if (postBody !== undefined) headers["Content-Type"] = "application/json";
     let response: Response;
+    let text: string;
     try {
-      response = await fetch(url, { headers, redirect: "error", signal: AbortSignal.timeout(this.options.timeoutMs ?? 30000) });
+      // A redirect (a renamed repository) is reported, not followed with the token.
+      response = await fetch(url, { method, body: postBody, headers, redirect: "manual", signal: AbortSignal.timeout(this.options.timeoutMs ?? 30000) });
+      text = await response.text();
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new GitHubApiError(`GET ${label}: no answer from ${url.origin} (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+      throw new GitHubApiError(`${method} ${label}: no answer from ${url.origin} (${cause?.code ?? cause?.message ?? (error as Error).message})`);
     }
-    const text = await response.text();
     if (!response.ok) {
       const hint = !this.options.token && [401, 403, 404].includes(response.status) ? " (GITHUB_TOKEN is not set: private repositories need it)" : "";
-      throw new GitHubApiError(`GET ${label}: HTTP ${response.status} ${response.statusText}${githubMessage(text)}${hint}`);
+      throw new GitHubApiError(`${method} ${label}: HTTP ${response.status} ${response.statusText}${githubMessage(text)}${hint}`);
     }
     try {
       return { body: JSON.parse(text), link: response.headers.get("link") };
     } catch {
-      throw new GitHubApiError(`GET ${label}: HTTP ${response.status} but the answer is not JSON`);
+      throw new GitHubApiError(`${method} ${label}: HTTP ${response.status} but the answer is not JSON`);
     }
   }
 }

@@ -1,74 +1,44 @@
 /**
- * Reads a saved plan (`terraform show -json`) into what a reviewer of an identity change needs:
- * users added, removed, replaced and changed field by field; IAM trust and policy differences;
- * console settings that change; and the deletions that need explicit consent.
+ * One plan in a reviewer's words: what each resource change does (a verb), the fields that change,
+ * what a SAML metadata change does to whom IAM trusts, and the console settings a person types
+ * again. Which of these need consent is gate.ts's decision.
  */
+import { metadataChange, type MetadataChange } from "./certificates";
+import { fieldChanges, normalizeJson, profileNames, sameValue, UNKNOWN, valueAt, withProfileNames, type FieldChange } from "./fields";
+import type { Change, PlanJson, ResourceChange } from "./plan";
 
-/** The parts of Terraform's JSON plan format this reads (format_version 1.x). */
-export interface PlanJson {
-  readonly format_version: string;
-  readonly resource_changes?: ReadonlyArray<ResourceChange>;
-  readonly output_changes?: Readonly<Record<string, Change>>;
-  readonly resource_drift?: ReadonlyArray<ResourceChange>;
-  /** State before the plan, with the data sources the plan read (profile look-ups). */
-  readonly prior_state?: { readonly values?: { readonly root_module?: StateModule } };
-}
+// lib/drift.ts and the test support read these from here.
+export { asPlan, PlanFormatError, type Change, type PlanJson, type ResourceChange, type StateModule } from "./plan";
+export { fieldChanges, profileNames, withProfileNames, UNKNOWN, type FieldChange } from "./fields";
 
-export interface StateModule {
-  readonly resources?: ReadonlyArray<{ readonly mode: string; readonly type: string; readonly address: string; readonly values?: Record<string, unknown> }>;
-  readonly child_modules?: ReadonlyArray<StateModule>;
-}
-
-export interface Change {
-  readonly actions: ReadonlyArray<string>;
-  readonly before?: unknown;
-  readonly after?: unknown;
-  readonly after_unknown?: unknown;
-  /** Set when an import block brings the object under management. */
-  readonly importing?: { readonly id?: string };
-  /** Attribute paths that force a replacement (`[["name"]]`). */
-  readonly replace_paths?: ReadonlyArray<ReadonlyArray<string | number>>;
-}
-
-export interface ResourceChange {
-  readonly address: string;
-  readonly mode: "managed" | "data";
-  readonly type: string;
-  readonly name: string;
-  readonly index?: string | number;
-  readonly change: Change;
-  readonly action_reason?: string;
-}
-
-/** A field that differs: dotted path, value before, value after (UNKNOWN when known after apply). */
-export interface FieldChange {
-  readonly field: string;
-  readonly before: unknown;
-  readonly after: unknown;
-  /** This difference is why the resource is replaced. */
-  readonly forcesReplacement?: boolean;
-}
-
-export const UNKNOWN = "(known after apply)";
-
-export type Verb = "create" | "delete" | "replace" | "update" | "import" | "forget";
+/** What a change does. `unknown`: an action list this review was not taught (gated). */
+export type Verb = "create" | "update" | "import" | "delete" | "replace" | "forget" | "unknown";
 
 export interface ResourceReview {
   readonly address: string;
+  /** The address without its instance key: a consent to it covers every instance. */
+  readonly resource: string;
+  readonly mode: "managed" | "data";
   readonly type: string;
-  /** The for_each key, such as a user name. */
+  /** The for_each key (such as a user name), when the instance has one. */
   readonly key?: string;
+  /** Terraform's action list, as planned. */
+  readonly actions: ReadonlyArray<string>;
   readonly verb: Verb;
   readonly fields: ReadonlyArray<FieldChange>;
+  /** The object's ID in state before the plan (a Connect user's is `<instance>:<user>`). */
+  readonly id?: string;
+  /** The ID an import block brings under management. */
+  readonly importId?: string;
+  /** For a SAML provider whose metadata document changes: the identity provider and certificates. */
+  readonly metadata?: MetadataChange;
 }
 
-/** Resource types whose deletion or replacement breaks sign-in: gated. */
-export const GUARDED_TYPES: Readonly<Record<string, string>> = {
-  aws_iam_saml_provider: "SAML provider",
-  aws_iam_role: "federation role",
-  aws_connect_user: "Connect user",
-  aws_connect_instance: "Connect instance",
-};
+export interface PlanReview {
+  /** Every change that is not a plain no-op or read, in plan order. */
+  readonly resources: ReadonlyArray<ResourceReview>;
+  readonly consoleChanges: ReadonlyArray<FieldChange>;
+}
 
 /** Outputs a person copies into the Identity Center console. */
 export const CONSOLE_OUTPUTS: Readonly<Record<string, string>> = {
@@ -86,152 +56,67 @@ export const CONSOLE_SETTINGS: Readonly<Record<string, string>> = {
   session_duration: "Session duration (application properties; the federation role's maximum session follows it)",
 };
 
+/** The role's own policy attributes, shown when the configuration sets them. */
+export const ROLE_POLICY_FIELDS = ["inline_policy", "managed_policy_arns"] as const;
+
+const METADATA_FIELD = "saml_metadata_document";
+
 /**
- * Attributes that are not a resource's own settings, left out of reviews and drift reports.
- * `aws_iam_role.inline_policy` and `managed_policy_arns` are computed copies of the policies that
- * `aws_iam_role_policy` and the two `*_exclusive` resources manage (and report) themselves: the
- * refresh after the first apply fills the copy in (noise), and a replaced role shows it unknown.
+ * The verb of a change; undefined for what passes unseen (no-op, read). Only exact action lists
+ * are known: anything else (an unknown word, another case, a new combination) is `unknown`.
  */
-export const IGNORED_FIELDS: Readonly<Record<string, ReadonlyArray<string>>> = {
-  aws_iam_role: ["inline_policy", "managed_policy_arns"],
-};
-
-export interface PlanReview {
-  readonly resources: ReadonlyArray<ResourceReview>;
-  readonly consoleChanges: ReadonlyArray<FieldChange>;
-  /** Deletions or replacements of guarded resources, with whether the run allowed them. */
-  readonly guarded: ReadonlyArray<{ readonly review: ResourceReview; readonly allowed: boolean }>;
-}
-
-export class PlanFormatError extends Error {}
-
-/** Checks that a parsed JSON value is a Terraform plan, naming what is wrong. */
-export function asPlan(value: unknown): PlanJson {
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new PlanFormatError("is not a JSON object; expected the output of `terraform show -json <planfile>`");
-  const plan = value as Record<string, unknown>;
-  if (typeof plan.format_version !== "string") {
-    throw new PlanFormatError("has no format_version; expected the output of `terraform show -json <planfile>` (not the plan file itself, nor state)");
-  }
-  if (!/^1\./.test(plan.format_version)) throw new PlanFormatError(`has format_version ${plan.format_version}; this reads 1.x`);
-  if (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes)) throw new PlanFormatError("resource_changes is not a list");
-  return plan as unknown as PlanJson;
-}
-
-function verbOf(rc: ResourceChange): Verb | undefined {
-  const actions = rc.change.actions.join(",");
+export function verbOf(rc: Pick<ResourceChange, "mode" | "change">): Verb | undefined {
+  const actions = rc.change.actions;
+  const exactly = (...expected: string[]) => actions.length === expected.length && expected.every((e, i) => actions[i] === e);
+  const replace = exactly("delete", "create") || exactly("create", "delete");
+  if (rc.mode === "data") return !rc.change.importing && (exactly("read") || exactly("no-op")) ? undefined : "unknown";
   // An import block's instance plans as no-op (or update) with `importing` set.
-  if (rc.change.importing && (actions === "no-op" || actions === "update")) return "import";
-  switch (actions) {
-    case "create":
-      return "create";
-    case "delete":
-      return "delete";
-    case "delete,create":
-    case "create,delete":
-      return "replace";
-    case "update":
-      return "update";
-    case "forget":
-      return "forget";
-    default:
-      return undefined;
-  }
+  if (rc.change.importing) return exactly("no-op") || exactly("update") ? "import" : replace ? "replace" : "unknown";
+  if (exactly("no-op") || exactly("read")) return undefined;
+  if (exactly("create")) return "create";
+  if (exactly("update")) return "update";
+  if (exactly("delete")) return "delete";
+  if (exactly("forget")) return "forget";
+  return replace ? "replace" : "unknown";
 }
 
-/** Leaf values of a JSON value by dotted path (`phone_config.0.auto_accept`). */
-function flatten(value: unknown, prefix = "", out: Map<string, unknown> = new Map()): Map<string, unknown> {
-  if (Array.isArray(value)) {
-    // Lists of scalars compare as a whole: a security-profile list is one field to a reviewer.
-    if (value.every((v) => v === null || typeof v !== "object")) out.set(prefix, value);
-    else value.forEach((v, i) => flatten(v, prefix ? `${prefix}.${i}` : String(i), out));
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
-  } else {
-    out.set(prefix, value);
-  }
-  return out;
+/** The resource address of an instance address (`a.b["k"]` → `a.b`); the address itself when it has no key. */
+export function resourceAddress(rc: Pick<ResourceChange, "address" | "index">): string {
+  if (rc.index === undefined) return rc.address;
+  const suffix = `[${typeof rc.index === "number" ? rc.index : JSON.stringify(rc.index)}]`;
+  return rc.address.endsWith(suffix) ? rc.address.slice(0, -suffix.length) : rc.address;
 }
-
-/** Whether a dotted field is one of IGNORED_FIELDS of `type` (or below one). */
-export function isIgnoredField(type: string | undefined, field: string): boolean {
-  return (IGNORED_FIELDS[type ?? ""] ?? []).some((f) => field === f || field.startsWith(`${f}.`));
-}
-
-/** null, undefined and "" all mean "not set" to a reviewer (providers store unset strings as either). */
-const unset = (v: unknown) => v === undefined || v === null || v === "";
 
 /**
- * Fields that differ between before and after; policy documents are compared as parsed JSON.
- * `tags_all`, `id` and the type's IGNORED_FIELDS are left out; with `type`, paths in
- * `replace_paths` are marked as forcing the replacement.
+ * The role's `inline_policy` and `managed_policy_arns` when the plan's `after` sets them. Left
+ * out as read-back noise: the computed copy the plan leaves as it was, and a copy known only
+ * after apply (a new or replaced role; terraform leaves unknown values out of `after`).
  */
-export function fieldChanges(change: Change, type?: string): FieldChange[] {
-  const before = flatten(change.before ?? {});
-  const after = flatten(change.after ?? {});
-  const unknown = flatten(change.after_unknown ?? {});
-  const fields = new Set([...before.keys(), ...after.keys(), ...[...unknown.entries()].filter(([, v]) => v === true).map(([k]) => k)]);
-  const forcing = new Set((change.replace_paths ?? []).map((p) => p.join(".")));
-  const out: FieldChange[] = [];
-  for (const field of [...fields].sort()) {
-    if (field === "id" || field.startsWith("tags_all") || isIgnoredField(type, field)) continue;
-    const b = before.get(field);
-    const a = unknown.get(field) === true ? UNKNOWN : after.get(field);
-    if (JSON.stringify(normalizeJson(b)) === JSON.stringify(normalizeJson(a))) continue;
-    if (unset(b) && unset(a)) continue;
-    const forces = [...forcing].some((f) => field === f || field.startsWith(`${f}.`));
-    out.push(forces ? { field, before: b, after: a, forcesReplacement: true } : { field, before: b, after: a });
-  }
-  return out;
-}
-
-/** Profile IDs to names, from the profile look-ups (data sources) the plan read. */
-export function profileNames(plan: PlanJson): Map<string, string> {
-  const names = new Map<string, string>();
-  const walk = (module: StateModule | undefined) => {
-    for (const r of module?.resources ?? []) {
-      if (r.mode !== "data" || !r.values) continue;
-      const id = r.type === "aws_connect_security_profile" ? r.values.security_profile_id : r.type === "aws_connect_routing_profile" ? r.values.routing_profile_id : undefined;
-      if (typeof id === "string" && typeof r.values.name === "string") names.set(id, r.values.name);
-    }
-    module?.child_modules?.forEach(walk);
+function rolePolicyFields(change: Change): FieldChange[] {
+  const policies = (field: string, value: unknown): unknown => {
+    if (!Array.isArray(value)) return value;
+    if (field === "managed_policy_arns") return [...value].sort();
+    const named = value as Array<{ name?: string; policy?: unknown }>;
+    return [...named].sort((a, b) => String(a.name).localeCompare(String(b.name))).map((p) => ({ ...p, policy: normalizeJson(p.policy) }));
   };
-  walk(plan.prior_state?.values?.root_module);
-  return names;
-}
-
-/** A Connect user's profile IDs shown by name (IDs the plan did not look up stay IDs). */
-export function withProfileNames(fields: ReadonlyArray<FieldChange>, names: ReadonlyMap<string, string>): FieldChange[] {
-  const name = (v: unknown) => (typeof v === "string" ? (names.get(v) ?? v) : v);
-  const convert = (v: unknown) => (Array.isArray(v) ? v.map(name).sort() : name(v));
-  return fields.map((f) => (f.field === "security_profile_ids" || f.field === "routing_profile_id" ? { ...f, before: convert(f.before), after: convert(f.after) } : f));
-}
-
-/** A JSON document inside a string (an IAM policy) compares by content, not by spacing. */
-function normalizeJson(value: unknown): unknown {
-  if (typeof value !== "string" || !value.trimStart().startsWith("{")) return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
+  const out: FieldChange[] = [];
+  for (const field of ROLE_POLICY_FIELDS) {
+    const before = policies(field, valueAt(change.before, field));
+    const after = policies(field, valueAt(change.after, field));
+    if (after === undefined || sameValue(before, after)) continue;
+    out.push({ field, before, after });
   }
-}
-
-/**
- * Whether a deletion was allowed by the run: by full address, by resource address
- * (every instance), or by for_each key (a user name).
- */
-export function isAllowed(review: ResourceReview, allowed: ReadonlyArray<string>): boolean {
-  const base = review.address.replace(/\[.*\]$/, "");
-  return allowed.some((a) => a === review.address || a === base || (review.key !== undefined && a === review.key));
+  return out;
 }
 
 /** Settings of the resource itself to show for a verb (a replacement's new computed values are left out). */
 function reviewFields(rc: ResourceChange, verb: Verb, names: ReadonlyMap<string, string>): FieldChange[] {
-  if (verb !== "update" && verb !== "replace" && verb !== "import") return [];
+  if (verb === "create" || verb === "delete" || verb === "forget") return [];
   let fields = fieldChanges(rc.change, rc.type);
   // A replacement makes a new object: its ARN, IDs and dates are all "known after apply"; keep
   // what forces the replacement and what the configuration itself changes.
   if (verb === "replace") fields = fields.filter((f) => f.forcesReplacement || f.after !== UNKNOWN);
+  if (rc.type === "aws_iam_role") fields.push(...rolePolicyFields(rc.change));
   return rc.type === "aws_connect_user" ? withProfileNames(fields, names) : fields;
 }
 
@@ -263,21 +148,30 @@ function sessionDurationChange(review: ResourceReview): FieldChange | undefined 
   return { field: "session_duration", before: hours(f.before), after: hours(f.after) };
 }
 
-export function reviewPlan(plan: PlanJson, allowDelete: ReadonlyArray<string> = []): PlanReview {
+/** One plan's review; `now` dates the metadata's certificates. */
+export function reviewPlan(plan: PlanJson, now: Date = new Date()): PlanReview {
   const names = profileNames(plan);
   const resources: ResourceReview[] = [];
   for (const rc of plan.resource_changes ?? []) {
-    if (rc.mode !== "managed") continue;
     const verb = verbOf(rc);
     if (!verb) continue;
-    const fields = reviewFields(rc, verb, names);
+    let fields = reviewFields(rc, verb, names);
     if (verb === "import" && rc.type === "aws_iam_role") fields.push(...adoptedRolePolicies(rc, plan));
+    const metadataField = rc.type === "aws_iam_saml_provider" ? fields.find((f) => f.field === METADATA_FIELD) : undefined;
+    if (metadataField) fields = fields.filter((f) => f !== metadataField);
+    const id = valueAt(rc.change.before, "id");
     resources.push({
       address: rc.address,
+      resource: resourceAddress(rc),
+      mode: rc.mode,
       type: rc.type,
-      key: rc.index === undefined ? undefined : String(rc.index),
+      ...(typeof rc.index === "string" ? { key: rc.index } : {}),
+      actions: rc.change.actions,
       verb,
       fields,
+      ...(typeof id === "string" ? { id } : {}),
+      ...(typeof rc.change.importing?.id === "string" ? { importId: rc.change.importing.id } : {}),
+      ...(metadataField ? { metadata: metadataChange(metadataField.before, metadataField.after, now) } : {}),
     });
   }
   const consoleChanges: FieldChange[] = [];
@@ -291,8 +185,5 @@ export function reviewPlan(plan: PlanJson, allowDelete: ReadonlyArray<string> = 
     const session = sessionDurationChange(r);
     if (session) consoleChanges.push(session);
   }
-  const guarded = resources
-    .filter((r) => r.type in GUARDED_TYPES && (r.verb === "delete" || r.verb === "replace"))
-    .map((review) => ({ review, allowed: isAllowed(review, allowDelete) }));
-  return { resources, consoleChanges, guarded };
+  return { resources, consoleChanges };
 }

@@ -1,15 +1,26 @@
 /**
- * Renders plan reviews as Markdown for a pull-request comment, in plain words.
+ * Renders a review run as Markdown for a pull-request comment, in plain words: per stack what
+ * changes, then what needs consent (with the line that gives it), then every consent used or not.
  */
 import { diffLines as diffLinesOf } from "diff";
-import { CONSOLE_SETTINGS, GUARDED_TYPES, UNKNOWN, type FieldChange, type PlanReview, type ResourceReview } from "./classify";
+import type { SigningCertificate } from "../config/metadata";
+import { CONSOLE_SETTINGS, UNKNOWN, type FieldChange, type ResourceReview } from "./classify";
+import { consentLine, type Consent } from "./consent";
+import { consentTarget, type GateResult, type GatedChange, type StackReview, type UsersStackMove } from "./gate";
+
+/** Literal text as inline code, whatever backticks it holds (CommonMark: a longer fence, padded). */
+export function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return longest === 0 ? `${fence}${text}${fence}` : `${fence} ${text} ${fence}`;
+}
 
 /** A value in plain words: lists of names comma-separated; long values cut at `max` characters (0: never). */
 const show = (value: unknown, max = 120): string => {
   if (value === UNKNOWN) return "_(known after apply)_";
   if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) return "_(none)_";
   const text = typeof value === "string" ? value : Array.isArray(value) && value.every((v) => typeof v === "string") ? value.join(", ") : JSON.stringify(value);
-  return `\`${max > 0 && text.length > max ? `${text.slice(0, max - 3)}...` : text}\``;
+  return code(max > 0 && text.length > max ? `${text.slice(0, max - 3)}...` : text);
 };
 
 const USER_FIELDS: Readonly<Record<string, string>> = {
@@ -31,14 +42,38 @@ const IAM_FIELDS: Readonly<Record<string, string>> = {
   "managed policies": "managed policies (the apply detaches any other)",
 };
 
+/** Policy documents, shown as a line diff under these words. */
+const POLICY_FIELDS: Readonly<Record<string, string>> = {
+  assume_role_policy: "trust policy changes:",
+  policy: "permissions policy changes:",
+  inline_policy: "inline policies set on the role itself (`inline_policy`) change:",
+  managed_policy_arns: "managed policies attached by the role itself (`managed_policy_arns`) change:",
+};
+
+/** What each resource type is, to a reviewer. */
+const TYPE_LABELS: Readonly<Record<string, string>> = {
+  aws_iam_saml_provider: "SAML provider",
+  aws_iam_role: "federation role",
+  aws_iam_role_policy: "role's inline policy",
+  aws_iam_role_policies_exclusive: "role's exclusive list of inline policies",
+  aws_iam_role_policy_attachments_exclusive: "role's exclusive list of managed policies",
+  aws_connect_user: "Connect user",
+  aws_connect_instance: "Connect instance",
+  aws_ssoadmin_application_assignment: "Identity Center application assignment",
+  aws_identitystore_user: "Identity Center user",
+};
+
+const typeLabel = (r: ResourceReview) => TYPE_LABELS[r.type] ?? (r.mode === "data" ? `data source ${r.type}` : r.type);
+const verbWords = (r: ResourceReview) => (r.verb === "unknown" ? `actions ${code(JSON.stringify(r.actions))} (not known to this review)` : r.verb);
+
 function fieldLines(fields: ReadonlyArray<FieldChange>, names: Readonly<Record<string, string>> = {}): string[] {
   return fields.map((f) => `  - ${names[f.field] ?? f.field}: ${show(f.before)} → ${show(f.after)}${f.forcesReplacement ? " (forces replacement)" : ""}`);
 }
 
 function policyDiff(field: FieldChange): string[] {
-  const pretty = (v: unknown) => (typeof v === "string" ? JSON.stringify(JSON.parse(v), null, 2) : String(v ?? ""));
+  const pretty = (v: unknown) => (v === undefined || v === null ? "" : JSON.stringify(typeof v === "string" ? JSON.parse(v) : v, null, 2));
   try {
-    return ["", "  ```diff", ...diffLines(pretty(field.before), pretty(field.after)).map((l) => `  ${l}`), "  ```"];
+    return [`  - ${POLICY_FIELDS[field.field]}`, "", "  ```diff", ...diffLines(pretty(field.before), pretty(field.after)).map((l) => `  ${l}`), "  ```"];
   } catch {
     return fieldLines([field]);
   }
@@ -54,25 +89,42 @@ export function diffLines(before: string, after: string): string[] {
   );
 }
 
-function usersSection(users: ReadonlyArray<ResourceReview>): string[] {
+const certificate = (c: SigningCertificate) => `${c.subject}, expires ${c.validTo.toISOString().slice(0, 10)}, SHA-256 ${code(c.fingerprint256)}`;
+
+/** What a SAML metadata change does to whom IAM trusts. */
+function metadataLines(r: ResourceReview): string[] {
+  const m = r.metadata;
+  if (!m) return [];
+  const lines = [
+    ...(m.entityId ? [`  - identity provider (entityID): ${show(m.entityId.before, 0)} → ${show(m.entityId.after, 0)}`] : []),
+    ...m.removed.map((c) => `  - signing certificate removed: ${certificate(c)}`),
+    ...m.added.map((c) => `  - signing certificate added: ${certificate(c)}`),
+    ...m.problems.map((p) => `  - cannot judge the metadata: ${p}`),
+  ];
+  return lines.length > 0 ? lines : ["  - metadata document changes; the identity provider and its signing certificates stay the same"];
+}
+
+function usersSection(users: ReadonlyArray<ResourceReview>, moves: ReadonlyArray<UsersStackMove>): string[] {
   if (users.length === 0) return [];
   const by = (verb: ResourceReview["verb"]) => users.filter((u) => u.verb === verb);
   const lines = ["### Connect users", ""];
-  const list = (title: string, items: ResourceReview[], detail = false) => {
+  const list = (title: string, items: ResourceReview[], detail: (u: ResourceReview) => string[] = () => []) => {
     if (items.length === 0) return;
     lines.push(`**${title} (${items.length})**`, "");
-    for (const u of items) {
-      lines.push(`- \`${u.key ?? u.address}\``);
-      if (detail) lines.push(...fieldLines(u.fields.filter((f) => f.field !== "tags"), USER_FIELDS));
-    }
+    for (const u of items) lines.push(`- ${code(u.key ?? u.address)}`, ...detail(u));
     lines.push("");
   };
+  const fields = (u: ResourceReview) => fieldLines(u.fields.filter((f) => f.field !== "tags"), USER_FIELDS);
   list("Added", by("create"));
-  list("Imported (already existed)", by("import"), true);
-  list("Changed", by("update"), true);
-  list("Re-created (deleted, then created: the user's sign-in mapping and history start over)", by("replace"), true);
+  list("Imported (already existed)", by("import"), fields);
+  list("Changed", by("update"), fields);
+  list("Re-created (deleted, then created: the user's sign-in mapping and history start over)", by("replace"), fields);
   list("Removed (deleted from Connect)", by("delete"));
-  list("No longer managed (left in Connect)", by("forget"));
+  list("No longer managed (left in Connect)", by("forget"), (u) => {
+    const move = moves.find((m) => m.user === u.key);
+    return move ? [`  - moves to ${code(move.to)}, which imports it in this review`] : [];
+  });
+  list("Actions this review does not know", by("unknown"), (u) => [`  - ${verbWords(u)}`]);
   return lines;
 }
 
@@ -80,32 +132,85 @@ function iamSection(items: ReadonlyArray<ResourceReview>): string[] {
   if (items.length === 0) return [];
   const lines = ["### IAM", ""];
   for (const r of items) {
-    lines.push(`- \`${r.address}\`: ${r.verb}`);
-    for (const f of r.fields) {
-      if (f.field === "assume_role_policy" || f.field === "policy") {
-        lines.push(`  - ${f.field === "policy" ? "permissions policy" : "trust policy"} changes:`, ...policyDiff(f));
-      } else if (f.field === "saml_metadata_document") {
-        lines.push("  - metadata document changes (a new signing certificate?): the provider is updated in place");
-      } else {
-        lines.push(...fieldLines([f], IAM_FIELDS));
-      }
-    }
+    lines.push(`- ${code(r.address)}: ${verbWords(r)}`);
+    for (const f of r.fields) lines.push(...(f.field in POLICY_FIELDS ? policyDiff(f) : fieldLines([f], IAM_FIELDS)));
+    lines.push(...metadataLines(r));
   }
   lines.push("");
   return lines;
 }
 
+/** Why a change needs consent, in words that follow its label and address. */
+function why(change: GatedChange): string {
+  const r = change.resource;
+  switch (change.reason) {
+    case "delete":
+      return "would be deleted";
+    case "replace":
+      return r?.actions[0] === "delete" ? "would be replaced (deleted, then created again)" : "would be replaced (the new one created, then the old one deleted)";
+    case "forget":
+      return r?.type === "aws_connect_user"
+        ? "would no longer be managed (left in Connect), and no other stack of its environment imports it in this review"
+        : "would no longer be managed by Terraform (left in AWS, out of this stack's state)";
+    case "unknown-action":
+      return `has actions ${code(JSON.stringify(r?.actions ?? []))}, which this review does not know`;
+    case "identity-provider":
+      return "would change whom IAM trusts for sign-in (entityID or signing certificates, see IAM above)";
+    case "retire":
+      return "is removed (no environment file synthesizes it any more)";
+  }
+}
+
+const subject = (change: GatedChange) => (change.resource ? `${typeLabel(change.resource)} ${code(change.resource.address)}` : `Stack ${code(change.stack)}`);
+const by = (c: Consent) => `${c.by} (${c.source})`;
+
+function gateLines(gated: GateResult["gated"]): string[] {
+  const lines: string[] = [];
+  const refused = gated.filter((g) => g.consents.length === 0);
+  const allowed = gated.filter((g) => g.consents.length > 0);
+  if (refused.length > 0) {
+    lines.push("### ⛔ Needs consent", "");
+    for (const { change } of refused) lines.push(`- ${subject(change)} ${why(change)}: ${code(consentLine(change.stack, consentTarget(change)))}`);
+    lines.push(
+      "",
+      "Each needs its line in an approving review by someone other than the author (or `--consent <stack>:<target>` when you run the review yourself).",
+      "",
+    );
+  }
+  if (allowed.length > 0) {
+    lines.push("### Allowed by consent", "");
+    for (const { change, consents } of allowed) lines.push(`- ${subject(change)} ${why(change)}: allowed by ${consents.map(by).join("; ")}`);
+    lines.push("");
+  }
+  const identity = gated.some(({ change }) => change.resource && (change.resource.type === "aws_iam_role" || change.resource.type === "aws_iam_saml_provider") && (change.reason === "delete" || change.reason === "replace"));
+  if (identity) {
+    lines.push(
+      "Agents mapped to the old role or provider cannot sign in through the new one until their Connect users are deleted and re-created (README: Changing the role or provider).",
+      "",
+    );
+  }
+  return lines;
+}
+
 /** One plan's section: a heading per stack, then users, IAM, others, console changes and the gate. */
-export function renderReview(stack: string, review: PlanReview): string {
-  const lines = [`## ${stack}`, ""];
+export function renderStack(plan: StackReview, result: GateResult): string {
+  const { review } = plan;
+  const gated = result.gated.filter((g) => g.change.stack === plan.stack);
+  const lines = [`## ${plan.stack}`, ""];
   const users = review.resources.filter((r) => r.type === "aws_connect_user");
   const iam = review.resources.filter((r) => r.type.startsWith("aws_iam_"));
   const other = review.resources.filter((r) => r.type !== "aws_connect_user" && !r.type.startsWith("aws_iam_"));
   if (review.resources.length === 0 && review.consoleChanges.length === 0) lines.push("No changes.", "");
-  lines.push(...usersSection(users), ...iamSection(iam));
+  lines.push(
+    ...usersSection(
+      users,
+      result.moves.filter((m) => m.stack === plan.stack),
+    ),
+    ...iamSection(iam),
+  );
   if (other.length > 0) {
     lines.push("### Other resources", "");
-    for (const r of other) lines.push(`- \`${r.address}\`: ${r.verb}`, ...fieldLines(r.fields));
+    for (const r of other) lines.push(`- ${code(r.address)}: ${verbWords(r)}`, ...fieldLines(r.fields));
     lines.push("");
   }
   if (review.consoleChanges.length > 0) {
@@ -117,23 +222,42 @@ export function renderReview(stack: string, review: PlanReview): string {
     }
     lines.push("");
   }
-  const blocked = review.guarded.filter((g) => !g.allowed);
-  const allowed = review.guarded.filter((g) => g.allowed);
-  if (blocked.length > 0) {
-    lines.push("### ⛔ Blocked: deletes or replaces identity resources", "");
-    for (const g of blocked) lines.push(`- ${GUARDED_TYPES[g.review.type]} \`${g.review.address}\` would be ${g.review.verb === "replace" ? "replaced" : "deleted"}`);
-    lines.push("", "Re-run the review with `--allow-delete <address or user name>` for each one that may go.", "");
-  }
-  if (allowed.length > 0) {
-    lines.push("### Allowed deletions", "");
-    for (const g of allowed) lines.push(`- ${GUARDED_TYPES[g.review.type]} \`${g.review.address}\` (${g.review.verb}, allowed by this run)`);
+  lines.push(...gateLines(gated));
+  return lines.join("\n");
+}
+
+/** A stack the change removes: its retirement is gated like a deletion. */
+function renderRemovedStack(stack: string, result: GateResult): string {
+  const lines = [
+    `## ${stack} (removed)`,
+    "",
+    "No environment file synthesizes this stack any more, so nothing plans or applies it from now on; what it manages stays in AWS and in its state.",
+    "",
+    ...gateLines(result.gated.filter((g) => g.change.stack === stack && !g.change.resource)),
+  ];
+  return lines.join("\n");
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+
+function consentsSection(result: GateResult): string[] {
+  const used = [...new Set(result.gated.flatMap((g) => g.consents))];
+  if (used.length === 0 && result.unused.length === 0) return [];
+  const lines = ["## Consents", ""];
+  if (used.length > 0) {
+    lines.push(`**Used (${used.length})**`, "", "| Stack | Target | By | Where |", "| --- | --- | --- | --- |");
+    for (const c of used) lines.push(`| ${cell(code(c.stack))} | ${cell(code(c.target))} | ${cell(c.by)} | ${cell(c.source)} |`);
     lines.push("");
   }
-  if (review.guarded.some((g) => g.review.type === "aws_iam_role" || g.review.type === "aws_iam_saml_provider")) {
-    lines.push(
-      "Agents mapped to the old role or provider cannot sign in through the new one until their Connect users are deleted and re-created (README: Changing the role or provider).",
-      "",
-    );
+  if (result.unused.length > 0) {
+    lines.push(`**Given but not used (${result.unused.length})**: nothing in these plans matches them (another stack, or a target the plans do not change).`, "");
+    for (const c of result.unused) lines.push(`- ${code(consentLine(c.stack, c.target))} by ${by(c)}`);
+    lines.push("");
   }
-  return lines.join("\n");
+  return lines;
+}
+
+/** The whole run: each plan's section in the order given, removed stacks, then the consents. */
+export function renderRun(plans: ReadonlyArray<StackReview>, removedStacks: ReadonlyArray<string>, result: GateResult): string {
+  return ["# Plan review", "", ...plans.map((p) => renderStack(p, result)), ...removedStacks.map((s) => renderRemovedStack(s, result)), ...consentsSection(result)].join("\n");
 }

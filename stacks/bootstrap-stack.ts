@@ -1,0 +1,68 @@
+/**
+ * An environment's bootstrap stack (`connect-sso-<env>-bootstrap`): what the pipeline itself runs
+ * on. GitHub's OIDC provider, the plan and apply roles, and (optionally) the state bucket.
+ *
+ * An administrator applies it once (and after changes to it), never the pipeline: the pipeline must
+ * not be able to change its own rights. So its state stays local, outside the bucket the pipeline
+ * writes (and a bucket cannot hold the state of its own creation).
+ */
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { bootstrapStackName, githubOidcAudience, githubSubjects, pipelineRoleName } from "../lib/naming";
+import { pipelinePolicy } from "../lib/policies";
+import { GithubOidcProvider } from "../modules/github-oidc";
+import { PipelineRole } from "../modules/pipeline-roles";
+import { StateBucket } from "../modules/state-bucket";
+import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+
+export class BootstrapStack extends EnvironmentStack {
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    const env = props.environment;
+    const { pipeline, backend } = env;
+    if (!pipeline || !backend) {
+      throw new Error(`BootstrapStack: environment ${env.name} has ${pipeline ? "no backend.s3" : "no pipeline section"}; allowed: an environment with both (the roles are scoped to its state)`);
+    }
+    // The environment's provider and tags, with local state (see above).
+    super(scope, bootstrapStackName(env.name), { ...props, environment: { ...env, backend: undefined } }, (key) => key);
+
+    const audience = githubOidcAudience(env.partition);
+    const oidc = new GithubOidcProvider(this, "github_oidc", { audience, existingArn: pipeline.oidcProviderArn, protect: env.protected });
+    const subjects = githubSubjects(pipeline.repository, env.name);
+    const roles = (["plan", "apply"] as const).map(
+      (kind) =>
+        new PipelineRole(this, `${kind}_role`, {
+          kind,
+          roleName: pipelineRoleName(env.name, kind),
+          providerArn: oidc.arn,
+          audience,
+          subjects: subjects[kind],
+          policy: pipelinePolicy(env, kind),
+          protect: env.protected,
+        }),
+    );
+
+    if (pipeline.stateBucket.create) {
+      const bucket = new StateBucket(this, "state_bucket", {
+        bucket: backend.bucket,
+        kmsKeyId: pipeline.stateKmsKeyId,
+        noncurrentVersionDays: pipeline.noncurrentVersionDays,
+        provider: backend.region === env.region ? undefined : stateRegionProvider(this, env.account, backend.region, env.tags),
+      });
+      new TerraformOutput(this, "state_bucket_name", { value: bucket.bucketName, description: "Bucket of the environment's Terraform state (backend.s3.bucket)" });
+    }
+    new TerraformOutput(this, "github_oidc_provider_arn", { value: oidc.arn });
+    new TerraformOutput(this, "plan_role_arn", { value: roles[0].arn, description: "Role of pull-request plans and drift runs (read-only)" });
+    new TerraformOutput(this, "apply_role_arn", { value: roles[1].arn, description: `Role of applies, for jobs of the GitHub environment ${env.name}` });
+  }
+}
+
+/** The bucket's region when it is not the environment's: same account check, same tags. */
+function stateRegionProvider(scope: Construct, account: string, region: string, tags: Readonly<Record<string, string>>): AwsProvider {
+  return new AwsProvider(scope, "state_region", {
+    alias: "state_region",
+    region,
+    allowedAccountIds: [account],
+    defaultTags: Object.keys(tags).length ? [{ tags: { ...tags } }] : undefined,
+  });
+}
