@@ -108,16 +108,18 @@ describeIfTools(
 
       let out = "";
       let err = "";
-      const code = runReview([firstPlan.jsonFile], (t) => (out += t), (t) => (err += t));
+      // Adopting the hand-made provider puts this file's certificate on it: a trust change, consented.
+      const code = runReview(["--consent", "connect-sso-dev:aws_iam_saml_provider.saml_provider", firstPlan.jsonFile], (t) => (out += t), (t) => (err += t));
       expect({ code, err }).toEqual({ code: 0, err: "" });
       expect(out).toContain(["**Added (1)**", "", "- `dev.lead@example.com`"].join("\n"));
       expect(out).toContain(["**Imported (already existed) (1)**", "", `- \`${ALICE}\``, "  - first name: `Alicia` → `Alice`", ""].join("\n"));
-      expect(out).toContain("- `aws_iam_saml_provider.saml_provider`: import\n  - metadata document changes (a new signing certificate?): the provider is updated in place");
+      expect(out).toMatch(/- `aws_iam_saml_provider\.saml_provider`: import\n  - signing certificate removed: CN=idp\.example\.invalid, .*, SHA-256 `[0-9A-F:]{95}`\n  - signing certificate added: CN=idp\.example\.invalid, .*, SHA-256 `[0-9A-F:]{95}`\n/);
+      expect(out).toContain("- SAML provider `aws_iam_saml_provider.saml_provider` would change whom IAM trusts for sign-in (entityID or signing certificates, see IAM above): allowed by command line (--consent flag)");
       expect(out).toContain("- `aws_iam_role.federation_role`: import\n  - trust policy changes:");
       expect(out).toContain('  +       "Condition": {\n  +         "StringEquals": {\n  +           "SAML:aud": "https://signin.aws.amazon.com/saml"');
       expect(out).toContain("  - inline policies (the apply deletes any other): `legacy-inline` → `connect-federation`");
       expect(out).toContain(`  - managed policies (the apply detaches any other): \`${LEGACY_MANAGED_ARN}\` → _(none)_`);
-      expect(out).not.toMatch(/Blocked|Removed|### Change by hand/);
+      expect(out).not.toMatch(/Needs consent|Removed|### Change by hand/);
     }, 180_000);
 
     test("WHEN that plan is applied THEN it imports instead of failing with 'already exists', and the hand-made user keeps its ID with the configured name", async () => {

@@ -118,9 +118,10 @@ describeIfTools(
       expect({ account: env.account, bucket: env.backend?.bucket, region: env.backend?.region }).toEqual({ account: DEV.account, bucket: DEV.bucket, region: DEV.region });
     });
 
+    // About a minute: after writing the lifecycle rules, the provider reads them back every 5 s
+    // until they stay the same for a while (S3 is eventually consistent there); moto answers at once.
     test("WHEN terraform applies the bootstrap stack THEN the OIDC provider, both roles with their policies and guards, and the bucket with its six protections are created", async () => {
       const result = await run(dir, ["apply", "-auto-approve"]);
-      console.log(result.stdout.split("\n").filter((l) => /complete after/.test(l)).join("\n"));
       expect(result.stdout).toContain("Apply complete! Resources: 16 added, 0 changed, 0 destroyed.");
       applied = result;
     }, 180_000);

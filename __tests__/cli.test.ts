@@ -58,7 +58,7 @@ function tree(dir: string): Record<string, string> {
 test("GIVEN the example environments WHEN the app runs THEN it writes every stack and its console sheet", () => {
   const outdir = path.join(work, "out");
   const { code, stderr } = runApp(EXAMPLES_DIR, outdir);
-  expect(stderr).toMatch(/synthesized 3 stack\(s\)/);
+  expect(stderr).toMatch(/synthesized 6 stack\(s\)/);
   expect(code).toBe(0);
   for (const env of ["dev", "staging", "prod"]) {
     expect(fs.existsSync(path.join(outdir, "stacks", `connect-sso-${env}`, "cdk.tf.json"))).toBe(true);

@@ -64,6 +64,8 @@ function envWith(name: string, patch: Partial<Environment>): Environment {
   return {
     ...base,
     name,
+    // Users stacks only: the bootstrap stack makes no Connect call.
+    pipeline: undefined,
     tags: {},
     iam: { samlProviderName: `AmazonConnectSSO-${name}`, roleName: `AmazonConnectSSO-${name}` },
     sharding: { stacks: 0, usersPerStack: 1000 },

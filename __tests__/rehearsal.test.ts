@@ -11,8 +11,9 @@
  *    merge the push run is interrupted before its apply.
  * 3. A pull request swaps the identity provider's metadata for another IdP's: synth refuses, and the
  *    gate fails with it.
- * 4. A pull request adds a user; its push run applies everything since the last applied record:
- *    the interrupted removal (with the consent of its own pull request) and the addition.
+ * 4. A pull request opened before that merge shortens the session; its push run applies everything
+ *    since the last applied record: the interrupted removal (with the consent of its own pull
+ *    request) and the shorter session. A run after that finds nothing pending.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -42,7 +43,7 @@ const ALICE = user("alice.nguyen@example.com", "Alice");
 const DANA = user("dana.okafor@example.com", "Dana");
 const ERIN = user("erin.lee@example.com", "Erin");
 
-function environmentYaml(users: ReadonlyArray<ReturnType<typeof user>>): string {
+function environmentYaml(users: ReadonlyArray<ReturnType<typeof user>>, sessionDurationHours = 10): string {
   return [
     'account: "111122223333"',
     "region: us-west-2",
@@ -53,6 +54,7 @@ function environmentYaml(users: ReadonlyArray<ReturnType<typeof user>>): string 
     "ssoApplication:",
     "  displayName: Amazon Connect (rehearsal)",
     "  metadataFile: metadata/rehearsal.xml",
+    `  sessionDurationHours: ${sessionDurationHours}`,
     "users:",
     ...users.flatMap((u) => [`  - username: ${u.username}`, `    firstName: ${u.firstName}`, `    lastName: ${u.lastName}`, "    securityProfiles: [Agent]", "    routingProfile: Basic Routing Profile"]),
     "",
@@ -73,6 +75,7 @@ describeIfTools(
     let runner: WorkflowRunner;
     let origin: string;
     let nextPull = 1;
+    let shorterSession: FakePull;
 
     const git = (args: string[], cwd = origin) => {
       const result = spawnSync("git", ["-c", "user.name=Pat Author", "-c", "user.email=pat@example.com", ...args], { cwd, encoding: "utf8" });
@@ -265,6 +268,11 @@ describeIfTools(
       expectResults({ gate: consented.gate.result }, { gate: "success" });
       expect(github.comments.get(pull.number)?.at(-1)).toContain(REVIEWER.login);
 
+      // Opened before #2 is merged: its plan shows only its own change.
+      shorterSession = openPull({ "environments/rehearsal.yaml": environmentYaml([ALICE, DANA], 8) }, "Shorter sessions");
+      const shorter = await pullRequestRun(shorterSession);
+      expectResults({ gate: shorter.gate.result }, { gate: "success" });
+
       const sha = merge(pull);
       const interrupted = await pushRun(sha, true);
       expectResults({ apply: interrupted.runs[0].result }, { apply: "success" });
@@ -279,18 +287,19 @@ describeIfTools(
       expect(runner.transcript("synth")).toMatch(/entityI[Dd]/);
     }, 600_000);
 
-    test("GIVEN the next merged pull request adds a user WHEN its push run applies THEN the interrupted removal is applied too, with its own pull request's consent", async () => {
+    test("GIVEN the interrupted run WHEN the next merged pull request's push run applies THEN everything since the last applied record is applied, with each pull request's own consents", async () => {
       git(["reset", "-q", "--hard", "main"]);
-      const pull = openPull({ "environments/rehearsal.yaml": environmentYaml([ALICE, ERIN]) }, "Add Erin");
-      const pr = await pullRequestRun(pull);
-      expectResults({ gate: pr.gate.result }, { gate: "success" });
-      const sha = merge(pull);
+      const sha = merge(shorterSession);
       const push = await pushRun(sha);
       expectResults({ apply: push.runs[0].result }, { apply: "success" });
-      expect(connectUsers()).toEqual([ALICE.username, ERIN.username]);
+      expect(connectUsers()).toEqual([ALICE.username]);
+      const role = await sandbox.iam({ Action: "GetRole", RoleName: "AmazonConnectSSO-rehearsal" });
+      expect(role.GetRoleResponse.GetRoleResult.Role.MaxSessionDuration).toBe("28800");
+      expect(runner.transcript("apply")).toContain(REVIEWER.login);
+
       const again = await pushRun(sha);
       expectResults({ apply: again.runs[0].result }, { apply: "success" });
-      expect(runner.transcript("apply")).toMatch(/"stacks":\[\]/);
+      expect(runner.log.filter((l) => l.job === "apply" && l.step === "Stacks not yet applied").at(-1)?.output).toMatch(/"stacks":\[\]/);
       expect(github.unknown).toEqual([]);
     }, 600_000);
   },

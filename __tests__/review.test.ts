@@ -204,7 +204,7 @@ describeIfTools(
       expect(out).not.toContain("Changed");
     }, 240_000);
 
-    test("GIVEN dev applied WHEN iam.roleName changes THEN the role is replaced (blocked, exit 1) and the Role attribute mapping is listed for the console, before → after", async () => {
+    test("GIVEN dev applied WHEN iam.roleName changes THEN the role, its policy and its exclusive lists are replaced (each needs consent, exit 1) and the Role attribute mapping is listed for the console, before → after", async () => {
       const { code, out } = review([(await plan("rename-role")).jsonFile]);
       expect(code).toBe(1);
       expect(out).toContain(["- `aws_iam_role.federation_role`: replace", "  - name: `AmazonConnectSSO-dev` → `AmazonConnectSSO-dev-v2` (forces replacement)"].join("\n"));

@@ -81,7 +81,7 @@ describe("users stacks synthesized", () => {
   const names = Array.from({ length: 40 }, (_, i) => `agent${i}@example.com`);
 
   test("GIVEN 4 users stacks with local state WHEN synthesized THEN the main stack has no users and each users stack holds its share, keyed by name", () => {
-    const stacks = synthAll(envWith(names, { stacks: 4, usersPerStack: 1000 }, { backend: undefined }));
+    const stacks = synthAll(envWith(names, { stacks: 4, usersPerStack: 1000 }, { backend: undefined, pipeline: undefined }));
     expect(Object.keys(stacks)).toEqual(["connect-sso-dev", ...[1, 2, 3, 4].map((n) => usersStackName("dev", n))]);
     expect(stacks["connect-sso-dev"].resource.aws_connect_user).toBeUndefined();
     expect(stacks["connect-sso-dev"].resource.aws_iam_role).toBeDefined();

@@ -10,7 +10,11 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamSamlProvider } from "@cdktf/provider-aws/lib/iam-saml-provider";
 import { SsoadminApplicationAssignment } from "@cdktf/provider-aws/lib/ssoadmin-application-assignment";
-import { exampleEnvironment, exampleEnvironments, synthStack } from "./support/environments";
+import { Testing } from "cdktf";
+import type { Environment } from "../lib/config/environment";
+import { environmentStacks } from "../stacks";
+import { BootstrapStack } from "../stacks/bootstrap-stack";
+import { exampleEnvironment, exampleEnvironments, synthStack, testApp } from "./support/environments";
 
 const parsed = (name: string) => JSON.parse(synthStack(exampleEnvironment(name)));
 
@@ -94,5 +98,61 @@ describe("stack composition", () => {
     expect(synthStack(exampleEnvironment("prod"))).toHaveResourceWithProperties(ConnectUser, {
       security_profile_ids: "${[for name in each.value.security_profiles : data.aws_connect_security_profile.security_profiles[name].security_profile_id]}",
     });
+  });
+});
+
+describe.each(exampleEnvironments().map((e) => e.name))("example bootstrap stack connect-sso-%s-bootstrap", (name) => {
+  const bootstrap = () => JSON.parse(Testing.synth(new BootstrapStack(testApp(), { environment: exampleEnvironment(name) })));
+
+  test("GIVEN the example WHEN its bootstrap stack is synthesized THEN the JSON matches the reviewed snapshot", () => {
+    expect(bootstrap()).toMatchSnapshot();
+  });
+
+  test("GIVEN the example WHEN its bootstrap stack is synthesized THEN its state is local (an administrator applies it, never the pipeline) and its provider is the environment's", () => {
+    const env = exampleEnvironment(name);
+    const json = bootstrap();
+    expect(json.terraform.backend).toEqual({ local: { path: `../../../terraform.connect-sso-${name}-bootstrap.tfstate` } });
+    expect(json.provider.aws).toEqual([expect.objectContaining({ region: env.region, allowed_account_ids: [env.account] })]);
+  });
+
+  test("GIVEN the example WHEN its bootstrap stack is synthesized THEN the roles are named after the environment and the outputs name what a workflow needs", () => {
+    const json = bootstrap();
+    expect(Object.values(json.resource.aws_iam_role).map((r: any) => r.name).sort()).toEqual([`connect-sso-${name}-apply`, `connect-sso-${name}-plan`]);
+    expect(Object.keys(json.output).sort()).toEqual(["apply_role_arn", "github_oidc_provider_arn", "plan_role_arn", "state_bucket_name"]);
+  });
+});
+
+describe("bootstrap stack composition", () => {
+  const ids = (environment: Environment) => environmentStacks(testApp(), environment).map((s) => s.node.id);
+
+  test("GIVEN an environment with a pipeline section WHEN its stacks are made THEN the bootstrap stack comes last, after its users stacks", () => {
+    const dev = exampleEnvironment("dev");
+    expect(ids({ ...dev, sharding: { stacks: 2, usersPerStack: 500 } })).toEqual(["connect-sso-dev", "connect-sso-dev-users-1", "connect-sso-dev-users-2", "connect-sso-dev-bootstrap"]);
+  });
+
+  test("GIVEN an environment without a pipeline section WHEN its stacks are made THEN it has no bootstrap stack", () => {
+    expect(ids({ ...exampleEnvironment("dev"), pipeline: undefined })).toEqual(["connect-sso-dev"]);
+  });
+
+  test("GIVEN stateBucket.create false WHEN synthesized THEN no S3 resource and no bucket output, and the roles still name the bucket", () => {
+    const dev = exampleEnvironment("dev");
+    const json = JSON.parse(Testing.synth(new BootstrapStack(testApp(), { environment: { ...dev, pipeline: { ...dev.pipeline!, stateBucket: { create: false } } } })));
+    expect(Object.keys(json.resource).filter((t) => t.startsWith("aws_s3_"))).toEqual([]);
+    expect(json.output.state_bucket_name).toBeUndefined();
+    expect(json.resource.aws_iam_role_policy.pipeline_plan_policy.policy).toContain("arn:aws:s3:::acme-connect-sso-state-dev");
+  });
+
+  test("GIVEN prod (protected) WHEN synthesized THEN the roles refuse destruction, and the bucket does in every environment", () => {
+    const prod = JSON.parse(Testing.synth(new BootstrapStack(testApp(), { environment: exampleEnvironment("prod") })));
+    expect(Object.values(prod.resource.aws_iam_role).map((r: any) => r.lifecycle)).toEqual([{ prevent_destroy: true }, { prevent_destroy: true }]);
+    const dev = JSON.parse(Testing.synth(new BootstrapStack(testApp(), { environment: exampleEnvironment("dev") })));
+    expect(Object.values(dev.resource.aws_iam_role).map((r: any) => r.lifecycle)).toEqual([undefined, undefined]);
+    expect(dev.resource.aws_s3_bucket.state_bucket.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("GIVEN an environment without a pipeline section WHEN a bootstrap stack is made anyway THEN it throws, naming what is missing", () => {
+    expect(() => new BootstrapStack(testApp(), { environment: { ...exampleEnvironment("dev"), pipeline: undefined } })).toThrow(
+      "BootstrapStack: environment dev has no pipeline section; allowed: an environment with both (the roles are scoped to its state)",
+    );
   });
 });

@@ -61,7 +61,7 @@ describeIfTools("users stacks through real Terraform (init, validate, mocked app
   const stacks: Record<string, Record<string, any>> = {};
 
   beforeAll(() => {
-    const env: Environment = { ...exampleEnvironment("prod"), sharding: { stacks: 3, previousStacks: 2, usersPerStack: 500 } };
+    const env: Environment = { ...exampleEnvironment("prod"), pipeline: undefined, sharding: { stacks: 3, previousStacks: 2, usersPerStack: 500 } };
     for (const stack of environmentStacks(testApp(), env)) stacks[stack.node.id] = JSON.parse(Testing.synth(stack));
     setup = terraformSetup("connect-sso-users-stacks");
   });

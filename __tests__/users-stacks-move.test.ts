@@ -1,11 +1,12 @@
 /**
  * A change of the number of users stacks, for real: users applied in the main stack move to two
  * users stacks. The plans forget them in the old stack and import them in the new ones, nothing is
- * deleted (the review passes without --allow-delete), every Connect user keeps its ID, and after
+ * deleted (the gate passes without consent: each forget is a move), every Connect user keeps its ID, and after
  * the move (and after previousStacks is removed) every stack plans no changes.
  */
 import type { Environment } from "../lib/config/environment";
 import { reviewPlan, type PlanJson } from "../lib/review/classify";
+import { gate } from "../lib/review/gate";
 import { stackOf, usersStackName } from "../lib/sharding";
 import { environmentStacks } from "../stacks";
 import { exampleEnvironment, testApp } from "./support/environments";
@@ -69,8 +70,18 @@ describeIfTools("moving users between stacks on the fake (real terraform)", [mis
     expect(userActions(plan2.json)).toEqual(Object.fromEntries(users2.map((n) => [n, "import"])));
     for (const plan of [mainPlan, plan1, plan2]) {
       expect((plan.json.resource_changes ?? []).filter((rc) => rc.change.actions.includes("delete"))).toEqual([]);
-      expect(reviewPlan(plan.json).guarded).toEqual([]);
     }
+    const result = gate(
+      [
+        { stack: "connect-sso-dev", review: reviewPlan(mainPlan.json) },
+        { stack: usersStackName("dev", 1), review: reviewPlan(plan1.json) },
+        { stack: usersStackName("dev", 2), review: reviewPlan(plan2.json) },
+      ],
+      [],
+      [],
+    );
+    expect(result.gated).toEqual([]);
+    expect(result.moves.map((m) => `${m.user} → ${m.to}`).sort()).toEqual(NAMES.map((n) => `${n} → ${usersStackName("dev", stackOf(n, 2))}`).sort());
 
     // Receiving stacks first (the users are still in the main stack's state), then the main stack.
     await one.apply(plan1);

@@ -100,8 +100,8 @@ test("GIVEN a push to main WHEN applying THEN each environment's job is gated by
   expect(apply.concurrency["cancel-in-progress"]).toBe(false);
   const script = runs(apply);
   expect(script).not.toMatch(/auto-approve|terraform apply/);
-  const loop = step("apply", "Plan, gate and apply each saved plan, main stack first").run!;
-  const order = ["pipeline -- plan", "review -- --consents consents.json", "pipeline -- apply"].map((c) => loop.indexOf(c));
+  const loop = step("apply", "Plan, gate and apply the pending stacks, main stack first").run!;
+  const order = ["pipeline -- plan", 'review -- --consents consents.json "${plans[@]}"', "pipeline -- apply"].map((c) => loop.indexOf(c));
   expect(order.every((i) => i >= 0)).toBe(true);
   expect([...order].sort((a, b) => a - b)).toEqual(order);
   expect(script).toMatch(/pipeline -- pending "\$ENVIRONMENT"/);

@@ -194,6 +194,11 @@ export function bootstrapStackName(environment: string): string {
   return `${stackName(environment)}-bootstrap`;
 }
 
+/** Whether a stack is an environment's bootstrap stack (applied by an administrator, never by the pipeline). */
+export function isBootstrapStack(name: string): boolean {
+  return /^connect-sso-[a-z][a-z0-9-]*-bootstrap$/.test(name);
+}
+
 /** Role a pipeline job assumes for an environment: `plan` (pull requests, drift) or `apply` (behind the GitHub environment). */
 export function pipelineRoleName(environment: string, kind: "plan" | "apply"): string {
   return `${stackName(environment)}-${kind}`;

@@ -185,7 +185,7 @@ export function checkStack(tf: Json): Violation[] {
     }
   }
   if (repositories.size > 1) {
-    const named = [...repositories.keys()].join(", ");
+    const named = [...repositories.keys()].sort().join(", ");
     for (const address of new Set([...repositories.values()].flat())) fail("PIPELINE_TRUST", address, `the stack's pipeline roles trust several repositories (${named}); allowed: one`);
   }
 

@@ -7,6 +7,7 @@
  * stacks, about (m - n) / m of them, all into the new stacks).
  */
 import { createHash } from "node:crypto";
+import { isBootstrapStack } from "./naming";
 
 /** Stack number 0 is the environment's main stack; users stacks are numbered from 1. */
 export const MAIN_STACK = 0;
@@ -81,10 +82,12 @@ export interface StackOfEnvironment {
 
 /**
  * Reads a stack name, `connect-sso-<env>` or `connect-sso-<env>-users-<n>` (the forms of
- * stackName and usersStackName); undefined for anything else. Unambiguous because an environment
- * name never ends in `-users-<n>` (ENVIRONMENT_NAME in lib/naming.ts).
+ * stackName and usersStackName); undefined for anything else, bootstrap stacks included.
+ * Unambiguous because an environment name never ends in `-users-<n>` or `-bootstrap`
+ * (ENVIRONMENT_NAME in lib/naming.ts).
  */
 export function parseStackName(name: string): StackOfEnvironment | undefined {
+  if (isBootstrapStack(name)) return undefined;
   const match = /^connect-sso-([a-z][a-z0-9-]{0,30}?)(?:-users-([1-9]\d*))?$/.exec(name);
   if (!match || match[1].endsWith("-") || /-users-\d+$/.test(match[1])) return undefined;
   return { environment: match[1], stack: match[2] === undefined ? MAIN_STACK : Number(match[2]) };

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isBootstrapStack } from "./naming";
 
 export const MANIFEST_FILE = "stack-hashes.json";
 
@@ -30,11 +31,16 @@ export function writeManifest(outdir: string, hashes: StackHashes): void {
   fs.writeFileSync(path.join(outdir, MANIFEST_FILE), `${JSON.stringify(hashes, null, 2)}\n`);
 }
 
-/** Stacks to plan (new or changed) and stacks gone (their environment or users stack was removed). */
-export function changedStacks(base: StackHashes, head: StackHashes): { changed: string[]; removed: string[] } {
+/**
+ * Stacks the pipeline plans (new or changed), stacks gone (their environment or users stack was
+ * removed), and bootstrap stacks that changed: those an administrator applies, never the pipeline.
+ */
+export function changedStacks(base: StackHashes, head: StackHashes): { changed: string[]; removed: string[]; bootstrap: string[] } {
+  const changed = Object.keys(head).filter((name) => base[name] !== head[name]).sort();
   return {
-    changed: Object.keys(head).filter((name) => base[name] !== head[name]).sort(),
-    removed: Object.keys(base).filter((name) => !(name in head)).sort(),
+    changed: changed.filter((name) => !isBootstrapStack(name)),
+    removed: Object.keys(base).filter((name) => !(name in head) && !isBootstrapStack(name)).sort(),
+    bootstrap: changed.filter(isBootstrapStack),
   };
 }
 

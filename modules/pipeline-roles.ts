@@ -17,7 +17,7 @@ import { requireMatch } from "./props";
  * Longest session: a refreshing plan or drift run of a large environment takes hours at Connect's
  * API rate (README, "Cost of a plan"); a workflow asks for what it needs (`role-duration-seconds`).
  */
-export const PIPELINE_SESSION_SECONDS = 43200;
+const PIPELINE_SESSION_SECONDS = 43200;
 
 export interface PipelineRoleProps {
   readonly kind: PipelineRoleKind;

@@ -14,7 +14,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { stateBucketPolicy } from "../lib/policies";
 import { PIPELINE_RESOURCE_NAMES } from "../lib/security-rules";
-import { requireMatch, requireRange } from "./props";
+import { requireMatch } from "./props";
 
 export interface StateBucketProps {
   /** Bucket name (`backend.s3.bucket`). */
@@ -39,7 +39,9 @@ export class StateBucket extends Construct {
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
     requireMatch("StateBucket", "bucket", props.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3..63 of a-z 0-9 . -");
-    requireRange("StateBucket", "noncurrentVersionDays", props.noncurrentVersionDays, 1, Number.MAX_SAFE_INTEGER, "days");
+    if (!Number.isInteger(props.noncurrentVersionDays) || props.noncurrentVersionDays < 1) {
+      throw new Error(`StateBucket: noncurrentVersionDays ${props.noncurrentVersionDays} is not valid; allowed: a whole number of days, 1 or more`);
+    }
     const { provider } = props;
     const name = (suffix: string) => `${PIPELINE_RESOURCE_NAMES.stateBucket}${suffix}`;
     // Every stack's state lives here: never destroyed by Terraform, whatever the environment's `protected`.
@@ -75,7 +77,7 @@ export class StateBucket extends Construct {
           id: "expire-old-state-versions",
           status: "Enabled",
           // An empty filter: every object of the bucket.
-          filter: [{ prefix: "" }],
+          filter: [{}],
           noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays }],
         },
       ],

@@ -1,6 +1,7 @@
 /**
  * `npm run changed-stacks -- <base stack-hashes.json> <head stack-hashes.json>`: prints
- * `{"changed":[...],"removed":[...]}`: the stacks a pull request must plan, and stacks it removes.
+ * `{"changed":[...],"removed":[...],"bootstrap":[...]}`: the stacks a pull request must plan, stacks it
+ * removes, and bootstrap stacks it changes (an administrator applies those).
  * A missing base file (first run) means every head stack changed.
  */
 import * as fs from "node:fs";

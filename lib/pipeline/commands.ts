@@ -7,14 +7,14 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stackName } from "../naming";
+import { isBootstrapStack, stackName } from "../naming";
+import { parseStackName } from "../sharding";
 import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment, type StackHashes } from "../stack-manifest";
 import { readApplied, stateClient, writeApplied, type AppliedRecord, type StateObject } from "./applied";
 import { isPipelineRun, persistenceProblem, stateLocation } from "./state";
 
 /** The saved plan of a stack, in its synthesized folder. */
 export const PLAN_FILE = "plan.tfplan";
-const STACK_NAME = /^connect-sso-[a-z][a-z0-9-]*$/;
 
 export interface PipelineContext {
   /** Where synth wrote (`CDKTF_OUTDIR`, default cdktf.out). */
@@ -50,18 +50,15 @@ interface Stack {
   readonly state: ReturnType<typeof stateLocation>;
 }
 
-function environmentOf(stack: string): string {
-  return stack.replace(/^connect-sso-/, "").replace(/-(users-\d+|bootstrap)$/, "");
-}
-
 /** A synthesized stack, refused when the name is not one, it was not synthesized, or (in a pipeline) its state would not persist. */
 function synthesizedStack(ctx: PipelineContext, name: string): Stack {
-  if (!STACK_NAME.test(name)) throw new PipelineInputError(`${JSON.stringify(name)} is not a stack name; allowed: connect-sso-<env>[-users-<n>] as in ${path.join(ctx.outdir, MANIFEST_FILE)}`);
+  if (isBootstrapStack(name)) throw new PipelineInputError(`${name} is a bootstrap stack: an administrator applies it (README: "Pipeline IAM"); the pipeline never changes its own rights`);
+  const parsed = parseStackName(name);
+  if (!parsed) throw new PipelineInputError(`${JSON.stringify(name)} is not a stack name; allowed: connect-sso-<env>[-users-<n>] as in ${path.join(ctx.outdir, MANIFEST_FILE)}`);
   const dir = path.join(ctx.outdir, "stacks", name);
   if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) throw new PipelineInputError(`${name} was not synthesized into ${dir}: run npm run synth first`);
-  if (name.endsWith("-bootstrap")) throw new PipelineInputError(`${name} is a bootstrap stack: an administrator applies it (README: "Pipeline IAM"); the pipeline never changes its own rights`);
   const state = stateLocation(readStackJson(ctx.outdir, name));
-  const problem = isPipelineRun(ctx.variables) ? persistenceProblem(name, state, path.join(ctx.environmentsDir, `${environmentOf(name)}.yaml`)) : undefined;
+  const problem = isPipelineRun(ctx.variables) ? persistenceProblem(name, state, path.join(ctx.environmentsDir, `${parsed.environment}.yaml`)) : undefined;
   if (problem) throw new PipelineInputError(problem);
   return { name, dir, state };
 }
@@ -151,7 +148,7 @@ export async function applyStack(ctx: PipelineContext, name: string): Promise<nu
 
 export interface Pending {
   readonly environment: string;
-  /** Stacks to plan, gate and apply, in order (main stack first). */
+  /** Stacks to plan, gate and apply, in order (main stack first; only it when it was never applied). */
   readonly stacks: string[];
   /** Commits whose merged pull requests' consents the gate reads: since the oldest applied record, or HEAD alone. */
   readonly commits: string[];
@@ -183,6 +180,8 @@ export async function pendingStacks(ctx: PipelineContext, environment: string): 
     if (record?.hash === hashes[name]) continue;
     stacks.push(name);
     since.push(record?.commit);
+    // Users stacks read what the main stack makes (a created instance): after its first apply.
+    if (name === main && !record) break;
   }
   const head = currentCommit(ctx);
   let commits = [head];

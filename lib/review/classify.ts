@@ -8,7 +8,7 @@ import { fieldChanges, normalizeJson, profileNames, sameValue, UNKNOWN, valueAt,
 import type { Change, PlanJson, ResourceChange } from "./plan";
 
 // lib/drift.ts and the test support read these from here.
-export { asPlan, PlanFormatError, type Change, type PlanJson, type ResourceChange, type StateModule } from "./plan";
+export { asPlan, PlanFormatError, type Change, type PlanJson, type ResourceChange } from "./plan";
 export { fieldChanges, profileNames, withProfileNames, UNKNOWN, type FieldChange } from "./fields";
 
 /** What a change does. `unknown`: an action list this review was not taught (gated). */
@@ -57,7 +57,7 @@ export const CONSOLE_SETTINGS: Readonly<Record<string, string>> = {
 };
 
 /** The role's own policy attributes, shown when the configuration sets them. */
-export const ROLE_POLICY_FIELDS = ["inline_policy", "managed_policy_arns"] as const;
+const ROLE_POLICY_FIELDS = ["inline_policy", "managed_policy_arns"] as const;
 
 const METADATA_FIELD = "saml_metadata_document";
 

@@ -45,7 +45,7 @@ export function valueAt(value: unknown, field: string): unknown {
 }
 
 /** Whether `after_unknown` marks the field, or a block or list holding it, as known only after apply. */
-export function isUnknownAt(afterUnknown: unknown, field: string): boolean {
+function isUnknownAt(afterUnknown: unknown, field: string): boolean {
   const steps = field.split(".");
   return steps.some((_, i) => valueAt(afterUnknown, steps.slice(0, i + 1).join(".")) === true);
 }

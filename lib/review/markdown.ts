@@ -80,7 +80,7 @@ function policyDiff(field: FieldChange): string[] {
 }
 
 /** `+`/`-`/` ` prefixed lines of a line diff, for a ```diff block. */
-export function diffLines(before: string, after: string): string[] {
+function diffLines(before: string, after: string): string[] {
   return diffLinesOf(before.endsWith("\n") ? before : `${before}\n`, after.endsWith("\n") ? after : `${after}\n`).flatMap((part) =>
     part.value
       .replace(/\n$/, "")
@@ -162,7 +162,7 @@ function why(change: GatedChange): string {
 }
 
 const subject = (change: GatedChange) => (change.resource ? `${typeLabel(change.resource)} ${code(change.resource.address)}` : `Stack ${code(change.stack)}`);
-const by = (c: Consent) => `${c.by} (${c.source})`;
+const givenBy = (c: Consent) => `${c.by} (${c.source})`;
 
 function gateLines(gated: GateResult["gated"]): string[] {
   const lines: string[] = [];
@@ -173,13 +173,13 @@ function gateLines(gated: GateResult["gated"]): string[] {
     for (const { change } of refused) lines.push(`- ${subject(change)} ${why(change)}: ${code(consentLine(change.stack, consentTarget(change)))}`);
     lines.push(
       "",
-      "Each needs its line in an approving review by someone other than the author (or `--consent <stack>:<target>` when you run the review yourself).",
+      "Each needs its line, as plain text (not in code or a quote), in an approving review by someone other than the author; or `--consent <stack>:<target>` when you run the review yourself.",
       "",
     );
   }
   if (allowed.length > 0) {
     lines.push("### Allowed by consent", "");
-    for (const { change, consents } of allowed) lines.push(`- ${subject(change)} ${why(change)}: allowed by ${consents.map(by).join("; ")}`);
+    for (const { change, consents } of allowed) lines.push(`- ${subject(change)} ${why(change)}: allowed by ${consents.map(givenBy).join("; ")}`);
     lines.push("");
   }
   const identity = gated.some(({ change }) => change.resource && (change.resource.type === "aws_iam_role" || change.resource.type === "aws_iam_saml_provider") && (change.reason === "delete" || change.reason === "replace"));
@@ -195,19 +195,14 @@ function gateLines(gated: GateResult["gated"]): string[] {
 /** One plan's section: a heading per stack, then users, IAM, others, console changes and the gate. */
 export function renderStack(plan: StackReview, result: GateResult): string {
   const { review } = plan;
-  const gated = result.gated.filter((g) => g.change.stack === plan.stack);
+  // A retirement of the same stack shows in its removed-stack section.
+  const gated = result.gated.filter((g) => g.change.stack === plan.stack && g.change.resource);
   const lines = [`## ${plan.stack}`, ""];
   const users = review.resources.filter((r) => r.type === "aws_connect_user");
   const iam = review.resources.filter((r) => r.type.startsWith("aws_iam_"));
   const other = review.resources.filter((r) => r.type !== "aws_connect_user" && !r.type.startsWith("aws_iam_"));
   if (review.resources.length === 0 && review.consoleChanges.length === 0) lines.push("No changes.", "");
-  lines.push(
-    ...usersSection(
-      users,
-      result.moves.filter((m) => m.stack === plan.stack),
-    ),
-    ...iamSection(iam),
-  );
+  lines.push(...usersSection(users, result.moves.filter((m) => m.stack === plan.stack)), ...iamSection(iam));
   if (other.length > 0) {
     lines.push("### Other resources", "");
     for (const r of other) lines.push(`- ${code(r.address)}: ${verbWords(r)}`, ...fieldLines(r.fields));
@@ -251,7 +246,7 @@ function consentsSection(result: GateResult): string[] {
   }
   if (result.unused.length > 0) {
     lines.push(`**Given but not used (${result.unused.length})**: nothing in these plans matches them (another stack, or a target the plans do not change).`, "");
-    for (const c of result.unused) lines.push(`- ${code(consentLine(c.stack, c.target))} by ${by(c)}`);
+    for (const c of result.unused) lines.push(`- ${code(consentLine(c.stack, c.target))} by ${givenBy(c)}`);
     lines.push("");
   }
   return lines;

@@ -68,7 +68,7 @@ export function asPlan(value: unknown): PlanJson {
  * Top-level keys of the plan format this review has been taught (all that terraform 1.11 writes
  * but `deferred_changes`). Any other key with a value may hold changes the review would not see.
  */
-export const KNOWN_PLAN_KEYS: ReadonlySet<string> = new Set([
+const KNOWN_PLAN_KEYS: ReadonlySet<string> = new Set([
   "format_version",
   "terraform_version",
   "variables",
