@@ -138,7 +138,7 @@ describe("the identity lock", () => {
   });
 
   test("GIVEN a new environment WHEN the app runs THEN its identity is recorded without asking", () => {
-    const dir = examplesWith({}, { "qa.yaml": fs.readFileSync(path.join(EXAMPLES_DIR, "dev.yaml"), "utf8").replace('"111122223333"', '"555566667777"') });
+    const dir = examplesWith({}, { "qa.yaml": fs.readFileSync(path.join(EXAMPLES_DIR, "dev.yaml"), "utf8").replace('"111122223333"', '"555566667777"').replace(/state-dev/g, "state-qa") });
     expect(runApp(dir, path.join(work, "out")).code).toBe(0);
     expect(lockOf(dir).qa).toEqual({
       account: "555566667777",
@@ -184,10 +184,10 @@ describe("the stack manifest", () => {
     expect(runApp(dir, after).code).toBe(0);
 
     const hashes = (out: string) => JSON.parse(fs.readFileSync(path.join(out, "stack-hashes.json"), "utf8"));
-    expect(Object.keys(hashes(after))).toEqual(["connect-sso-dev", "connect-sso-prod", "connect-sso-staging"]);
+    expect(Object.keys(hashes(after))).toEqual(["dev", "prod", "staging"].flatMap((e) => [`connect-sso-${e}`, `connect-sso-${e}-bootstrap`]));
     const result = changedStacks(path.join(before, "stack-hashes.json"), path.join(after, "stack-hashes.json"));
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ changed: ["connect-sso-dev"], removed: [] });
+    expect(JSON.parse(result.stdout)).toEqual({ changed: ["connect-sso-dev"], removed: [], bootstrap: [] });
   });
 
   test("GIVEN no base manifest (a first run) WHEN compared THEN every stack is to be planned", () => {

@@ -11,9 +11,10 @@
  *    merge the push run is interrupted before its apply.
  * 3. A pull request swaps the identity provider's metadata for another IdP's: synth refuses, and the
  *    gate fails with it.
- * 4. A pull request opened before that merge shortens the session; its push run applies everything
- *    since the last applied record: the interrupted removal (with the consent of its own pull
- *    request) and the shorter session. A run after that finds nothing pending.
+ * 4. A pull request opened before that merge shortens the session. Its push run first meets a state
+ *    lock held by someone else and stops clearly; the next run applies everything since the last
+ *    applied record: the interrupted removal (with the consent of its own pull request) and the
+ *    shorter session. A run after that finds nothing pending.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -26,7 +27,7 @@ import { makeMetadata } from "../scripts/make-metadata";
 import { REPO } from "./support/environments";
 import { startGitHubFake, type FakePull, type FakeUser, type GitHubFake } from "./support/github-fake";
 import { startSandbox, type Sandbox } from "./support/sandbox";
-import { createStateBucket, readState } from "./support/s3-state";
+import { createStateBucket, holdLock, readState, releaseLock } from "./support/s3-state";
 import { makeTempDir, removeTempDir, terraformSetup, type TerraformSetup } from "./support/terraform";
 import { describeIfTools, missingTool, providerMirror } from "./support/tools";
 import { WorkflowRunner, type JobRun, type Result } from "./support/workflow-runner";
@@ -287,9 +288,17 @@ describeIfTools(
       expect(runner.transcript("synth")).toMatch(/entityI[Dd]/);
     }, 600_000);
 
-    test("GIVEN the interrupted run WHEN the next merged pull request's push run applies THEN everything since the last applied record is applied, with each pull request's own consents", async () => {
+    test("GIVEN the interrupted run WHEN the next merged pull request's push runs meet a held lock and then a free one THEN the first stops clearly and the second applies everything since the last applied record, with each pull request's own consents", async () => {
       git(["reset", "-q", "--hard", "main"]);
       const sha = merge(shorterSession);
+      // Someone else holds the state lock (S3-native locking): the run stops clearly, applies nothing, records nothing.
+      await holdLock(sandbox.moto, BUCKET, STATE_KEY, "a person at a terminal");
+      const locked = await pushRun(sha);
+      await releaseLock(sandbox.moto, BUCKET, STATE_KEY);
+      expectResults({ apply: locked.runs[0].result }, { apply: "failure" });
+      expect(runner.transcript("apply")).toMatch(/Error acquiring the state lock[\s\S]*a person at a terminal/);
+      expect(connectUsers()).toEqual([ALICE.username, DANA.username]);
+
       const push = await pushRun(sha);
       expectResults({ apply: push.runs[0].result }, { apply: "success" });
       expect(connectUsers()).toEqual([ALICE.username]);
