@@ -5,6 +5,6 @@
  * identity (or drop the entry of a removed one); `CI` set (not `false`/`0`) is the pipeline mode,
  * where the committed identity lock must already be what synth records.
  */
-import { optionsFromVariables, synthesize } from "./lib/synth";
+import { optionsFromVariables, synthesize } from "./lib/synth/synth";
 
 process.exitCode = synthesize(optionsFromVariables(process.env, (line) => console.error(line)));

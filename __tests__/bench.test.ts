@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { loadEnvironments } from "../lib/config/load";
-import { connectCallsPerPlan } from "../lib/plan-cost";
+import { connectCallsPerPlan } from "../lib/tools/plan-cost";
 import {
   appTypeChecks,
   benchUsername,
@@ -52,7 +52,7 @@ describe("bench helpers", () => {
       expect(users).toHaveLength(120);
       expect(users[0].username).toBe("agent00001@example.com");
       expect(users.filter((u) => u.phoneType === "DESK_PHONE").length).toBe(12);
-      expect(users.some((u) => /[^\x00-\x7f]/.test(u.firstName + u.lastName))).toBe(true);
+      expect(users.some((u) => /[^\p{ASCII}]/u.test(u.firstName + u.lastName))).toBe(true);
       expect(new Set(users.map((u) => u.routingProfile)).size).toBeGreaterThan(1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -82,12 +82,25 @@ describe("bench helpers", () => {
   test("median, arguments, user count, table", () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
-    expect(parseArgs([])).toEqual({ runs: 3, sizes: [5, 500, 5000, 20000], check: false, keep: false, method: undefined, planSizes: [500, 5000, 20000], usersPerStack: undefined });
+    expect(parseArgs([])).toEqual({
+      runs: 3,
+      sizes: [5, 500, 5000, 20000],
+      check: false,
+      keep: false,
+      method: undefined,
+      planSizes: [500, 5000, 20000],
+      usersPerStack: undefined,
+    });
     expect(parseArgs(["--plan-sizes", "100,2000", "--users-per-stack=400"])).toMatchObject({ planSizes: [100, 2000], usersPerStack: 400 });
     expect(parseArgs(["--no-plan-cost"]).planSizes).toEqual([]);
     expect(() => parseArgs(["--users-per-stack", "0"])).toThrow(/--users-per-stack/);
     expect(() => parseArgs(["--plan-sizes", "x"])).toThrow(/--plan-sizes/);
-    expect(parseArgs(["--runs", "5", "--sizes=5,5000", "--check", "--method", "preload"])).toMatchObject({ runs: 5, sizes: [5, 5000], check: true, method: "preload" });
+    expect(parseArgs(["--runs", "5", "--sizes=5,5000", "--check", "--method", "preload"])).toMatchObject({
+      runs: 5,
+      sizes: [5, 5000],
+      check: true,
+      method: "preload",
+    });
     expect(() => parseArgs(["--runs", "0"])).toThrow(/--runs/);
     expect(() => parseArgs(["--bogus"])).toThrow(/unknown argument/);
     expect(countSynthesizedUsers({ resource: { aws_connect_user: { connect_users: { for_each: { a: {}, b: {} } } } } })).toBe(2);
@@ -118,7 +131,16 @@ describe("bench helpers", () => {
     const single = planCostRow(120, 0, synthGenerated(120));
     const split = planCostRow(120, 2, synthGenerated(120, 2));
     // One stack: 120 user reads + instance check (8) + 4 security and 5 routing profile look-ups (3 each).
-    expect(single).toMatchObject({ users: 120, usersStacks: 0, connect: 155, largestStack: "main", largestUsers: 120, largestCalls: 155, prSecondsNoRefresh: 15, otherCalls: 9 });
+    expect(single).toMatchObject({
+      users: 120,
+      usersStacks: 0,
+      connect: 155,
+      largestStack: "main",
+      largestUsers: 120,
+      largestCalls: 155,
+      prSecondsNoRefresh: 15,
+      otherCalls: 9,
+    });
     expect(single.minutes).toBeCloseTo(150 / 2 / 60, 10);
     expect(split.connect).toBe(8 + 2 * 35 + 120);
     expect(split.largestStack).toMatch(/^users-[12]$/);
@@ -135,7 +157,10 @@ describe("bench helpers", () => {
     try {
       for (const name of ["connect-sso-bench-users-10", "connect-sso-bench", "connect-sso-bench-users-2", "connect-sso-other"]) {
         fs.mkdirSync(path.join(out, "stacks", name), { recursive: true });
-        fs.writeFileSync(path.join(out, "stacks", name, "cdk.tf.json"), JSON.stringify({ data: { aws_connect_instance: { connect_instance: { instance_id: "x" } } } }));
+        fs.writeFileSync(
+          path.join(out, "stacks", name, "cdk.tf.json"),
+          JSON.stringify({ data: { aws_connect_instance: { connect_instance: { instance_id: "x" } } } }),
+        );
       }
       const stacks = readSynthesizedStacks(out);
       expect(Object.keys(stacks)).toEqual(["connect-sso-bench", "connect-sso-bench-users-2", "connect-sso-bench-users-10"]);

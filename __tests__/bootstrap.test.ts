@@ -14,9 +14,9 @@ import {
   pipelineRoleName,
   stateObjectPatterns,
   usersStateKey,
-} from "../lib/naming";
-import { githubOidcTrustPolicy, pipelinePolicy, stateBucketPolicy, type PipelineRoleKind } from "../lib/policies";
-import { wildcardMatches } from "../lib/security-rules";
+} from "../lib/rules/naming";
+import { githubOidcTrustPolicy, pipelinePolicy, stateBucketPolicy, type PipelineRoleKind } from "../lib/rules/policies";
+import { wildcardMatches } from "../lib/synth/security-rules";
 import { GithubOidcProvider } from "../modules/github-oidc";
 import { PipelineRole } from "../modules/pipeline-roles";
 import { StateBucket } from "../modules/state-bucket";
@@ -29,7 +29,11 @@ const sids = (env: Environment, kind: PipelineRoleKind) => statementsOf(env, kin
 
 describe("names and GitHub's claims", () => {
   test("GIVEN environment prod WHEN its pipeline names are made THEN they are connect-sso-prod-bootstrap, -plan and -apply", () => {
-    expect([bootstrapStackName("prod"), pipelineRoleName("prod", "plan"), pipelineRoleName("prod", "apply")]).toEqual(["connect-sso-prod-bootstrap", "connect-sso-prod-plan", "connect-sso-prod-apply"]);
+    expect([bootstrapStackName("prod"), pipelineRoleName("prod", "plan"), pipelineRoleName("prod", "apply")]).toEqual([
+      "connect-sso-prod-bootstrap",
+      "connect-sso-prod-plan",
+      "connect-sso-prod-apply",
+    ]);
   });
 
   test.each([
@@ -69,6 +73,11 @@ describe("names and GitHub's claims", () => {
     ["acme/..", false],
     ["acme/.", false],
     ["acme /x", false],
+    ["acme@1234/contact-center@5678", true],
+    ["acme@1234/contact-center", true],
+    ["acme@/contact-center@5678", false],
+    ["acme@12a/contact-center@5678", false],
+    ["acme/..@5678", false],
   ])("GIVEN the repository %p WHEN checked THEN allowed is %s (it goes into a StringLike condition)", (repository, ok) => {
     expect(GITHUB_REPOSITORY.test(repository)).toBe(ok);
   });
@@ -102,7 +111,9 @@ describe("state object patterns", () => {
 
 describe("policy documents", () => {
   test("GIVEN a provider, audience and subjects WHEN the trust policy is made THEN it is GitHub's web identity with aud and literal sub", () => {
-    expect(githubOidcTrustPolicy("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com", "sts.amazonaws.com", ["repo:a/b:pull_request"])).toEqual({
+    expect(
+      githubOidcTrustPolicy("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com", "sts.amazonaws.com", ["repo:a/b:pull_request"]),
+    ).toEqual({
       Version: "2012-10-17",
       Statement: [
         {
@@ -153,7 +164,10 @@ describe("policy documents", () => {
           Sid: "StateObjects",
           Effect: "Allow",
           Action: ["s3:GetObject"],
-          Resource: ["arn:aws:s3:::acme-connect-sso-state-dev/connect-sso/dev/terraform.tfstate*", "arn:aws:s3:::acme-connect-sso-state-dev/connect-sso/dev/users-*/terraform.tfstate*"],
+          Resource: [
+            "arn:aws:s3:::acme-connect-sso-state-dev/connect-sso/dev/terraform.tfstate*",
+            "arn:aws:s3:::acme-connect-sso-state-dev/connect-sso/dev/users-*/terraform.tfstate*",
+          ],
         },
         { Sid: "NoConnectSessionTokens", Effect: "Deny", Action: ["connect:GetFederationToken", "connect:AdminGetEmergencyAccessToken"], Resource: "*" },
         { Sid: "NoFederationRoleSessions", Effect: "Deny", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111122223333:role/AmazonConnectSSO-dev" },
@@ -168,25 +182,47 @@ describe("policy documents", () => {
       expect(sid(dev, "apply", name)!.Resource).toEqual(sid(dev, "plan", name)!.Resource);
       expect(sid(dev, "apply", name)!.Action).toEqual(expect.arrayContaining(sid(dev, "plan", name)!.Action));
     }
-    expect(sid(dev, "apply", "EnvironmentIdentityResources")!.Action).toEqual(expect.arrayContaining(["iam:CreateSAMLProvider", "iam:UpdateSAMLProvider", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole"]));
-    expect(sid(dev, "apply", "EnvironmentConnectUsers")!.Action).toEqual(expect.arrayContaining(["connect:CreateUser", "connect:UpdateUserIdentityInfo", "connect:DeleteUser"]));
+    expect(sid(dev, "apply", "EnvironmentIdentityResources")!.Action).toEqual(
+      expect.arrayContaining(["iam:CreateSAMLProvider", "iam:UpdateSAMLProvider", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole"]),
+    );
+    expect(sid(dev, "apply", "EnvironmentConnectUsers")!.Action).toEqual(
+      expect.arrayContaining(["connect:CreateUser", "connect:UpdateUserIdentityInfo", "connect:DeleteUser"]),
+    );
     expect(sid(dev, "apply", "StateObjects")!.Action).toEqual(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
   });
 
-  test.each(["dev", "staging", "prod"])("GIVEN %s WHEN both policies are made THEN neither names a Connect token action in an Allow, and both deny them on *", (name) => {
-    const env = exampleEnvironment(name);
-    for (const kind of ["plan", "apply"] as const) {
-      const allowed = statementsOf(env, kind).filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat());
-      expect(allowed.filter((a) => /Token/.test(a))).toEqual([]);
-      expect(sid(env, kind, "NoConnectSessionTokens")).toEqual({ Sid: "NoConnectSessionTokens", Effect: "Deny", Action: ["connect:GetFederationToken", "connect:AdminGetEmergencyAccessToken"], Resource: "*" });
-    }
-  });
+  test.each(["dev", "staging", "prod"])(
+    "GIVEN %s WHEN both policies are made THEN neither names a Connect token action in an Allow, and both deny them on *",
+    (name) => {
+      const env = exampleEnvironment(name);
+      for (const kind of ["plan", "apply"] as const) {
+        const allowed = statementsOf(env, kind)
+          .filter((s) => s.Effect === "Allow")
+          .flatMap((s) => [s.Action].flat());
+        expect(allowed.filter((a) => /Token/.test(a))).toEqual([]);
+        expect(sid(env, kind, "NoConnectSessionTokens")).toEqual({
+          Sid: "NoConnectSessionTokens",
+          Effect: "Deny",
+          Action: ["connect:GetFederationToken", "connect:AdminGetEmergencyAccessToken"],
+          Resource: "*",
+        });
+      }
+    },
+  );
 
   test("GIVEN staging (a created instance, users assigned to the application) WHEN the policies are made THEN creation rights are the apply role's, and both read the application's assignments", () => {
     const staging = exampleEnvironment("staging");
     const application = "arn:aws:sso::222233334444:application/ssoins-7223a0b1c2d3e4f5/apl-5f4e3d2c1b0a9988";
-    expect(sid(staging, "plan", "EnvironmentConnectUsers")!.Resource).toEqual(["arn:aws:connect:us-east-1:222233334444:instance/*", "arn:aws:connect:us-east-1:222233334444:instance/*/*"]);
-    expect(sid(staging, "plan", "FindCreatedInstance")).toEqual({ Sid: "FindCreatedInstance", Effect: "Allow", Action: ["connect:ListInstances"], Resource: "*" });
+    expect(sid(staging, "plan", "EnvironmentConnectUsers")!.Resource).toEqual([
+      "arn:aws:connect:us-east-1:222233334444:instance/*",
+      "arn:aws:connect:us-east-1:222233334444:instance/*/*",
+    ]);
+    expect(sid(staging, "plan", "FindCreatedInstance")).toEqual({
+      Sid: "FindCreatedInstance",
+      Effect: "Allow",
+      Action: ["connect:ListInstances"],
+      Resource: "*",
+    });
     expect(sid(staging, "plan", "CreateSamlInstance")).toBeUndefined();
     expect(sid(staging, "apply", "CreateSamlInstance")!.Action).toEqual(expect.arrayContaining(["connect:CreateInstance", "ds:CreateIdentityPoolDirectory"]));
     expect(sid(staging, "apply", "ConnectServiceLinkedRole")).toEqual({
@@ -203,8 +239,15 @@ describe("policy documents", () => {
       Action: ["sso:DescribeApplicationAssignment"],
       Resource: [application, "arn:aws:sso:::instance/ssoins-7223a0b1c2d3e4f5"],
     });
-    expect(sid(staging, "apply", "ApplicationAssignments")!.Action).toEqual(["sso:DescribeApplicationAssignment", "sso:CreateApplicationAssignment", "sso:DeleteApplicationAssignment"]);
-    expect(sid(staging, "plan", "IdentityStoreUsers")!.Resource).toEqual(["arn:aws:identitystore::222233334444:identitystore/d-9067a1b2c3", "arn:aws:identitystore:::user/*"]);
+    expect(sid(staging, "apply", "ApplicationAssignments")!.Action).toEqual([
+      "sso:DescribeApplicationAssignment",
+      "sso:CreateApplicationAssignment",
+      "sso:DeleteApplicationAssignment",
+    ]);
+    expect(sid(staging, "plan", "IdentityStoreUsers")!.Resource).toEqual([
+      "arn:aws:identitystore::222233334444:identitystore/d-9067a1b2c3",
+      "arn:aws:identitystore:::user/*",
+    ]);
     // The store is named, so no instance look-up is needed.
     expect(sid(staging, "plan", "FindIdentityStore")).toBeUndefined();
   });
@@ -213,14 +256,26 @@ describe("policy documents", () => {
     const prod = exampleEnvironment("prod");
     const assumeRoleArn = "arn:aws:iam::999988887777:role/IdentityCenterAdmin";
     const env: Environment = { ...prod, identityCenter: { ...prod.identityCenter, assumeRoleArn } };
-    expect(sid(env, "apply", "IdentityCenterAccountRole")).toEqual({ Sid: "IdentityCenterAccountRole", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: assumeRoleArn });
-    expect(statementsOf(env, "plan").filter((s) => s.Effect === "Allow" && [s.Action].flat().some((a: string) => /^(sts|sso|identitystore):/.test(a)))).toEqual([]);
+    expect(sid(env, "apply", "IdentityCenterAccountRole")).toEqual({
+      Sid: "IdentityCenterAccountRole",
+      Effect: "Allow",
+      Action: ["sts:AssumeRole"],
+      Resource: assumeRoleArn,
+    });
+    expect(statementsOf(env, "plan").filter((s) => s.Effect === "Allow" && [s.Action].flat().some((a: string) => /^(sts|sso|identitystore):/.test(a)))).toEqual(
+      [],
+    );
   });
 
   test("GIVEN createUsers WHEN the policies are made THEN only the apply role may create and update directory users", () => {
     const prod = exampleEnvironment("prod");
     const env: Environment = { ...prod, identityCenter: { ...prod.identityCenter, createUsers: true } };
-    expect(sid(env, "apply", "IdentityStoreUsers")!.Action).toEqual(["identitystore:GetUserId", "identitystore:DescribeUser", "identitystore:CreateUser", "identitystore:UpdateUser"]);
+    expect(sid(env, "apply", "IdentityStoreUsers")!.Action).toEqual([
+      "identitystore:GetUserId",
+      "identitystore:DescribeUser",
+      "identitystore:CreateUser",
+      "identitystore:UpdateUser",
+    ]);
     expect(sid(env, "plan", "IdentityStoreUsers")!.Action).toEqual(["identitystore:GetUserId", "identitystore:DescribeUser"]);
     // prod names no identity store: the stack reads it from the instance list.
     expect(sid(env, "plan", "FindIdentityStore")).toEqual({ Sid: "FindIdentityStore", Effect: "Allow", Action: ["sso:ListInstances"], Resource: "*" });
@@ -229,7 +284,11 @@ describe("policy documents", () => {
   test("GIVEN a backend key and a different bucket alias WHEN the policies are made THEN each key gets a statement; an alias is matched through kms:ResourceAliases", () => {
     const dev = exampleEnvironment("dev");
     const key = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    const env: Environment = { ...dev, backend: { ...dev.backend!, kmsKeyId: key }, pipeline: { ...dev.pipeline!, stateKmsKeyId: "arn:aws:kms:us-west-2:111122223333:alias/connect-sso-state" } };
+    const env: Environment = {
+      ...dev,
+      backend: { ...dev.backend!, kmsKeyId: key },
+      pipeline: { ...dev.pipeline!, stateKmsKeyId: "arn:aws:kms:us-west-2:111122223333:alias/connect-sso-state" },
+    };
     expect(sid(env, "plan", "StateKey1")).toEqual({ Sid: "StateKey1", Effect: "Allow", Action: ["kms:Decrypt"], Resource: key });
     expect(sid(env, "apply", "StateKey2")).toEqual({
       Sid: "StateKey2",
@@ -245,13 +304,24 @@ describe("policy documents", () => {
 
   test("GIVEN an environment without backend.s3 WHEN a pipeline policy is asked THEN it throws, saying the roles are scoped to the state", () => {
     const dev = exampleEnvironment("dev");
-    expect(() => pipelinePolicy({ ...dev, backend: undefined }, "plan")).toThrow("pipelinePolicy: environment dev has no backend.s3; allowed: an environment with remote state (the roles are scoped to it)");
+    expect(() => pipelinePolicy({ ...dev, backend: undefined }, "plan")).toThrow(
+      "pipelinePolicy: environment dev has no backend.s3; allowed: an environment with remote state (the roles are scoped to it)",
+    );
   });
 
   test("GIVEN a bucket ARN WHEN the bucket policy is made THEN it denies every request without TLS on the bucket and its objects", () => {
     expect(stateBucketPolicy("arn:aws:s3:::b")).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Sid: "DenyWithoutTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+      Statement: [
+        {
+          Sid: "DenyWithoutTls",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ],
     });
   });
 });
@@ -261,18 +331,33 @@ describe("the bootstrap constructs refuse props the rules would refuse", () => {
   const policy = { Version: "2012-10-17", Statement: [] } as const;
 
   test("GIVEN a provider ARN that is not GitHub's WHEN the OIDC construct is made THEN it throws, saying what is allowed", () => {
-    expect(() => new GithubOidcProvider(stack(), "oidc", { audience: "sts.amazonaws.com", existingArn: "arn:aws:iam::111122223333:oidc-provider/gitlab.com" })).toThrow(
+    expect(
+      () => new GithubOidcProvider(stack(), "oidc", { audience: "sts.amazonaws.com", existingArn: "arn:aws:iam::111122223333:oidc-provider/gitlab.com" }),
+    ).toThrow(
       'GithubOidcProvider: existingArn "arn:aws:iam::111122223333:oidc-provider/gitlab.com" is not valid; allowed: arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com',
     );
   });
 
-  test.each([[[]], [["repo:acme/*:pull_request"]], [["repo:acme/cc:ref:refs/heads/?ain"]]])("GIVEN subjects %j WHEN a pipeline role is made THEN it throws: none, or a wildcard, would widen the trust", (subjects) => {
-    expect(() => new PipelineRole(stack(), "role", { kind: "plan", roleName: "connect-sso-dev-plan", providerArn: "arn", audience: "sts.amazonaws.com", subjects, policy })).toThrow(
-      /^PipelineRole: subjects .* are not valid; allowed: one or more literal sub claims, no \* or \?$/,
-    );
-  });
+  test.each([[[]], [["repo:acme/*:pull_request"]], [["repo:acme/cc:ref:refs/heads/?ain"]]])(
+    "GIVEN subjects %j WHEN a pipeline role is made THEN it throws: none, or a wildcard, would widen the trust",
+    (subjects) => {
+      expect(
+        () =>
+          new PipelineRole(stack(), "role", {
+            kind: "plan",
+            roleName: "connect-sso-dev-plan",
+            providerArn: "arn",
+            audience: "sts.amazonaws.com",
+            subjects,
+            policy,
+          }),
+      ).toThrow(/^PipelineRole: subjects .* are not valid; allowed: one or more literal sub claims, no \* or \?$/);
+    },
+  );
 
   test("GIVEN 0 days WHEN a state bucket is made THEN it throws, saying what is allowed", () => {
-    expect(() => new StateBucket(stack(), "bucket", { bucket: "acme-state", noncurrentVersionDays: 0 })).toThrow("StateBucket: noncurrentVersionDays 0 is not valid; allowed: a whole number of days, 1 or more");
+    expect(() => new StateBucket(stack(), "bucket", { bucket: "acme-state", noncurrentVersionDays: 0 })).toThrow(
+      "StateBucket: noncurrentVersionDays 0 is not valid; allowed: a whole number of days, 1 or more",
+    );
   });
 });

@@ -104,8 +104,12 @@ test("GIVEN two environments claiming one role and one instance WHEN the app run
   const dir = examplesWith({}, { "qa.yaml": copy.concat("iam:\n  samlProviderName: AmazonConnectSSO-qa\n  roleName: AmazonConnectSSO-dev\n") });
   const { code, stderr } = runApp(dir, path.join(work, "out"));
   expect(code).toBe(1);
-  expect(stderr).toContain(`${path.join(dir, "qa.yaml")}: iam.roleName: IAM role AmazonConnectSSO-dev in account 111122223333 is also claimed by ${path.join(dir, "dev.yaml")}`);
-  expect(stderr).toContain(`${path.join(dir, "qa.yaml")}: connect.instanceId: Connect instance 0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90 in 111122223333/us-west-2 is also claimed by`);
+  expect(stderr).toContain(
+    `${path.join(dir, "qa.yaml")}: iam.roleName: IAM role AmazonConnectSSO-dev in account 111122223333 is also claimed by ${path.join(dir, "dev.yaml")}`,
+  );
+  expect(stderr).toContain(
+    `${path.join(dir, "qa.yaml")}: connect.instanceId: Connect instance 0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90 in 111122223333/us-west-2 is also claimed by`,
+  );
   expect(fs.existsSync(path.join(work, "out"))).toBe(false);
 });
 
@@ -116,7 +120,11 @@ test("GIVEN a missing environments folder WHEN the app runs THEN it says which f
 });
 
 describe("the identity lock", () => {
-  const renameRole = (t: string) => t.replace("iam:\n  samlProviderName: AmazonConnectSSO-prod\n  roleName: AmazonConnectSSO-prod", "iam:\n  samlProviderName: AmazonConnectSSO-prod\n  roleName: ConnectAgents-prod");
+  const renameRole = (t: string) =>
+    t.replace(
+      "iam:\n  samlProviderName: AmazonConnectSSO-prod\n  roleName: AmazonConnectSSO-prod",
+      "iam:\n  samlProviderName: AmazonConnectSSO-prod\n  roleName: ConnectAgents-prod",
+    );
   const lockOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, "identity.lock.json"), "utf8"));
 
   test("GIVEN prod's role renamed in its file WHEN the app runs THEN it refuses, naming the recorded and the new name", () => {
@@ -124,7 +132,9 @@ describe("the identity lock", () => {
     const lockBefore = lockOf(dir);
     const { code, stderr } = runApp(dir, path.join(work, "out"));
     expect(code).toBe(1);
-    expect(stderr).toContain(`${path.join(dir, "prod.yaml")}: iam.roleName: roleName "AmazonConnectSSO-prod" → "ConnectAgents-prod" differs from ${path.join(dir, "identity.lock.json")}`);
+    expect(stderr).toContain(
+      `${path.join(dir, "prod.yaml")}: iam.roleName: roleName "AmazonConnectSSO-prod" → "ConnectAgents-prod" differs from ${path.join(dir, "identity.lock.json")}`,
+    );
     expect(stderr).toContain("CONNECT_SSO_ALLOW_IDENTITY_CHANGE=prod");
     expect(lockOf(dir)).toEqual(lockBefore);
   });
@@ -138,7 +148,15 @@ describe("the identity lock", () => {
   });
 
   test("GIVEN a new environment WHEN the app runs THEN its identity is recorded without asking", () => {
-    const dir = examplesWith({}, { "qa.yaml": fs.readFileSync(path.join(EXAMPLES_DIR, "dev.yaml"), "utf8").replace('"111122223333"', '"555566667777"').replace(/state-dev/g, "state-qa") });
+    const dir = examplesWith(
+      {},
+      {
+        "qa.yaml": fs
+          .readFileSync(path.join(EXAMPLES_DIR, "dev.yaml"), "utf8")
+          .replace('"111122223333"', '"555566667777"')
+          .replace(/state-dev/g, "state-qa"),
+      },
+    );
     expect(runApp(dir, path.join(work, "out")).code).toBe(0);
     expect(lockOf(dir).qa).toEqual({
       account: "555566667777",

@@ -23,7 +23,12 @@ describe("a valid environment file", () => {
 
   test("GIVEN an environment named prod WHEN protected is not set THEN it is protected", () => {
     expect(parse(validFile(), { name: "prod" }).environment!.protected).toBe(true);
-    expect(parse(withChange((f) => (f.protected = false)), { name: "prod" }).environment!.protected).toBe(false);
+    expect(
+      parse(
+        withChange((f) => (f.protected = false)),
+        { name: "prod" },
+      ).environment!.protected,
+    ).toBe(false);
   });
 
   test("GIVEN decomposed names WHEN parsed THEN they are normalized to NFC", () => {
@@ -39,7 +44,10 @@ describe("a valid environment file", () => {
   });
 
   test("GIVEN an S3 backend without a key WHEN parsed THEN the key is one per environment", () => {
-    const env = parse(withChange((f) => (f.backend = { s3: { bucket: "acme-tfstate", region: "us-east-1" } })), { name: "prod" }).environment!;
+    const env = parse(
+      withChange((f) => (f.backend = { s3: { bucket: "acme-tfstate", region: "us-east-1" } })),
+      { name: "prod" },
+    ).environment!;
     expect(env.backend).toEqual({ bucket: "acme-tfstate", region: "us-east-1", key: "connect-sso/prod/terraform.tfstate" });
   });
 
@@ -53,23 +61,71 @@ describe("field checks name the field, the value given and what is allowed", () 
     ["an unquoted account", (f) => (f.account = 111122223333), /^account: must be 12 digits in quotes.*given: 111122223333/],
     ["an 11-digit account", (f) => (f.account = "11112222333"), /^account: must be exactly 12 digits.*given: "11112222333"/],
     ["an unknown region", (f) => (f.region = "us-westt-2"), /^region: "us-westt-2" is not a supported region; allowed: a region name/],
-    ["the doc's invalid instance ID", (f) => (f.connect.instanceId = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeeee"), /^connect\.instanceId: allowed: the instance ID, a lowercase UUID/],
+    [
+      "the doc's invalid instance ID",
+      (f) => (f.connect.instanceId = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeeee"),
+      /^connect\.instanceId: allowed: the instance ID, a lowercase UUID/,
+    ],
     ["both instanceId and create", (f) => (f.connect.create = { alias: "acme" }), /^connect: set exactly one of instanceId/],
     ["neither instanceId nor create", (f) => (f.connect = {}), /^connect: set exactly one of instanceId/],
     ["an alias starting with d-", (f) => (f.connect = { create: { alias: "d-acme" } }), /^connect\.create\.alias: allowed: 1\.\.45 letters/],
-    ["a session of 13 hours", (f) => (f.ssoApplication.sessionDurationHours = 13), /^ssoApplication\.sessionDurationHours: allowed: 0\.25\.\.12 hours.*given: 13/],
+    [
+      "a session of 13 hours",
+      (f) => (f.ssoApplication.sessionDurationHours = 13),
+      /^ssoApplication\.sessionDurationHours: allowed: 0\.25\.\.12 hours.*given: 13/,
+    ],
     ["a session of 10 minutes", (f) => (f.ssoApplication.sessionDurationHours = 0.1), /^ssoApplication\.sessionDurationHours: allowed: 0\.25\.\.12 hours/],
-    ["an unknown landing page", (f) => (f.ssoApplication.destination = "agent-app"), /^ssoApplication\.destination: allowed landing pages: agent-app-v2 \| ccp-v2-chat/],
-    ["a provider name with a space", (f) => (f.iam = { samlProviderName: "Amazon Connect" }), /^iam\.samlProviderName: allowed: 1\.\.128 characters of A-Z a-z 0-9 _ \. -/],
+    [
+      "an unknown landing page",
+      (f) => (f.ssoApplication.destination = "agent-app"),
+      /^ssoApplication\.destination: allowed landing pages: agent-app-v2 \| ccp-v2-chat/,
+    ],
+    [
+      "a provider name with a space",
+      (f) => (f.iam = { samlProviderName: "Amazon Connect" }),
+      /^iam\.samlProviderName: allowed: 1\.\.128 characters of A-Z a-z 0-9 _ \. -/,
+    ],
     ["a 65-character role name", (f) => (f.iam = { roleName: "r".repeat(65) }), /^iam\.roleName: allowed: 1\.\.64 characters/],
-    ["a malformed application ARN", (f) => (f.ssoApplication.applicationArn = "arn:aws:sso:::application/x"), /^ssoApplication\.applicationArn: allowed: arn:<partition>:sso::/],
-    ["a GovCloud application ARN in a commercial region", (f) => (f.ssoApplication.applicationArn = "arn:aws-us-gov:sso::111122223333:application/ssoins-1234567890abcdef/apl-1234567890abcdef"), /^ssoApplication\.applicationArn: is in partition aws-us-gov, but region us-west-2 is in aws/],
-    ["an application in another account without a role to reach it", (f) => (f.ssoApplication.applicationArn = "arn:aws:sso::999988887777:application/ssoins-1234567890abcdef/apl-1234567890abcdef"), /^ssoApplication\.applicationArn: is in account 999988887777.*identityCenter\.assumeRoleArn/],
-    ["createUsers without an application", (f) => (f.identityCenter = { createUsers: true }), /^identityCenter\.createUsers: needs ssoApplication\.applicationArn/],
-    ["an Identity Center region of another partition", (f) => (f.identityCenter = { region: "us-gov-west-1" }), /^identityCenter\.region: "us-gov-west-1" is not a region in the partition of us-west-2/],
-    ["a state bucket in another partition", (f) => (f.backend = { s3: { bucket: "acme-tfstate", region: "cn-north-1" } }), /^backend\.s3\.region: "cn-north-1" is not a region in the partition of us-west-2/],
-    ["a state bucket name with capitals", (f) => (f.backend = { s3: { bucket: "Acme", region: "us-west-2" } }), /^backend\.s3\.bucket: allowed: an S3 bucket name/],
-    ["a DynamoDB lock table (replaced by S3 native locking)", (f) => (f.backend = { s3: { bucket: "acme-tfstate", region: "us-west-2", dynamodbTable: "locks" } }), /^backend\.s3\.dynamodbTable: unknown key/],
+    [
+      "a malformed application ARN",
+      (f) => (f.ssoApplication.applicationArn = "arn:aws:sso:::application/x"),
+      /^ssoApplication\.applicationArn: allowed: arn:<partition>:sso::/,
+    ],
+    [
+      "a GovCloud application ARN in a commercial region",
+      (f) => (f.ssoApplication.applicationArn = "arn:aws-us-gov:sso::111122223333:application/ssoins-1234567890abcdef/apl-1234567890abcdef"),
+      /^ssoApplication\.applicationArn: is in partition aws-us-gov, but region us-west-2 is in aws/,
+    ],
+    [
+      "an application in another account without a role to reach it",
+      (f) => (f.ssoApplication.applicationArn = "arn:aws:sso::999988887777:application/ssoins-1234567890abcdef/apl-1234567890abcdef"),
+      /^ssoApplication\.applicationArn: is in account 999988887777.*identityCenter\.assumeRoleArn/,
+    ],
+    [
+      "createUsers without an application",
+      (f) => (f.identityCenter = { createUsers: true }),
+      /^identityCenter\.createUsers: needs ssoApplication\.applicationArn/,
+    ],
+    [
+      "an Identity Center region of another partition",
+      (f) => (f.identityCenter = { region: "us-gov-west-1" }),
+      /^identityCenter\.region: "us-gov-west-1" is not a region in the partition of us-west-2/,
+    ],
+    [
+      "a state bucket in another partition",
+      (f) => (f.backend = { s3: { bucket: "acme-tfstate", region: "cn-north-1" } }),
+      /^backend\.s3\.region: "cn-north-1" is not a region in the partition of us-west-2/,
+    ],
+    [
+      "a state bucket name with capitals",
+      (f) => (f.backend = { s3: { bucket: "Acme", region: "us-west-2" } }),
+      /^backend\.s3\.bucket: allowed: an S3 bucket name/,
+    ],
+    [
+      "a DynamoDB lock table (replaced by S3 native locking)",
+      (f) => (f.backend = { s3: { bucket: "acme-tfstate", region: "us-west-2", dynamodbTable: "locks" } }),
+      /^backend\.s3\.dynamodbTable: unknown key/,
+    ],
     ["previousStacks equal to stacks", (f) => (f.sharding = { stacks: 2, previousStacks: 2 }), /^sharding\.previousStacks: equals stacks \(2\): no user moves/],
     ["65 users stacks", (f) => (f.sharding = { stacks: 65 }), /^sharding\.stacks: allowed: 0\.\.64/],
     ["adopting a user who is not configured", (f) => (f.adopt = { users: ["carol@example.com"] }), /^adopt\.users\[0\]: "carol@example\.com" is not in users/],
@@ -83,21 +139,45 @@ describe("field checks name the field, the value given and what is allowed", () 
 describe("user checks", () => {
   const user = (edit: (u: Record<string, any>) => void) => withChange((f) => edit(f.users[1]));
   test.each<[string, (u: Record<string, any>) => void, RegExp]>([
-    ["a user name with a space", (u) => (u.username = "bob smith"), /^users\[1\]\.username: allowed: 2\.\.64 characters of A-Z a-z 0-9 _ \. @ -.*given: "bob smith"/],
+    [
+      "a user name with a space",
+      (u) => (u.username = "bob smith"),
+      /^users\[1\]\.username: allowed: 2\.\.64 characters of A-Z a-z 0-9 _ \. @ -.*given: "bob smith"/,
+    ],
     ["a one-character user name", (u) => (u.username = "b"), /^users\[1\]\.username: allowed: 2\.\.64/],
-    ["a user name that is not an email", (u) => (u.username = "bob.martin"), /^users\[1\]\.username: must be an email address: the application maps RoleSessionName/],
+    [
+      "a user name that is not an email",
+      (u) => (u.username = "bob.martin"),
+      /^users\[1\]\.username: must be an email address: the application maps RoleSessionName/,
+    ],
     ["a missing first name", (u) => delete u.firstName, /^users\[1\]\.firstName: is required/],
     ["a blank last name", (u) => (u.lastName = "  "), /^users\[1\]\.lastName: must not be empty/],
     ["no security profile", (u) => (u.securityProfiles = []), /^users\[1\]\.securityProfiles: needs 1\.\.10 security profile names/],
-    ["eleven security profiles", (u) => (u.securityProfiles = Array.from({ length: 11 }, (_, i) => `P${i}`)), /^users\[1\]\.securityProfiles: allows at most 10/],
+    [
+      "eleven security profiles",
+      (u) => (u.securityProfiles = Array.from({ length: 11 }, (_, i) => `P${i}`)),
+      /^users\[1\]\.securityProfiles: allows at most 10/,
+    ],
     ["a desk phone without a number", (u) => (u.phoneType = "DESK_PHONE"), /^users\[1\]\.deskPhoneNumber: is required with phoneType DESK_PHONE/],
-    ["a desk phone number not in E.164", (u) => Object.assign(u, { phoneType: "DESK_PHONE", deskPhoneNumber: "206-555-0100" }), /^users\[1\]\.deskPhoneNumber: allowed: an E\.164 number/],
-    ["an unquoted desk phone number", (u) => Object.assign(u, { phoneType: "DESK_PHONE", deskPhoneNumber: 12065550100 }), /^users\[1\]\.deskPhoneNumber: must be a string; allowed: an E\.164 number in quotes/],
+    [
+      "a desk phone number not in E.164",
+      (u) => Object.assign(u, { phoneType: "DESK_PHONE", deskPhoneNumber: "206-555-0100" }),
+      /^users\[1\]\.deskPhoneNumber: allowed: an E\.164 number/,
+    ],
+    [
+      "an unquoted desk phone number",
+      (u) => Object.assign(u, { phoneType: "DESK_PHONE", deskPhoneNumber: 12065550100 }),
+      /^users\[1\]\.deskPhoneNumber: must be a string; allowed: an E\.164 number in quotes/,
+    ],
     ["an unknown phone type", (u) => (u.phoneType = "MOBILE"), /^users\[1\]\.phoneType: allowed: SOFT_PHONE \| DESK_PHONE/],
     ["a bad secondary email", (u) => (u.secondaryEmail = "bob@home"), /^users\[1\]\.secondaryEmail: allowed: an email address/],
     ["a negative after-contact-work limit", (u) => (u.afterContactWorkTimeLimit = -1), /^users\[1\]\.afterContactWorkTimeLimit: must be 0 or more seconds/],
     ["a duplicate user name", (u) => (u.username = "alice@example.com"), /^users\[1\]\.username: "alice@example\.com" repeats users\[0\]\.username/],
-    ["a duplicate differing only in case", (u) => (u.username = "Alice@Example.com"), /^users\[1\]\.username: "Alice@Example\.com" repeats users\[0\]\.username.*ignoring case/],
+    [
+      "a duplicate differing only in case",
+      (u) => (u.username = "Alice@Example.com"),
+      /^users\[1\]\.username: "Alice@Example\.com" repeats users\[0\]\.username.*ignoring case/,
+    ],
   ])("GIVEN %s WHEN parsed THEN it is refused", (_, edit, expected) => {
     expect(errors(user(edit))).toEqual([expect.stringMatching(expected)]);
   });
@@ -124,17 +204,21 @@ ssoApplication:
   });
 
   test("GIVEN a misspelt user key WHEN parsed THEN the path names the user", () => {
-    expect(errors(withChange((f) => {
-      f.users[1].routingprofile = f.users[1].routingProfile;
-      delete f.users[1].routingProfile;
-    }))).toEqual([
+    expect(
+      errors(
+        withChange((f) => {
+          f.users[1].routingprofile = f.users[1].routingProfile;
+          delete f.users[1].routingProfile;
+        }),
+      ),
+    ).toEqual([
       expect.stringMatching(/^users\[1\]\.routingProfile: is required/),
       expect.stringMatching(/^users\[1\]\.routingprofile: unknown key; did you mean "routingProfile"\?/),
     ]);
   });
 
   test("GIVEN broken YAML WHEN parsed THEN the error has line and column and no stack", () => {
-    const [problem] = parse("account: \"111122223333\"\nregion: [us-west-2\n").problems;
+    const [problem] = parse('account: "111122223333"\nregion: [us-west-2\n').problems;
     expect(problem.message).toMatch(/^YAML syntax: .*\(line \d+, column \d+\)$/);
     expect(problem.line).toBeGreaterThan(0);
   });
@@ -144,7 +228,7 @@ ssoApplication:
   });
 
   test("GIVEN a duplicated key WHEN parsed THEN YAML refuses it", () => {
-    expect(parse("account: \"111122223333\"\naccount: \"111122223334\"\n").problems[0].message).toMatch(/unique/);
+    expect(parse('account: "111122223333"\naccount: "111122223334"\n').problems[0].message).toMatch(/unique/);
   });
 
   test.each(["", "- a\n- b\n", "just text\n"])("GIVEN a file that is not a mapping (%p) WHEN parsed THEN it says what it must be", (text) => {
@@ -170,7 +254,11 @@ ssoApplication:
     const { environment, problems } = parse(withChange((f) => (f.sharding = { stacks: 0, usersPerStack: 1 })));
     expect(environment).toBeDefined();
     expect(problems).toEqual([
-      expect.objectContaining({ severity: "warning", path: "sharding.stacks", message: expect.stringMatching(/^connect-sso-test would hold 2 users \(more than 1\).*sharding: \{ stacks: 2, previousStacks: 0 \}/) }),
+      expect.objectContaining({
+        severity: "warning",
+        path: "sharding.stacks",
+        message: expect.stringMatching(/^connect-sso-test would hold 2 users \(more than 1\).*sharding: \{ stacks: 2, previousStacks: 0 \}/),
+      }),
     ]);
   });
 });
@@ -196,15 +284,50 @@ describe("the pipeline section (bootstrap stack)", () => {
   });
 
   test.each<[string, Record<string, unknown>, unknown, RegExp]>([
-    ["a pipeline without backend.s3", { repository: "acme/cc" }, null, /^pipeline: needs backend\.s3: the pipeline's roles may read and write only this environment's state/],
-    ["a repository with a wildcard", { repository: "acme/*" }, S3, /^pipeline\.repository: allowed: a GitHub repository owner\/name.*no wildcards.*given: "acme\/\*"/],
+    [
+      "a pipeline without backend.s3",
+      { repository: "acme/cc" },
+      null,
+      /^pipeline: needs backend\.s3: the pipeline's roles may read and write only this environment's state/,
+    ],
+    [
+      "a repository with a wildcard",
+      { repository: "acme/*" },
+      S3,
+      /^pipeline\.repository: allowed: a GitHub repository owner\/name.*no wildcards.*given: "acme\/\*"/,
+    ],
     ["a repository without its owner", { repository: "contact-center" }, S3, /^pipeline\.repository: allowed: a GitHub repository owner\/name/],
     ["a repository named ..", { repository: "acme/.." }, S3, /^pipeline\.repository: allowed/],
-    ["an OIDC provider of another account", { repository: "acme/cc", oidcProviderArn: "arn:aws:iam::999988887777:oidc-provider/token.actions.githubusercontent.com" }, S3, /^pipeline\.oidcProviderArn: must be arn:aws:iam::111122223333:oidc-provider\/token\.actions\.githubusercontent\.com: IAM roles trust only an identity provider of their own account/],
-    ["an OIDC provider that is not GitHub's", { repository: "acme/cc", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/accounts.google.com" }, S3, /^pipeline\.oidcProviderArn: allowed: the ARN of the account's existing GitHub provider/],
-    ["a bucket key in another region", { repository: "acme/cc", stateKmsKeyId: "arn:aws:kms:us-east-1:111122223333:alias/state" }, S3, /^pipeline\.stateKmsKeyId: is a key in us-east-1 \(aws\); allowed: a KMS key of the state bucket's region, us-west-2/],
-    ["old versions kept 0 days", { repository: "acme/cc", noncurrentVersionDays: 0 }, S3, /^pipeline\.noncurrentVersionDays: must be a whole number of days, 1 or more; given: 0/],
-    ["stateBucket as a boolean", { repository: "acme/cc", stateBucket: true }, S3, /^pipeline\.stateBucket: must be \{ create: true \} .*or \{ create: false \}.*given: true/],
+    [
+      "an OIDC provider of another account",
+      { repository: "acme/cc", oidcProviderArn: "arn:aws:iam::999988887777:oidc-provider/token.actions.githubusercontent.com" },
+      S3,
+      /^pipeline\.oidcProviderArn: must be arn:aws:iam::111122223333:oidc-provider\/token\.actions\.githubusercontent\.com: IAM roles trust only an identity provider of their own account/,
+    ],
+    [
+      "an OIDC provider that is not GitHub's",
+      { repository: "acme/cc", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/accounts.google.com" },
+      S3,
+      /^pipeline\.oidcProviderArn: allowed: the ARN of the account's existing GitHub provider/,
+    ],
+    [
+      "a bucket key in another region",
+      { repository: "acme/cc", stateKmsKeyId: "arn:aws:kms:us-east-1:111122223333:alias/state" },
+      S3,
+      /^pipeline\.stateKmsKeyId: is a key in us-east-1 \(aws\); allowed: a KMS key of the state bucket's region, us-west-2/,
+    ],
+    [
+      "old versions kept 0 days",
+      { repository: "acme/cc", noncurrentVersionDays: 0 },
+      S3,
+      /^pipeline\.noncurrentVersionDays: must be a whole number of days, 1 or more; given: 0/,
+    ],
+    [
+      "stateBucket as a boolean",
+      { repository: "acme/cc", stateBucket: true },
+      S3,
+      /^pipeline\.stateBucket: must be \{ create: true \} .*or \{ create: false \}.*given: true/,
+    ],
     ["a misspelt key", { repository: "acme/cc", stateBuckett: { create: false } }, S3, /^pipeline\.stateBuckett: unknown key; did you mean "stateBucket"\?/],
   ])("GIVEN %s WHEN parsed THEN it is refused", (_, pipeline, backend, expected) => {
     expect(errors(withPipeline(pipeline, backend))).toEqual([expect.stringMatching(expected)]);
@@ -213,7 +336,13 @@ describe("the pipeline section (bootstrap stack)", () => {
   test("GIVEN stateKmsKeyId without backend.s3.kmsKeyId WHEN parsed THEN a warning says Terraform would still write SSE-S3, and the file loads", () => {
     const { environment, problems } = parse(withPipeline({ repository: "acme/cc", stateKmsKeyId: "arn:aws:kms:us-west-2:111122223333:alias/state" }));
     expect(environment).toBeDefined();
-    expect(problems).toEqual([expect.objectContaining({ severity: "warning", path: "pipeline.stateKmsKeyId", message: expect.stringMatching(/set backend\.s3\.kmsKeyId to the same key/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        path: "pipeline.stateKmsKeyId",
+        message: expect.stringMatching(/set backend\.s3\.kmsKeyId to the same key/),
+      }),
+    ]);
   });
 
   describe("across environments", () => {
@@ -230,28 +359,58 @@ describe("the pipeline section (bootstrap stack)", () => {
       ).environment!;
 
     test("GIVEN two environments of one account that both create the GitHub OIDC provider WHEN checked together THEN the second is told to name the first's", () => {
-      const problems = checkAcrossEnvironments([load("dev", "111122223333", { repository: "acme/cc" }, "dev-state"), load("test", "111122223333", { repository: "acme/cc" }, "test-state")]);
+      const problems = checkAcrossEnvironments([
+        load("dev", "111122223333", { repository: "acme/cc" }, "dev-state"),
+        load("test", "111122223333", { repository: "acme/cc" }, "test-state"),
+      ]);
       expect(problems.map((p) => [p.environment.name, p.path, p.message])).toEqual([
-        ["test", "pipeline.oidcProviderArn", expect.stringMatching(/^creating the GitHub OIDC provider of account 111122223333 is also claimed by environments\/dev\.yaml; an account has one: .*oidcProviderArn: arn:aws:iam::111122223333:oidc-provider\/token\.actions\.githubusercontent\.com/)],
+        [
+          "test",
+          "pipeline.oidcProviderArn",
+          expect.stringMatching(
+            /^creating the GitHub OIDC provider of account 111122223333 is also claimed by environments\/dev\.yaml; an account has one: .*oidcProviderArn: arn:aws:iam::111122223333:oidc-provider\/token\.actions\.githubusercontent\.com/,
+          ),
+        ],
       ]);
     });
 
     test("GIVEN two environments in two accounts that both create one state bucket WHEN checked together THEN the second is told to stop creating it", () => {
-      const problems = checkAcrossEnvironments([load("dev", "111122223333", { repository: "acme/cc" }), load("test", "222233334444", { repository: "acme/cc" })]);
+      const problems = checkAcrossEnvironments([
+        load("dev", "111122223333", { repository: "acme/cc" }),
+        load("test", "222233334444", { repository: "acme/cc" }),
+      ]);
       expect(problems.map((p) => [p.environment.name, p.path, p.message])).toEqual([
-        ["test", "pipeline.stateBucket.create", expect.stringMatching(/^creating state bucket acme-tfstate-test is also claimed by environments\/dev\.yaml; .*stateBucket: \{ create: false \}/)],
+        [
+          "test",
+          "pipeline.stateBucket.create",
+          expect.stringMatching(/^creating state bucket acme-tfstate-test is also claimed by environments\/dev\.yaml; .*stateBucket: \{ create: false \}/),
+        ],
       ]);
     });
 
     test("GIVEN environments sharing an account's provider and a bucket, as advised WHEN checked together THEN nothing is refused", () => {
-      const shared = { repository: "acme/cc", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com", stateBucket: { create: false } };
+      const shared = {
+        repository: "acme/cc",
+        oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+        stateBucket: { create: false },
+      };
       expect(checkAcrossEnvironments([load("dev", "111122223333", { repository: "acme/cc" }), load("test", "111122223333", shared)])).toEqual([]);
     });
 
     test("GIVEN an environment whose federation role has the name of another's pipeline role WHEN checked together THEN the clash is refused", () => {
       const dev = load("dev", "111122223333", { repository: "acme/cc" }, "dev-state");
-      const clash = { ...load("test", "111122223333", { repository: "acme/cc", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }, "test-state"), iam: { samlProviderName: "p", roleName: "connect-sso-dev-plan" } };
-      expect(checkAcrossEnvironments([dev, clash]).map((p) => p.message)).toEqual([expect.stringMatching(/^IAM role connect-sso-dev-plan in account 111122223333 is also claimed by environments\/dev\.yaml/)]);
+      const clash = {
+        ...load(
+          "test",
+          "111122223333",
+          { repository: "acme/cc", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" },
+          "test-state",
+        ),
+        iam: { samlProviderName: "p", roleName: "connect-sso-dev-plan" },
+      };
+      expect(checkAcrossEnvironments([dev, clash]).map((p) => p.message)).toEqual([
+        expect.stringMatching(/^IAM role connect-sso-dev-plan in account 111122223333 is also claimed by environments\/dev\.yaml/),
+      ]);
     });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Consent from approving reviews (lib/pipeline/consents.ts, lib/pipeline/github.ts,
+ * Consent from approving reviews (lib/tools/pipeline/consents.ts, lib/tools/pipeline/github.ts,
  * `npm run consents`), read from RECORDED GitHub REST API (v3) answers.
  *
  * __tests__/fixtures/github/ holds the answers of a fictional repository, acme/contact-center, in
@@ -23,10 +23,10 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { consentLine, readConsentsFile, type Consent } from "../lib/review/consent";
-import { consentsOfPull, countingLines, isForkPullRequest, parseConsentLine, type PullRequest, type Review } from "../lib/pipeline/consents";
-import { runConsents } from "../lib/pipeline/consents-cli";
-import { GitHubApiError, GitHubClient, nextLink } from "../lib/pipeline/github";
+import { consentLine, readConsentsFile, type Consent } from "../lib/tools/review/consent";
+import { consentsOfPull, countingLines, isForkPullRequest, parseConsentLine, type PullRequest, type Review } from "../lib/tools/pipeline/consents";
+import { runConsents } from "../lib/tools/pipeline/consents-cli";
+import { GitHubApiError, GitHubClient, nextLink } from "../lib/tools/pipeline/github";
 import { makeTempDir, removeTempDir } from "./support/terraform";
 
 const REPO_ROOT = path.join(__dirname, "..");
@@ -55,7 +55,11 @@ interface Recorded {
 const R = "/repos/acme/contact-center";
 const RECORDED: Record<string, Recorded> = {
   [`${R}/pulls/45`]: { status: 200, file: "pulls-45.json" },
-  [`${R}/pulls/45/reviews?per_page=100`]: { status: 200, file: "pulls-45-reviews-page-1.json", next: "/repositories/712345678/pulls/45/reviews?per_page=100&page=2" },
+  [`${R}/pulls/45/reviews?per_page=100`]: {
+    status: 200,
+    file: "pulls-45-reviews-page-1.json",
+    next: "/repositories/712345678/pulls/45/reviews?per_page=100&page=2",
+  },
   ["/repositories/712345678/pulls/45/reviews?per_page=100&page=2"]: { status: 200, file: "pulls-45-reviews-page-2.json" },
   [`${R}/pulls/46`]: { status: 200, file: "pulls-46.json" },
   [`${R}/pulls/46/reviews?per_page=100`]: { status: 500 },
@@ -89,7 +93,12 @@ const seen: Seen[] = [];
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     const url = (req.url ?? "").slice(PREFIX.length);
-    seen.push({ url, authorization: req.headers.authorization, accept: req.headers.accept, apiVersion: req.headers["x-github-api-version"] as string | undefined });
+    seen.push({
+      url,
+      authorization: req.headers.authorization,
+      accept: req.headers.accept,
+      apiVersion: req.headers["x-github-api-version"] as string | undefined,
+    });
     const answer = req.url?.startsWith(PREFIX) && req.method === "GET" ? RECORDED[url] : undefined;
     if (!answer) {
       res.writeHead(404, { "Content-Type": "application/json; charset=utf-8" });
@@ -98,7 +107,8 @@ beforeAll(async () => {
     }
     const headers: http.OutgoingHttpHeaders = { "Content-Type": "application/json; charset=utf-8" };
     if (answer.location) headers.Location = `${apiUrl}${answer.location}`;
-    if (answer.next) headers.Link = `<${new URL(answer.next.startsWith("/") ? `${apiUrl}${answer.next}` : answer.next).href}>; rel="next", <${apiUrl}/repositories/712345678/last>; rel="last"`;
+    if (answer.next)
+      headers.Link = `<${new URL(answer.next.startsWith("/") ? `${apiUrl}${answer.next}` : answer.next).href}>; rel="next", <${apiUrl}/repositories/712345678/last>; rel="last"`;
     res.writeHead(answer.status, headers);
     res.end(answer.file ? fs.readFileSync(path.join(FIXTURES, answer.file)) : "");
   });
@@ -112,7 +122,12 @@ beforeEach(() => (seen.length = 0));
 async function consents(argv: string[], env: NodeJS.ProcessEnv = { GITHUB_API_URL: apiUrl, GITHUB_TOKEN: TOKEN }) {
   let out = "";
   const err: string[] = [];
-  const code = await runConsents(argv, env, (t) => (out += t), (t) => err.push(t));
+  const code = await runConsents(
+    argv,
+    env,
+    (t) => (out += t),
+    (t) => err.push(t),
+  );
   return { code, out, err: err.join("\n") };
 }
 const given = (out: string) => (JSON.parse(out) as { consents: Consent[] }).consents;
@@ -121,7 +136,8 @@ const given = (out: string) => (JSON.parse(out) as { consents: Consent[] }).cons
 
 describe("which text of a review's Markdown counts", () => {
   test("GIVEN consent lines in a heading, a paragraph, a list item and a nested list item THEN each counts, e-mail autolinks and escapes as typed", () => {
-    const md = "# consent: connect-sso-dev a@example.com\r\n\r\nSure.\r\nconsent: connect-sso-dev <b@example.com>\r\n\r\n1. consent: connect-sso-dev c@example.com\r\n   - consent: connect-sso-dev \\_d\\_@example.com\r\n";
+    const md =
+      "# consent: connect-sso-dev a@example.com\r\n\r\nSure.\r\nconsent: connect-sso-dev <b@example.com>\r\n\r\n1. consent: connect-sso-dev c@example.com\r\n   - consent: connect-sso-dev \\_d\\_@example.com\r\n";
     const found = countingLines(md).lines.map(parseConsentLine).filter(Boolean);
     expect(found).toEqual(["a", "b", "c", "_d_"].map((u) => ({ stack: "connect-sso-dev", target: `${u}@example.com` })));
   });
@@ -133,10 +149,13 @@ describe("which text of a review's Markdown counts", () => {
     ["aws_iam_role.federation_role"],
     ['aws_ssoadmin_application_assignment.assignments["o\'neil@example.com"]'],
     ["retire"],
-  ])("GIVEN the line the review suggests for %s (lib/review's consentLine) in an approving review THEN the same stack and target are read back", (target) => {
-    const md = `Checked.\n\n${consentLine("connect-sso-prod-users-3", target)}\n`;
-    expect(countingLines(md).lines.map(parseConsentLine).filter(Boolean)).toEqual([{ stack: "connect-sso-prod-users-3", target }]);
-  });
+  ])(
+    "GIVEN the line the review suggests for %s (lib/tools/review's consentLine) in an approving review THEN the same stack and target are read back",
+    (target) => {
+      const md = `Checked.\n\n${consentLine("connect-sso-prod-users-3", target)}\n`;
+      expect(countingLines(md).lines.map(parseConsentLine).filter(Boolean)).toEqual([{ stack: "connect-sso-prod-users-3", target }]);
+    },
+  );
 
   test.each([
     ["an HTML comment block", "<!-- consent: connect-sso-dev x@example.com -->", /inside an HTML comment/],
@@ -194,7 +213,10 @@ describe("which reviews consent (pure, on the recorded objects)", () => {
   });
 
   test("GIVEN an approval of a commit that no longer exists, or by a deleted account THEN neither counts", () => {
-    const judged = consentsOfPull(pull, [{ ...approval, commit_id: null }, { ...approval, id: 2202, user: null }]);
+    const judged = consentsOfPull(pull, [
+      { ...approval, commit_id: null },
+      { ...approval, id: 2202, user: null },
+    ]);
     expect(judged.consents).toEqual([]);
     expect(judged.ignored.map((i) => i.why)).toEqual([expect.stringMatching(/a commit that no longer exists/), "its author's account no longer exists"]);
   });
@@ -212,7 +234,10 @@ describe("which reviews consent (pure, on the recorded objects)", () => {
 
 describe("the GitHub client", () => {
   test.each([
-    ['<https://api.github.com/repositories/1/pulls?page=2>; rel="next", <https://api.github.com/repositories/1/pulls?page=9>; rel="last"', "https://api.github.com/repositories/1/pulls?page=2"],
+    [
+      '<https://api.github.com/repositories/1/pulls?page=2>; rel="next", <https://api.github.com/repositories/1/pulls?page=9>; rel="last"',
+      "https://api.github.com/repositories/1/pulls?page=2",
+    ],
     ['<https://api.github.com/repositories/1/pulls?page=1>; rel="prev", <https://api.github.com/repositories/1/pulls?page=1>; rel="first"', undefined],
     ["<https://x.example/p?page=3>; rel=next", "https://x.example/p?page=3"],
     [null, undefined],
@@ -228,7 +253,9 @@ describe("the GitHub client", () => {
     const client = new GitHubClient({ baseUrl: apiUrl, token: TOKEN });
     const read = client.getAll(`${R}/pulls/51/reviews`);
     await expect(read).rejects.toThrow(GitHubApiError);
-    await expect(client.getAll(`${R}/pulls/51/reviews`)).rejects.toThrow(`GET ${R}/pulls/51/reviews?per_page=100: its next page is at https://elsewhere.example/api/v3/x, outside ${apiUrl}/; refusing to follow it`);
+    await expect(client.getAll(`${R}/pulls/51/reviews`)).rejects.toThrow(
+      `GET ${R}/pulls/51/reviews?per_page=100: its next page is at https://elsewhere.example/api/v3/x, outside ${apiUrl}/; refusing to follow it`,
+    );
   });
 });
 
@@ -239,15 +266,26 @@ describe("npm run consents --pr, on the recorded answers", () => {
     expect(given(result.out)).toEqual([
       { stack: "connect-sso-prod", target: "bob.martin@example.com", by: "erin-ops", source: "approving review 2107 on #45" },
       { stack: "connect-sso-prod", target: "aws_iam_role.federation_role", by: "erin-ops", source: "approving review 2107 on #45" },
-      { stack: "connect-sso-prod-users-2", target: 'aws_connect_user.connect_users["bob.martin@example.com"]', by: "karl-admin", source: "approving review 2110 on #45" },
+      {
+        stack: "connect-sso-prod-users-2",
+        target: 'aws_connect_user.connect_users["bob.martin@example.com"]',
+        by: "karl-admin",
+        source: "approving review 2110 on #45",
+      },
     ]);
   });
 
   test.each([
     ["the author's own approval", /review 2101 by dana-dev \(APPROVED\) on #45: dana-dev opened the pull request: its author cannot consent/],
     ["an approval of an older commit", /review 2102 by frank-sec \(APPROVED\) on #45: it approves commit 5259b90, not the pull request's head a894001/],
-    ["an approval withdrawn by a later change request (on page 2)", /review 2103 by grace-lead \(APPROVED\) on #45: superseded by the same reviewer's later review 2109 \(CHANGES_REQUESTED\)/],
-    ["a CONTRIBUTOR's approval", /review 2104 by henry-ext \(APPROVED\) on #45: the reviewer's author_association is CONTRIBUTOR; only OWNER, MEMBER, COLLABORATOR can consent/],
+    [
+      "an approval withdrawn by a later change request (on page 2)",
+      /review 2103 by grace-lead \(APPROVED\) on #45: superseded by the same reviewer's later review 2109 \(CHANGES_REQUESTED\)/,
+    ],
+    [
+      "a CONTRIBUTOR's approval",
+      /review 2104 by henry-ext \(APPROVED\) on #45: the reviewer's author_association is CONTRIBUTOR; only OWNER, MEMBER, COLLABORATOR can consent/,
+    ],
     ["an approval by someone without association (NONE)", /review 2105 by ivy-guest \(APPROVED\) on #45: the reviewer's author_association is NONE/],
     ["a comment-only review", /review 2106 by judy-qa \(COMMENTED\) on #45: a comment does not consent/],
     ["a dismissed approval", /review 2108 by mike-sre \(DISMISSED\) on #45: it was dismissed/],
@@ -292,12 +330,15 @@ describe("npm run consents --pr, on the recorded answers", () => {
     [["--pr", "46"], `consents: GET ${R}/pulls/46/reviews?per_page=100: HTTP 500 Internal Server Error`],
     [["--pr", "52"], `consents: GET ${R}/pulls/52: HTTP 301 Moved Permanently: Moved Permanently`],
     [["--pr", "50"], `consents: GET ${R}/pulls/50: unexpected answer: the answer: Invalid input: expected object, received array`],
-  ])("GIVEN GitHub answers %j with an error, a redirect or the wrong shape THEN it exits 2 naming the request and status, follows nothing and never shows the token", async (args, message) => {
-    const result = await consents(["--repo", "acme/contact-center", ...args]);
-    expect({ code: result.code, out: result.out, err: result.err }).toEqual({ code: 2, out: "", err: message });
-    expect(result.err).not.toContain(TOKEN);
-    expect(seen.map((s) => s.url)).not.toContain("/repositories/712345678/pulls/52");
-  });
+  ])(
+    "GIVEN GitHub answers %j with an error, a redirect or the wrong shape THEN it exits 2 naming the request and status, follows nothing and never shows the token",
+    async (args, message) => {
+      const result = await consents(["--repo", "acme/contact-center", ...args]);
+      expect({ code: result.code, out: result.out, err: result.err }).toEqual({ code: 2, out: "", err: message });
+      expect(result.err).not.toContain(TOKEN);
+      expect(seen.map((s) => s.url)).not.toContain("/repositories/712345678/pulls/52");
+    },
+  );
 
   test("GIVEN no GITHUB_TOKEN WHEN GitHub answers 404 THEN the message says the token is missing", async () => {
     const result = await consents(["--repo", "acme/contact-center", "--pr", "999"], { GITHUB_API_URL: apiUrl });
@@ -311,13 +352,20 @@ describe("npm run consents --pr, on the recorded answers", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const result = await consents(["--repo", "acme/contact-center", "--pr", "45"], { GITHUB_API_URL: `http://127.0.0.1:${port}` });
-    expect({ code: result.code, err: result.err }).toEqual({ code: 2, err: `consents: GET /repos/acme/contact-center/pulls/45: no answer from http://127.0.0.1:${port} (ECONNREFUSED)` });
+    expect({ code: result.code, err: result.err }).toEqual({
+      code: 2,
+      err: `consents: GET /repos/acme/contact-center/pulls/45: no answer from http://127.0.0.1:${port} (ECONNREFUSED)`,
+    });
   });
 });
 
 describe("npm run consents --commit (the apply on main), on the recorded answers", () => {
   test("GIVEN #44's merge commit and its first commit, a direct push and an unrelated commit THEN #44's consents count once, judged on its final head", async () => {
-    const result = await consents(["--repo", "acme/contact-center", ...[SHA.merge44, SHA.first44, SHA.directPush, SHA.unrelated].flatMap((c) => ["--commit", c])]);
+    const result = await consents([
+      "--repo",
+      "acme/contact-center",
+      ...[SHA.merge44, SHA.first44, SHA.directPush, SHA.unrelated].flatMap((c) => ["--commit", c]),
+    ]);
     expect({ code: result.code, consents: given(result.out) }).toEqual({
       code: 0,
       consents: [{ stack: "connect-sso-staging", target: "alice.nguyen@example.com", by: "karl-admin", source: "approving review 2002 on #44" }],
@@ -354,11 +402,14 @@ describe("npm run consents: arguments", () => {
     expect(seen).toEqual([]);
   });
 
-  test.each([["not a url"], ["ftp://api.example"], ["https://user:pw@api.example"]])("GIVEN GITHUB_API_URL=%j THEN it exits 2 naming the variable", async (url) => {
-    const result = await consents(["--repo", "acme/contact-center", "--pr", "45"], { GITHUB_API_URL: url });
-    expect({ code: result.code, err: result.err }).toEqual({ code: 2, err: expect.stringMatching(/^consents: GITHUB_API_URL ".*" is not/) });
-    expect(result.err).not.toContain("pw");
-  });
+  test.each([["not a url"], ["ftp://api.example"], ["https://user:pw@api.example"]])(
+    "GIVEN GITHUB_API_URL=%j THEN it exits 2 naming the variable",
+    async (url) => {
+      const result = await consents(["--repo", "acme/contact-center", "--pr", "45"], { GITHUB_API_URL: url });
+      expect({ code: result.code, err: result.err }).toEqual({ code: 2, err: expect.stringMatching(/^consents: GITHUB_API_URL ".*" is not/) });
+      expect(result.err).not.toContain("pw");
+    },
+  );
 });
 
 describe("the real command (tsx, as npm run consents runs it)", () => {
@@ -368,12 +419,15 @@ describe("the real command (tsx, as npm run consents runs it)", () => {
 
   const run = (argv: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ["--import", "tsx", "scripts/consents.ts", ...argv], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, GITHUB_API_URL: apiUrl, GITHUB_TOKEN: TOKEN } }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "scripts/consents.ts", ...argv],
+        { cwd: REPO_ROOT, env: { PATH: process.env.PATH, GITHUB_API_URL: apiUrl, GITHUB_TOKEN: TOKEN } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
       );
     });
 
-  test("WHEN --out is given THEN lib/review's readConsentsFile (npm run review -- --consents) reads from it exactly the consents printed on stdout", async () => {
+  test("WHEN --out is given THEN lib/tools/review's readConsentsFile (npm run review -- --consents) reads from it exactly the consents printed on stdout", async () => {
     const file = path.join(dir, "consents.json");
     const result = await run(["--repo", "acme/contact-center", "--pr", "45", "--out", file]);
     expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: "" });
@@ -384,6 +438,10 @@ describe("the real command (tsx, as npm run consents runs it)", () => {
 
   test("GIVEN a 404 THEN the real command exits 2 with one line and no stack trace", async () => {
     const result = await run(["--repo", "acme/contact-center", "--pr", "999"]);
-    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 2, stdout: "", stderr: `consents: GET ${R}/pulls/999: HTTP 404 Not Found: Not Found\n` });
+    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `consents: GET ${R}/pulls/999: HTTP 404 Not Found: Not Found\n`,
+    });
   });
 });

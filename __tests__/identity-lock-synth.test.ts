@@ -7,8 +7,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LOCK_FILE } from "../lib/identity-lock";
-import { synthesize } from "../lib/synth";
+import { LOCK_FILE } from "../lib/synth/identity-lock";
+import { synthesize } from "../lib/synth/synth";
 import { makeMetadata } from "../scripts/make-metadata";
 import { EXAMPLES_DIR, TEST_NOW } from "./support/environments";
 
@@ -75,7 +75,9 @@ describe("outside the pipeline", () => {
     setMetadata(otherIdp);
     const result = synth();
     expect(result.lines).toContainEqual(
-      expect.stringContaining(`error: environments/dev.yaml: ssoApplication.metadataFile: metadata/dev.xml is another identity provider's: entityID "${ENTITY_ID}" → "${OTHER_ENTITY_ID}"`),
+      expect.stringContaining(
+        `error: environments/dev.yaml: ssoApplication.metadataFile: metadata/dev.xml is another identity provider's: entityID "${ENTITY_ID}" → "${OTHER_ENTITY_ID}"`,
+      ),
     );
     expect(result.lines.join("\n")).toContain('follow "Changing the identity provider" in the README and run with CONNECT_SSO_ALLOW_IDENTITY_CHANGE=dev');
     expectRefusedWithNothingWritten(result, before);
@@ -86,7 +88,9 @@ describe("outside the pipeline", () => {
     setMetadata(otherIdp);
     const result = synth({ allow: ["dev"] });
     expect(result.code).toBe(0);
-    expect(result.lines).toContainEqual(expect.stringMatching(/^recorded in environments\/identity\.lock\.json \(dev: identity change allowed; dev: signing certificates changed\): commit it/));
+    expect(result.lines).toContainEqual(
+      expect.stringMatching(/^recorded in environments\/identity\.lock\.json \(dev: identity change allowed; dev: signing certificates changed\): commit it/),
+    );
     expect(lock().dev.entityId).toBe(OTHER_ENTITY_ID);
   });
 
@@ -107,11 +111,20 @@ describe("outside the pipeline", () => {
   });
 
   test("GIVEN an old-format lock entry WHEN synth runs THEN it is upgraded with a notice", () => {
-    fs.writeFileSync(lockPath, JSON.stringify({ dev: { account: "111122223333", roleName: "AmazonConnectSSO-dev", samlProviderName: "AmazonConnectSSO-dev" } }));
+    fs.writeFileSync(
+      lockPath,
+      JSON.stringify({ dev: { account: "111122223333", roleName: "AmazonConnectSSO-dev", samlProviderName: "AmazonConnectSSO-dev" } }),
+    );
     const result = synth();
     expect(result.code).toBe(0);
-    expect(result.lines).toContainEqual(expect.stringMatching(/^warning: environments\/identity\.lock\.json: dev: has no identity provider \(an entry from before entityID and certificates were locked\)/));
-    expect(lock().dev).toEqual(expect.objectContaining({ entityId: ENTITY_ID, signingCertificates: [expect.objectContaining({ sha256: expect.stringMatching(/^[0-9A-F:]{95}$/) })] }));
+    expect(result.lines).toContainEqual(
+      expect.stringMatching(
+        /^warning: environments\/identity\.lock\.json: dev: has no identity provider \(an entry from before entityID and certificates were locked\)/,
+      ),
+    );
+    expect(lock().dev).toEqual(
+      expect.objectContaining({ entityId: ENTITY_ID, signingCertificates: [expect.objectContaining({ sha256: expect.stringMatching(/^[0-9A-F:]{95}$/) })] }),
+    );
   });
 
   test("GIVEN dev.yaml renamed WHEN synth runs THEN dev's entry refuses it with the way to retire or rename, and nothing is written", () => {
@@ -119,7 +132,9 @@ describe("outside the pipeline", () => {
     fs.renameSync(path.join(envDir, "dev.yaml"), path.join(envDir, "development.yaml"));
     const result = synth();
     expect(result.lines).toContainEqual(
-      expect.stringMatching(/^error: environments\/identity\.lock\.json: dev: records environment dev, whose file dev\.yaml is gone \(removed or renamed\): its stacks \(connect-sso-dev .*still exist in AWS\. To retire it, follow README "Retiring an environment"; to rename it, follow README "Renaming an environment"/),
+      expect.stringMatching(
+        /^error: environments\/identity\.lock\.json: dev: records environment dev, whose file dev\.yaml is gone \(removed or renamed\): its stacks \(connect-sso-dev .*still exist in AWS\. To retire it, follow README "Retiring an environment"; to rename it, follow README "Renaming an environment"/,
+      ),
     );
     expectRefusedWithNothingWritten(result, before);
   });
@@ -129,7 +144,9 @@ describe("outside the pipeline", () => {
     fs.renameSync(path.join(envDir, "dev.yaml"), path.join(envDir, "development.yaml"));
     const result = synth({ allow: ["dev"] });
     expect(result.code).toBe(0);
-    expect(result.lines).toContainEqual(expect.stringMatching(/^warning: environments\/identity\.lock\.json: dev: environment dev has no file any more: dropping its entry/));
+    expect(result.lines).toContainEqual(
+      expect.stringMatching(/^warning: environments\/identity\.lock\.json: dev: environment dev has no file any more: dropping its entry/),
+    );
     expect(Object.keys(lock())).toEqual(["development"]);
   });
 
@@ -138,14 +155,21 @@ describe("outside the pipeline", () => {
     fs.rmSync(lockPath);
     const result = synth();
     expect(result.code).toBe(0);
-    expect(result.lines).toContainEqual(expect.stringMatching(/^warning: environments\/identity\.lock\.json: not found: recording every environment as new\. If it was committed, restore it instead/));
+    expect(result.lines).toContainEqual(
+      expect.stringMatching(
+        /^warning: environments\/identity\.lock\.json: not found: recording every environment as new\. If it was committed, restore it instead/,
+      ),
+    );
     expect(Object.keys(lock())).toEqual(["dev"]);
   });
 });
 
 describe("in the pipeline", () => {
   const git = (cwd: string, ...args: string[]) => {
-    const result = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" });
+    const result = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], {
+      cwd,
+      encoding: "utf8",
+    });
     if (result.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${result.stderr}`);
   };
   /** The work folder as a repository with dev and its lock committed. */
@@ -180,7 +204,9 @@ describe("in the pipeline", () => {
     const before = committed();
     git(work, "rm", "-q", "--cached", "environments/identity.lock.json");
     const result = synth({ pipeline: true });
-    expect(result.lines).toContainEqual("error: environments/identity.lock.json: is not tracked by git: run npm run synth locally and commit environments/identity.lock.json");
+    expect(result.lines).toContainEqual(
+      "error: environments/identity.lock.json: is not tracked by git: run npm run synth locally and commit environments/identity.lock.json",
+    );
     expectRefusedWithNothingWritten(result, before);
   });
 
@@ -193,7 +219,10 @@ describe("in the pipeline", () => {
 
   test("GIVEN a new environment committed without its lock entry WHEN synth runs THEN it refuses: the lock in the commit is not what synth records", () => {
     const before = committed();
-    fs.writeFileSync(path.join(envDir, "qa.yaml"), fs.readFileSync(path.join(envDir, "dev.yaml"), "utf8").replace('"111122223333"', '"555566667777"').replace("0f3c8a52", "1f3c8a52"));
+    fs.writeFileSync(
+      path.join(envDir, "qa.yaml"),
+      fs.readFileSync(path.join(envDir, "dev.yaml"), "utf8").replace('"111122223333"', '"555566667777"').replace("0f3c8a52", "1f3c8a52"),
+    );
     git(work, "add", "environments");
     git(work, "commit", "-q", "-m", "qa");
     const result = synth({ pipeline: true });
@@ -207,7 +236,11 @@ describe("in the pipeline", () => {
     committed();
     fs.rmSync(lockPath);
     const result = synth({ pipeline: true });
-    expect(result.lines).toContainEqual(expect.stringMatching(/^error: environments\/identity\.lock\.json: not found: .*restore it from version control \(git checkout HEAD -- environments\/identity\.lock\.json\)/));
+    expect(result.lines).toContainEqual(
+      expect.stringMatching(
+        /^error: environments\/identity\.lock\.json: not found: .*restore it from version control \(git checkout HEAD -- environments\/identity\.lock\.json\)/,
+      ),
+    );
     expectRefusedWithNothingWritten(result, undefined);
   });
 });

@@ -17,9 +17,9 @@ import {
   lockText,
   readLock,
   reconcileLock,
-} from "../lib/identity-lock";
-import { identityCenterEntityIdPrefix } from "../lib/naming";
-import { optionsFromVariables } from "../lib/synth";
+} from "../lib/synth/identity-lock";
+import { identityCenterEntityIdPrefix } from "../lib/rules/naming";
+import { optionsFromVariables } from "../lib/synth/synth";
 import { makeMetadata } from "../scripts/make-metadata";
 import { parse, VALID_METADATA, withChange } from "./support/env-text";
 import { TEST_NOW } from "./support/environments";
@@ -125,7 +125,11 @@ describe("an environment's identity", () => {
       samlProviderName: "AmazonConnectSSO-dev",
       entityId: ENTITY_ID,
       signingCertificates: [
-        { sha256: env.ssoApplication.certificates[0].fingerprint256, subject: "CN=idp.example.invalid, OU=Generated test metadata, O=Example", notAfter: env.ssoApplication.certificates[0].validTo.toISOString() },
+        {
+          sha256: env.ssoApplication.certificates[0].fingerprint256,
+          subject: "CN=idp.example.invalid, OU=Generated test metadata, O=Example",
+          notAfter: env.ssoApplication.certificates[0].validTo.toISOString(),
+        },
       ],
     });
     expect(entry.signingCertificates[0].sha256).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/);
@@ -136,13 +140,17 @@ describe("an environment's identity", () => {
     const noEntityId = { ...env, ssoApplication: { ...env.ssoApplication, metadataXml: VALID_METADATA.replace(/ entityID="[^"]*"/, "") } };
     const { entry, problems } = currentIdentity(noEntityId, TEST_NOW);
     expect(entry).toBeUndefined();
-    expect(problems.map(formatProblem)).toEqual(["error: environments/dev.yaml: ssoApplication.metadataFile: metadata/test.xml has no entityID on md:EntityDescriptor: the identity lock records the identity provider by it"]);
+    expect(problems.map(formatProblem)).toEqual([
+      "error: environments/dev.yaml: ssoApplication.metadataFile: metadata/test.xml has no entityID on md:EntityDescriptor: the identity lock records the identity provider by it",
+    ]);
   });
 
   test("GIVEN Identity Center in another region than the metadata's WHEN read THEN a warning names the entityID and the region", () => {
     const env = environment("dev", VALID_METADATA, (f) => (f.identityCenter = { region: "us-east-1" }));
     expect(currentIdentity(env, TEST_NOW).problems.map(formatProblem)).toEqual([
-      expect.stringMatching(/^warning: environments\/dev\.yaml: ssoApplication\.metadataFile: metadata\/test\.xml entityID ".*us-west-2.*" is not IAM Identity Center's for us-east-1/),
+      expect.stringMatching(
+        /^warning: environments\/dev\.yaml: ssoApplication\.metadataFile: metadata\/test\.xml entityID ".*us-west-2.*" is not IAM Identity Center's for us-east-1/,
+      ),
     ]);
   });
 });
@@ -179,7 +187,9 @@ describe("reconciling the lock with the environments", () => {
     const [before, after] = [environment("dev"), environment("dev", otherIdp)];
     const { problems, lines, changes, next } = reconcile({ dev: entryOf(before) }, [after], { allowed: ["dev"] });
     expect(problems.filter((p) => p.severity === "error")).toEqual([]);
-    expect(lines).toContainEqual(`warning: environments/dev.yaml: recording the identity change CONNECT_SSO_ALLOW_IDENTITY_CHANGE=dev allows: entityID "${ENTITY_ID}" → "${OTHER_ENTITY_ID}"`);
+    expect(lines).toContainEqual(
+      `warning: environments/dev.yaml: recording the identity change CONNECT_SSO_ALLOW_IDENTITY_CHANGE=dev allows: entityID "${ENTITY_ID}" → "${OTHER_ENTITY_ID}"`,
+    );
     expect(changes).toEqual(["dev: identity change allowed", "dev: signing certificates changed"]);
     expect(next.dev).toEqual(entryOf(after));
   });
@@ -224,7 +234,9 @@ describe("reconciling the lock with the environments", () => {
     const before = entryOf(environment("dev"));
     const after = environment("dev", VALID_METADATA, (f) => (f.iam = { roleName: "ConnectAgents-dev" }));
     const { lines } = reconcile({ dev: { account: before.account, roleName: before.roleName, samlProviderName: before.samlProviderName } }, [after]);
-    expect(lines).toContainEqual(expect.stringMatching(/^error: environments\/dev\.yaml: iam\.roleName: roleName "AmazonConnectSSO-dev" → "ConnectAgents-dev"/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^error: environments\/dev\.yaml: iam\.roleName: roleName "AmazonConnectSSO-dev" → "ConnectAgents-dev"/),
+    );
   });
 
   test("GIVEN a recorded environment whose file is gone WHEN reconciled THEN it is refused, pointing at retiring and renaming", () => {
@@ -258,13 +270,19 @@ describe("reconciling the lock with the environments", () => {
   test("GIVEN no lock outside the pipeline WHEN reconciled THEN every environment is recorded as new with a warning to restore a committed one", () => {
     const dev = environment("dev");
     const { lines, changes } = reconcile(undefined, [dev]);
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^warning: ${LOCK}: not found: recording every environment as new\\. If it was committed, restore it instead`))]);
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`^warning: ${LOCK}: not found: recording every environment as new\\. If it was committed, restore it instead`)),
+    ]);
     expect(changes).toEqual(["dev: new environment"]);
   });
 
   test("GIVEN no lock in the pipeline WHEN reconciled THEN it is an error saying to restore it", () => {
     const { lines } = reconcile(undefined, [environment("dev")], { pipeline: true });
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^error: ${LOCK}: not found: the pipeline checks every environment against the committed lock; restore it from version control`))]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(`^error: ${LOCK}: not found: the pipeline checks every environment against the committed lock; restore it from version control`),
+      ),
+    ]);
   });
 
   test.each([
@@ -278,11 +296,16 @@ describe("reconciling the lock with the environments", () => {
     const cases: Record<string, () => ReturnType<typeof reconcile>> = {
       "a new environment": () => reconcile({ dev: entry }, [dev, environment("qa", VALID_METADATA, (f) => (f.account = "555566667777"))], { pipeline: true }),
       "a rotated certificate": () => reconcile({ dev: entry }, [environment("dev", rotated)], { pipeline: true }),
-      "an old-format entry": () => reconcile({ dev: { account: entry.account, roleName: entry.roleName, samlProviderName: entry.samlProviderName } }, [dev], { pipeline: true }),
+      "an old-format entry": () =>
+        reconcile({ dev: { account: entry.account, roleName: entry.roleName, samlProviderName: entry.samlProviderName } }, [dev], { pipeline: true }),
       "an allowed identity change": () => reconcile({ dev: entry }, [environment("dev", otherIdp)], { pipeline: true, allowed: ["dev"] }),
     };
     const { lines } = cases[kind]();
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^error: ${LOCK}: the lock in the commit is not what synth records \\(.+\\): run npm run synth locally and commit ${LOCK}$`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^error: ${LOCK}: the lock in the commit is not what synth records \\(.+\\): run npm run synth locally and commit ${LOCK}$`),
+      ),
+    );
   });
 
   test("GIVEN the committed lock matching in the pipeline WHEN reconciled THEN there is no problem", () => {
@@ -297,7 +320,9 @@ describe("certificate changes", () => {
     expect(certificateChanges([cert("A"), cert("B")], [cert("B"), cert("A")])).toEqual([]);
   });
   test("GIVEN one added during a rotation WHEN compared THEN only the added one is listed with its expiry date", () => {
-    expect(certificateChanges([cert("A")], [cert("A"), cert("B", "2032-01-02T00:00:00.000Z")])).toEqual([`signing certificate added: SHA-256 ${cert("B").sha256}, expires 2032-01-02, subject CN=B`]);
+    expect(certificateChanges([cert("A")], [cert("A"), cert("B", "2032-01-02T00:00:00.000Z")])).toEqual([
+      `signing certificate added: SHA-256 ${cert("B").sha256}, expires 2032-01-02, subject CN=B`,
+    ]);
   });
 });
 
@@ -315,7 +340,16 @@ describe("the lock file", () => {
   test("GIVEN a lock text WHEN read back THEN it is the same lock, and the text is canonical whatever the order given", () => {
     const dev = entryOf(environment("dev"));
     const qa = { account: "555566667777", roleName: "r", samlProviderName: "p" };
-    const text = lockText({ qa, dev: { signingCertificates: dev.signingCertificates, entityId: dev.entityId, samlProviderName: dev.samlProviderName, roleName: dev.roleName, account: dev.account } });
+    const text = lockText({
+      qa,
+      dev: {
+        signingCertificates: dev.signingCertificates,
+        entityId: dev.entityId,
+        samlProviderName: dev.samlProviderName,
+        roleName: dev.roleName,
+        account: dev.account,
+      },
+    });
     expect(text).toBe(lockText({ dev, qa }));
     expect(Object.keys(JSON.parse(text))).toEqual(["dev", "qa"]);
     expect(Object.keys(JSON.parse(text).dev)).toEqual(["account", "roleName", "samlProviderName", "entityId", "signingCertificates"]);
@@ -332,10 +366,42 @@ describe("the lock file", () => {
     ["a list", [], ""],
     ["an unknown key", { dev: { account: "1", roleName: "r", samlProviderName: "p", role: "x" } }, "dev: Unrecognized key"],
     ["a missing role", { dev: { account: "1", samlProviderName: "p" } }, "dev.roleName:"],
-    ["an entityId without certificates", { dev: { account: "1", roleName: "r", samlProviderName: "p", entityId: ENTITY_ID } }, "dev: entityId and signingCertificates are recorded together"],
-    ["no certificates", { dev: { account: "1", roleName: "r", samlProviderName: "p", entityId: ENTITY_ID, signingCertificates: [] } }, "dev.signingCertificates:"],
-    ["a fingerprint that is not SHA-256", { dev: { account: "1", roleName: "r", samlProviderName: "p", entityId: ENTITY_ID, signingCertificates: [{ sha256: "AB:CD", subject: "CN=x", notAfter: "2031-01-01T00:00:00.000Z" }] } }, "dev.signingCertificates[0].sha256: must be a SHA-256 fingerprint"],
-    ["an expiry that is not a date", { dev: { account: "1", roleName: "r", samlProviderName: "p", entityId: ENTITY_ID, signingCertificates: [{ sha256: fingerprint("0"), subject: "CN=x", notAfter: "soon" }] } }, "dev.signingCertificates[0].notAfter:"],
+    [
+      "an entityId without certificates",
+      { dev: { account: "1", roleName: "r", samlProviderName: "p", entityId: ENTITY_ID } },
+      "dev: entityId and signingCertificates are recorded together",
+    ],
+    [
+      "no certificates",
+      { dev: { account: "1", roleName: "r", samlProviderName: "p", entityId: ENTITY_ID, signingCertificates: [] } },
+      "dev.signingCertificates:",
+    ],
+    [
+      "a fingerprint that is not SHA-256",
+      {
+        dev: {
+          account: "1",
+          roleName: "r",
+          samlProviderName: "p",
+          entityId: ENTITY_ID,
+          signingCertificates: [{ sha256: "AB:CD", subject: "CN=x", notAfter: "2031-01-01T00:00:00.000Z" }],
+        },
+      },
+      "dev.signingCertificates[0].sha256: must be a SHA-256 fingerprint",
+    ],
+    [
+      "an expiry that is not a date",
+      {
+        dev: {
+          account: "1",
+          roleName: "r",
+          samlProviderName: "p",
+          entityId: ENTITY_ID,
+          signingCertificates: [{ sha256: fingerprint("0"), subject: "CN=x", notAfter: "soon" }],
+        },
+      },
+      "dev.signingCertificates[0].notAfter:",
+    ],
   ])("GIVEN %s WHEN read THEN it is refused naming where, and says to restore it", (_, value, where) => {
     write(value);
     const errors = errorsOf();

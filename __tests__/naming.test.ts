@@ -1,5 +1,5 @@
 /**
- * Naming, ARN and URL rules, checked against the literal strings of the doc and facts.md.
+ * Naming, ARN and URL rules, checked against the literal strings of the doc and docs/reference/facts.md.
  */
 import {
   acsUrl,
@@ -20,7 +20,7 @@ import {
   samlAudience,
   samlProviderArn,
   stackName,
-} from "../lib/naming";
+} from "../lib/rules/naming";
 
 const ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
 
@@ -74,9 +74,7 @@ describe("relay state URL", () => {
     );
   });
   test("GIVEN China THEN the console is on amazonaws.cn", () => {
-    expect(relayStateUrl({ partition: "aws-cn", region: "cn-north-1", instanceId: ID })).toBe(
-      `https://cn-north-1.console.amazonaws.cn/connect/federate/${ID}`,
-    );
+    expect(relayStateUrl({ partition: "aws-cn", region: "cn-north-1", instanceId: ID })).toBe(`https://cn-north-1.console.amazonaws.cn/connect/federate/${ID}`);
   });
 });
 

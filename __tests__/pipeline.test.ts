@@ -1,16 +1,17 @@
 /**
- * The pipeline's own commands (`npm run pipeline`, lib/pipeline/): where state lives and whether a
+ * The pipeline's own commands (`npm run pipeline`, lib/tools/pipeline/): where state lives and whether a
  * pipeline may use it, the applied record's key, which stacks are an environment's, and the
  * command's answers to bad input (exit 2, one clear line, never a stack trace). The happy path,
  * with terraform, S3 on moto and the fakes, is rehearsal.test.ts.
  */
+import { isPipelineRun } from "../lib/rules/pipeline-run";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { appliedRecordKey, isPipelineRun, persistenceProblem, stateLocation } from "../lib/pipeline/state";
-import { commentBody, COMMENT_LIMIT } from "../lib/pipeline/comment";
-import { changedStacks, stacksOfEnvironment } from "../lib/stack-manifest";
+import { appliedRecordKey, persistenceProblem, stateLocation } from "../lib/tools/pipeline/state";
+import { commentBody, COMMENT_LIMIT } from "../lib/tools/pipeline/comment";
+import { changedStacks, stacksOfEnvironment } from "../lib/synth/stack-manifest";
 import { REPO } from "./support/environments";
 import { startGitHubFake } from "./support/github-fake";
 import { makeTempDir, removeTempDir } from "./support/terraform";
@@ -20,7 +21,9 @@ const HASH = "a".repeat(64);
 
 describe("state location", () => {
   test("GIVEN a synthesized S3 backend WHEN read THEN bucket, key and region are found and a pipeline may use it", () => {
-    const location = stateLocation({ terraform: { backend: { s3: { bucket: "b", key: "connect-sso/dev/terraform.tfstate", region: "us-west-2", encrypt: true } } } });
+    const location = stateLocation({
+      terraform: { backend: { s3: { bucket: "b", key: "connect-sso/dev/terraform.tfstate", region: "us-west-2", encrypt: true } } },
+    });
     expect(location).toEqual({ kind: "s3", bucket: "b", key: "connect-sso/dev/terraform.tfstate", region: "us-west-2" });
     expect(persistenceProblem("connect-sso-dev", location, "environments/dev.yaml")).toBeUndefined();
   });
@@ -55,7 +58,9 @@ describe("state location", () => {
 
 describe("stacks of a manifest", () => {
   const manifest = Object.fromEntries(
-    ["connect-sso-prod-users-10", "connect-sso-prod", "connect-sso-prod-users-2", "connect-sso-prodx", "connect-sso-prod-bootstrap", "connect-sso-dev"].map((s) => [s, HASH]),
+    ["connect-sso-prod-users-10", "connect-sso-prod", "connect-sso-prod-users-2", "connect-sso-prodx", "connect-sso-prod-bootstrap", "connect-sso-dev"].map(
+      (s) => [s, HASH],
+    ),
   );
 
   test("GIVEN an environment WHEN its stacks are listed THEN the main stack comes first, users stacks by number, and no bootstrap or other environment's stack", () => {
@@ -100,7 +105,10 @@ describe("npm run pipeline on bad input", () => {
     stack("connect-sso-dev", { local: { path: "../../../terraform.connect-sso-dev.tfstate" } });
     stack("connect-sso-prod", { s3: { bucket: "b", key: "connect-sso/prod/terraform.tfstate", region: "us-west-2" } });
     stack("connect-sso-prod-bootstrap", { local: { path: "x" } });
-    fs.writeFileSync(path.join(work, "cdktf.out", "stack-hashes.json"), JSON.stringify({ "connect-sso-dev": HASH, "connect-sso-prod": HASH, "connect-sso-prod-bootstrap": HASH }));
+    fs.writeFileSync(
+      path.join(work, "cdktf.out", "stack-hashes.json"),
+      JSON.stringify({ "connect-sso-dev": HASH, "connect-sso-prod": HASH, "connect-sso-prod-bootstrap": HASH }),
+    );
   });
   afterAll(() => removeTempDir(work));
 
@@ -109,23 +117,33 @@ describe("npm run pipeline on bad input", () => {
     ["an unknown command", ["destroy", "connect-sso-dev"], /cannot read "destroy connect-sso-dev"/],
     ["an unknown flag", ["plan", "connect-sso-dev", "--auto-approve"], /Unknown option '--auto-approve'/],
     ["a name that is no stack", ["plan", "prod"], /"prod" is not a stack name; allowed: connect-sso-<env>\[-users-<n>\]/],
-    ["a stack that was not synthesized", ["plan", "connect-sso-qa"], /connect-sso-qa was not synthesized into cdktf\.out\/stacks\/connect-sso-qa: run npm run synth first/],
+    [
+      "a stack that was not synthesized",
+      ["plan", "connect-sso-qa"],
+      /connect-sso-qa was not synthesized into cdktf\.out\/stacks\/connect-sso-qa: run npm run synth first/,
+    ],
     ["a bootstrap stack", ["apply", "connect-sso-prod-bootstrap"], /is a bootstrap stack: an administrator applies it/],
     ["an apply without a saved plan", ["apply", "connect-sso-prod"], /connect-sso-prod has no saved plan .*never applies without a plan file/],
     ["pending of an unknown environment", ["pending", "qa"], /no environment "qa": connect-sso-qa is not in cdktf\.out\/stack-hashes\.json/],
     ["a comment without --repo", ["comment", "7", "review.md"], /comment needs a pull request number, one file and --repo/],
     ["a comment of a missing file", ["comment", "7", "missing.md", "--repo", "acme/app"], /cannot read missing\.md: ENOENT/],
-  ])("GIVEN %s WHEN run THEN it exits 2 with one clear line and no stack trace", async (_, args, message) => {
-    const result = await pipeline(args as string[]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(message);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  ])(
+    "GIVEN %s WHEN run THEN it exits 2 with one clear line and no stack trace",
+    async (_, args, message) => {
+      const result = await pipeline(args as string[]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+    60_000,
+  );
 
   test("GIVEN CI is set WHEN a stack with local state is planned THEN it is refused before terraform runs", async () => {
     const result = await pipeline(["plan", "connect-sso-dev", "--no-lock"], { CI: "true" });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/connect-sso-dev keeps its Terraform state in a local file: in a pipeline that state is lost with the runner.*environments\/dev\.yaml/);
+    expect(result.stderr).toMatch(
+      /connect-sso-dev keeps its Terraform state in a local file: in a pipeline that state is lost with the runner.*environments\/dev\.yaml/,
+    );
   }, 60_000);
 
   test("GIVEN a review file WHEN commented THEN it is posted to the pull request through GitHub's API", async () => {

@@ -38,11 +38,32 @@ const anyValue = fc.oneof(
 
 /** A path into the valid file: top-level keys, nested keys, user fields. */
 const fieldPaths = fc.constantFrom(
-  ["account"], ["region"], ["protected"], ["tags"], ["connect"], ["connect", "instanceId"], ["connect", "create"],
-  ["ssoApplication"], ["ssoApplication", "displayName"], ["ssoApplication", "metadataFile"], ["ssoApplication", "sessionDurationHours"],
-  ["ssoApplication", "destination"], ["ssoApplication", "applicationArn"], ["iam"], ["iam", "roleName"], ["iam", "samlProviderName"],
-  ["identityCenter"], ["users"], ["users", 0], ["users", 0, "username"], ["users", 0, "firstName"], ["users", 0, "securityProfiles"],
-  ["users", 1, "phoneType"], ["users", 1, "deskPhoneNumber"], ["users", 1, "afterContactWorkTimeLimit"], ["users", 0, "typo"],
+  ["account"],
+  ["region"],
+  ["protected"],
+  ["tags"],
+  ["connect"],
+  ["connect", "instanceId"],
+  ["connect", "create"],
+  ["ssoApplication"],
+  ["ssoApplication", "displayName"],
+  ["ssoApplication", "metadataFile"],
+  ["ssoApplication", "sessionDurationHours"],
+  ["ssoApplication", "destination"],
+  ["ssoApplication", "applicationArn"],
+  ["iam"],
+  ["iam", "roleName"],
+  ["iam", "samlProviderName"],
+  ["identityCenter"],
+  ["users"],
+  ["users", 0],
+  ["users", 0, "username"],
+  ["users", 0, "firstName"],
+  ["users", 0, "securityProfiles"],
+  ["users", 1, "phoneType"],
+  ["users", 1, "deskPhoneNumber"],
+  ["users", 1, "afterContactWorkTimeLimit"],
+  ["users", 0, "typo"],
 );
 
 function setAt(target: Record<string, any>, path: ReadonlyArray<string | number>, value: unknown) {
@@ -108,9 +129,21 @@ test("GIVEN random user names WHEN parsed THEN only Connect-valid email names ar
 });
 
 describe("the two YAML readers agree wherever the fast one is used", () => {
-  const scalar = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.constantFrom("yes", "no", "on", "0o17", "0x1F", "1e3", ".inf", "~", "012", "+12065550100"));
+  const scalar = fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.double({ noNaN: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constantFrom("yes", "no", "on", "0o17", "0x1F", "1e3", ".inf", "~", "012", "+12065550100"),
+  );
   const tree = fc.letrec((tie) => ({
-    node: fc.oneof({ depthSize: "small" }, scalar, fc.array(tie("node"), { maxLength: 4 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), tie("node"), { maxKeys: 4 })),
+    node: fc.oneof(
+      { depthSize: "small" },
+      scalar,
+      fc.array(tie("node"), { maxLength: 4 }),
+      fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), tie("node"), { maxKeys: 4 }),
+    ),
   })).node;
 
   // Numbers compare by value as the schema sees them (-0 is 0), and keep Infinity and NaN apart.

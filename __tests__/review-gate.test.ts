@@ -22,7 +22,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runReview } from "../lib/review/cli";
+import { runReview } from "../lib/tools/review/cli";
 import { REPO } from "./support/environments";
 import { describeResult, makeTempDir, removeTempDir, runCommand } from "./support/terraform";
 
@@ -34,7 +34,11 @@ const BOB = "bob.martin@example.com";
 function review(argv: string[]): { code: number; out: string; err: string } {
   let out = "";
   let err = "";
-  const code = runReview(argv, (t) => (out += t), (t) => (err += t));
+  const code = runReview(
+    argv,
+    (t) => (out += t),
+    (t) => (err += t),
+  );
   return { code, out, err };
 }
 
@@ -98,14 +102,20 @@ describe("the gate refuses every change but create, update, import, read and no-
           "SAML provider `aws_iam_saml_provider.saml_provider` would no longer be managed by Terraform (left in AWS, out of this stack's state)",
           "aws_iam_saml_provider.saml_provider",
         ],
-        ["federation role `aws_iam_role.federation_role` would no longer be managed by Terraform (left in AWS, out of this stack's state)", "aws_iam_role.federation_role"],
+        [
+          "federation role `aws_iam_role.federation_role` would no longer be managed by Terraform (left in AWS, out of this stack's state)",
+          "aws_iam_role.federation_role",
+        ],
       ],
     ],
     [
       "unknown-actions",
       [
         [`Connect user \`${user(BOB)}\` has actions \`["delete","forget"]\`, which this review does not know`, BOB],
-        ['SAML provider `aws_iam_saml_provider.saml_provider` has actions `["Delete"]`, which this review does not know', "aws_iam_saml_provider.saml_provider"],
+        [
+          'SAML provider `aws_iam_saml_provider.saml_provider` has actions `["Delete"]`, which this review does not know',
+          "aws_iam_saml_provider.saml_provider",
+        ],
       ],
     ],
     [
@@ -120,25 +130,34 @@ describe("the gate refuses every change but create, update, import, read and no-
   test.each(cases)("GIVEN the %s plan WHEN reviewed without consent THEN it exits 1 and each change says which consent line allows it", (name, expected) => {
     const { code, out, err } = review([fixture(name)]);
     expect(code).toBe(1);
-    const refused = out.slice(out.indexOf("### ⛔ Needs consent")).split("\n").filter((l) => l.startsWith("- "));
+    const refused = out
+      .slice(out.indexOf("### ⛔ Needs consent"))
+      .split("\n")
+      .filter((l) => l.startsWith("- "));
     expect(refused).toEqual(expected.map(([line, target]) => `- ${line}: \`consent: ${PROD} ${target}\``));
     expect(err).toContain(`review: ${expected.length} gated change(s) lack consent`);
     for (const [, target] of expected) expect(err).toContain(`\n  consent: ${PROD} ${target}`);
   });
 
-  test.each(cases)("GIVEN the %s plan WHEN a consents file names each target for its stack THEN it exits 0 and lists each change as allowed and each consent as used", (name, expected) => {
-    const targets = [...new Set(expected.map(([, target]) => target))];
-    const file = consentsFile(`${name}.json`, { consents: targets.map((target, i) => ({ stack: PROD, target, by: "sam-reviewer", source: `approving review ${100 + i} on #45` })) });
-    const { code, out, err } = review(["--consents", file, fixture(name)]);
-    expect({ code, err }).toEqual({ code: 0, err: "" });
-    expect(out).not.toContain("Needs consent");
-    for (const [line] of expected) expect(out).toMatch(new RegExp(`^- ${escape(line)}: allowed by sam-reviewer \\(approving review \\d+ on #45\\)$`, "m"));
-    targets.forEach((target, i) => expect(out).toContain(`| \`${PROD}\` | \`${target}\` | sam-reviewer | approving review ${100 + i} on #45 |`));
-    expect(out).not.toContain("Given but not used");
-  });
+  test.each(cases)(
+    "GIVEN the %s plan WHEN a consents file names each target for its stack THEN it exits 0 and lists each change as allowed and each consent as used",
+    (name, expected) => {
+      const targets = [...new Set(expected.map(([, target]) => target))];
+      const file = consentsFile(`${name}.json`, {
+        consents: targets.map((target, i) => ({ stack: PROD, target, by: "sam-reviewer", source: `approving review ${100 + i} on #45` })),
+      });
+      const { code, out, err } = review(["--consents", file, fixture(name)]);
+      expect({ code, err }).toEqual({ code: 0, err: "" });
+      expect(out).not.toContain("Needs consent");
+      for (const [line] of expected) expect(out).toMatch(new RegExp(`^- ${escape(line)}: allowed by sam-reviewer \\(approving review \\d+ on #45\\)$`, "m"));
+      targets.forEach((target, i) => expect(out).toContain(`| \`${PROD}\` | \`${target}\` | sam-reviewer | approving review ${100 + i} on #45 |`));
+      expect(out).not.toContain("Given but not used");
+    },
+  );
 
   test("GIVEN the role and provider deleted or replaced THEN the review warns that agents cannot sign in until re-provisioned", () => {
-    for (const name of ["destroy", "replace"]) expect(review([fixture(name)]).out).toContain("cannot sign in through the new one until their Connect users are deleted and re-created");
+    for (const name of ["destroy", "replace"])
+      expect(review([fixture(name)]).out).toContain("cannot sign in through the new one until their Connect users are deleted and re-created");
     expect(review([fixture("forget-identity")]).out).not.toContain("cannot sign in");
   });
 });
@@ -155,7 +174,13 @@ describe("consent is scoped to one stack and one target", () => {
   test("GIVEN bob removed from prod WHEN the consent names bob in connect-sso-staging THEN it does not count: exit 1, and it is listed as given but not used", () => {
     const { code, out } = review([...consentFlags("connect-sso-staging", [BOB]), fixture("remove-user")]);
     expect(code).toBe(1);
-    expect(out).toContain(["**Given but not used (1)**: nothing in these plans matches them (another stack, or a target the plans do not change).", "", `- \`consent: connect-sso-staging ${BOB}\` by command line (--consent flag)`].join("\n"));
+    expect(out).toContain(
+      [
+        "**Given but not used (1)**: nothing in these plans matches them (another stack, or a target the plans do not change).",
+        "",
+        `- \`consent: connect-sso-staging ${BOB}\` by command line (--consent flag)`,
+      ].join("\n"),
+    );
     for (const d of deletions) expect(out).toContain(`- ${d} would be deleted: \`consent: ${PROD} ${BOB}\``);
   });
 
@@ -163,18 +188,25 @@ describe("consent is scoped to one stack and one target", () => {
     const { code, out, err } = review([...consentFlags(PROD, [BOB]), fixture("remove-user")]);
     expect({ code, err }).toEqual({ code: 0, err: "" });
     for (const d of deletions) expect(out).toContain(`- ${d} would be deleted: allowed by command line (--consent flag)`);
-    expect(out).toContain(["**Used (1)**", "", "| Stack | Target | By | Where |", "| --- | --- | --- | --- |", `| \`${PROD}\` | \`${BOB}\` | command line | --consent flag |`].join("\n"));
+    expect(out).toContain(
+      ["**Used (1)**", "", "| Stack | Target | By | Where |", "| --- | --- | --- | --- |", `| \`${PROD}\` | \`${BOB}\` | command line | --consent flag |`].join(
+        "\n",
+      ),
+    );
   });
 
   test.each([
     [`aws_connect_user.connect_users["${BOB}"]`, "the full address"],
     ["aws_connect_user.connect_users", "the resource address (every instance)"],
-  ])("GIVEN bob removed WHEN the only consent is %s (%s) THEN only the Connect user is allowed: his Identity Center user and assignment still need consent", (target) => {
-    const { code, out } = review([...consentFlags(PROD, [target]), fixture("remove-user")]);
-    expect(code).toBe(1);
-    expect(out).toContain(`- ${deletions[0]} would be deleted: allowed by command line (--consent flag)`);
-    for (const d of deletions.slice(1)) expect(out).toContain(`- ${d} would be deleted: \`consent: ${PROD} ${BOB}\``);
-  });
+  ])(
+    "GIVEN bob removed WHEN the only consent is %s (%s) THEN only the Connect user is allowed: his Identity Center user and assignment still need consent",
+    (target) => {
+      const { code, out } = review([...consentFlags(PROD, [target]), fixture("remove-user")]);
+      expect(code).toBe(1);
+      expect(out).toContain(`- ${deletions[0]} would be deleted: allowed by command line (--consent flag)`);
+      for (const d of deletions.slice(1)) expect(out).toContain(`- ${d} would be deleted: \`consent: ${PROD} ${BOB}\``);
+    },
+  );
 
   test("GIVEN a consent for another user and one with another case THEN neither allows bob's deletion", () => {
     for (const target of ["alice.nguyen@example.com", "Bob.Martin@example.com", "aws_connect_user"]) {
@@ -257,7 +289,8 @@ describe("SAML metadata: a new certificate or identity provider is shown and gat
   const ROTATED = "88:43:47:4D:B0:7E:28:62:81:3A:2A:04:75:C9:BD:26:7A:72:01:AF:EC:D6:96:78:BC:C1:56:6C:29:3A:19:83";
   const OTHER = "38:1F:A6:7A:98:EC:F0:44:DA:22:91:9B:16:6A:F8:98:60:18:23:56:65:C1:76:15:82:E6:5E:49:98:15:FA:B7";
   const SUBJECT = "CN=idp.example.invalid, OU=Generated test metadata, O=Example";
-  const GATED = "- SAML provider `aws_iam_saml_provider.saml_provider` would change whom IAM trusts for sign-in (entityID or signing certificates, see IAM above): `consent: connect-sso-prod aws_iam_saml_provider.saml_provider`";
+  const GATED =
+    "- SAML provider `aws_iam_saml_provider.saml_provider` would change whom IAM trusts for sign-in (entityID or signing certificates, see IAM above): `consent: connect-sso-prod aws_iam_saml_provider.saml_provider`";
 
   test("GIVEN a certificate rotation THEN both fingerprints are shown with subject and expiry, and it needs consent (exit 1), given by the provider's address (exit 0)", () => {
     const { code, out } = review([fixture("certificate-rotation")]);
@@ -293,19 +326,35 @@ test("GIVEN the role's own inline_policy and managed_policy_arns set by the conf
   const { code, out, err } = review([fixture("role-inline-policy")]);
   expect({ code, err }).toEqual({ code: 0, err: "" });
   expect(out).toContain(
+    ["  - inline policies set on the role itself (`inline_policy`) change:", "", "  ```diff", "    [", "      {", '        "name": "connect-federation",'].join(
+      "\n",
+    ),
+  );
+  expect(out).toContain(
     [
-      "  - inline policies set on the role itself (`inline_policy`) change:",
-      "",
-      "  ```diff",
-      "    [",
-      "      {",
-      '        "name": "connect-federation",',
+      "  +   {",
+      '  +     "name": "extra-admin",',
+      '  +     "policy": {',
+      '  +       "Version": "2012-10-17",',
+      '  +       "Statement": [',
+      "  +         {",
+      '  +           "Effect": "Allow",',
+      '  +           "Action": "connect:*",',
+      '  +           "Resource": "*"',
     ].join("\n"),
   );
   expect(out).toContain(
-    ["  +   {", '  +     "name": "extra-admin",', '  +     "policy": {', '  +       "Version": "2012-10-17",', '  +       "Statement": [', "  +         {", '  +           "Effect": "Allow",', '  +           "Action": "connect:*",', '  +           "Resource": "*"'].join("\n"),
+    [
+      "  - managed policies attached by the role itself (`managed_policy_arns`) change:",
+      "",
+      "  ```diff",
+      "  - []",
+      "  + [",
+      '  +   "arn:aws:iam::aws:policy/AdministratorAccess"',
+      "  + ]",
+      "  ```",
+    ].join("\n"),
   );
-  expect(out).toContain(["  - managed policies attached by the role itself (`managed_policy_arns`) change:", "", "  ```diff", "  - []", "  + [", '  +   "arn:aws:iam::aws:policy/AdministratorAccess"', "  + ]", "  ```"].join("\n"));
 });
 
 test("GIVEN the applied prod example planned again with no changes (terraform writes applyable: false) THEN it is accepted: No changes, exit 0", () => {
@@ -323,7 +372,11 @@ describe("unusable input exits 2 with one line naming the file or flag and why, 
     ["an unknown top-level key", [fixture("deferred")], /deferred\/connect-sso-prod\.json: has `deferred_changes`, which this review was never taught to read/],
     ["a missing file", [path.join(FIXTURES, "nowhere", "connect-sso-prod.json")], /nowhere\/connect-sso-prod\.json: file not found/],
     ["a folder", [path.join(FIXTURES, "destroy")], /destroy: cannot tell its stack/],
-    ["two plans of one stack", [fixture("destroy"), fixture("remove-user")], /destroy\/connect-sso-prod\.json and .*remove-user\/connect-sso-prod\.json are both plans of connect-sso-prod; give one plan per stack/],
+    [
+      "two plans of one stack",
+      [fixture("destroy"), fixture("remove-user")],
+      /destroy\/connect-sso-prod\.json and .*remove-user\/connect-sso-prod\.json are both plans of connect-sso-prod; give one plan per stack/,
+    ],
   ])("%s", (_, argv, message) => {
     const { code, out, err } = review(argv);
     expect({ code, out }).toEqual({ code: 2, out: "" });
@@ -335,7 +388,9 @@ describe("unusable input exits 2 with one line naming the file or flag and why, 
     const unnamed = path.join(dir, "review-input.tfplan.json");
     fs.copyFileSync(fixture("no-changes"), unnamed);
     expect(review([unnamed])).toMatchObject({ code: 2, out: "" });
-    expect(review([unnamed]).err).toContain("review-input.tfplan.json: cannot tell its stack; name the file or a folder above it after the stack, e.g. plans/connect-sso-prod.json");
+    expect(review([unnamed]).err).toContain(
+      "review-input.tfplan.json: cannot tell its stack; name the file or a folder above it after the stack, e.g. plans/connect-sso-prod.json",
+    );
     const folder = path.join(dir, "connect-sso-prod");
     fs.mkdirSync(folder, { recursive: true });
     expect(review([folder]).err).toMatch(/connect-sso-prod: is not a file/);
@@ -344,15 +399,27 @@ describe("unusable input exits 2 with one line naming the file or flag and why, 
 
 describe("command-line and consent input", () => {
   test.each([
-    ["--allow-delete (replaced)", ["--allow-delete", BOB, fixture("remove-user")], /^review: --allow-delete is gone: consent is now scoped to one stack and one target\. Use --consent <stack>:<target>/],
+    [
+      "--allow-delete (replaced)",
+      ["--allow-delete", BOB, fixture("remove-user")],
+      /^review: --allow-delete is gone: consent is now scoped to one stack and one target\. Use --consent <stack>:<target>/,
+    ],
     ["--allow-delete=… (replaced)", [`--allow-delete=${BOB}`, fixture("remove-user")], /--allow-delete is gone/],
     ["an unknown flag", ["--allow-everything", fixture("remove-user")], /Unknown option '--allow-everything'[\s\S]*\nusage: npm run review -- /],
     ["no plan", [], /^review: no plan file given\nusage: npm run review -- /],
     ["--consent without a colon", ["--consent", BOB, fixture("remove-user")], /--consent "bob\.martin@example\.com": stack "" is not a stack name/],
-    ["--consent for no stack", ["--consent", `prod:${BOB}`, fixture("remove-user")], /--consent "prod:bob\.martin@example\.com": stack "prod" is not a stack name/],
+    [
+      "--consent for no stack",
+      ["--consent", `prod:${BOB}`, fixture("remove-user")],
+      /--consent "prod:bob\.martin@example\.com": stack "prod" is not a stack name/,
+    ],
     ["--consent with a space in the target", ["--consent", `${PROD}:bob martin`, fixture("remove-user")], /target "bob martin" is not one token/],
     ["--consent with an empty target", ["--consent", `${PROD}:`, fixture("remove-user")], /target "" is not one token/],
-    ["a bad --removed-stack", ["--removed-stack", "prod"], /--removed-stack "prod" is not a stack name; expected connect-sso-<env> or connect-sso-<env>-users-<n>/],
+    [
+      "a bad --removed-stack",
+      ["--removed-stack", "prod"],
+      /--removed-stack "prod" is not a stack name; expected connect-sso-<env> or connect-sso-<env>-users-<n>/,
+    ],
   ])("%s exits 2 with the reason", (_, argv, message) => {
     const { code, out, err } = review(argv);
     expect({ code, out }).toEqual({ code: 2, out: "" });
@@ -363,7 +430,11 @@ describe("command-line and consent input", () => {
     ["not JSON", "{ consents: [", /consents-bad\.json: is not JSON/],
     ["a list", "[]", /is not \{"consents": \[\{"stack", "target", "by", "source"\}, \.\.\.\]\} as written by npm run consents/],
     ["another top-level key", { consents: [], allowAll: true }, /is not \{"consents"/],
-    ["an entry without `by`", { consents: [{ stack: PROD, target: BOB, source: "x" }] }, /consents\[0\] is not \{"stack", "target", "by", "source"\} with four non-empty strings/],
+    [
+      "an entry without `by`",
+      { consents: [{ stack: PROD, target: BOB, source: "x" }] },
+      /consents\[0\] is not \{"stack", "target", "by", "source"\} with four non-empty strings/,
+    ],
     ["an entry with an extra key", { consents: [{ stack: PROD, target: BOB, by: "a", source: "b", scope: "*" }] }, /consents\[0\] is not/],
     ["an entry for a wildcard stack", { consents: [{ stack: "*", target: BOB, by: "a", source: "b" }] }, /consents\[0\]: stack "\*" is not a stack name/],
   ])("a consents file that is %s exits 2 naming the file", (_, content, message) => {
@@ -380,11 +451,15 @@ describe("command-line and consent input", () => {
   });
 
   test("GIVEN the npm script run with bad arguments THEN the process prints the reason and usage and exits 2, never a stack trace", async () => {
-    const result = await runCommand(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", "review.ts"), "--allow-delete", BOB, fixture("remove-user")], {
-      cwd: REPO,
-      env: { ...process.env },
-      timeoutMs: 60_000,
-    });
+    const result = await runCommand(
+      process.execPath,
+      [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", "review.ts"), "--allow-delete", BOB, fixture("remove-user")],
+      {
+        cwd: REPO,
+        env: { ...process.env },
+        timeoutMs: 60_000,
+      },
+    );
     if (result.code !== 2) throw new Error(describeResult(result, "expected exit 2"));
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("--allow-delete is gone");

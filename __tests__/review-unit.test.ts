@@ -1,22 +1,22 @@
 /**
- * The rules of lib/review one by one, as pure functions: reading plans, verbs and the gate's
+ * The rules of lib/tools/review one by one, as pure functions: reading plans, verbs and the gate's
  * decision for each action list, consent matching, stack names, field differences, metadata
  * changes and how values are shown. review-gate.test.ts runs the command on plan files;
  * review.test.ts on real terraform plans.
  *
  * The inputs below are HAND-MADE fragments in the shape of `terraform show -json` (format 1.2, as
- * terraform 1.11 writes it), reduced to the fields lib/review reads. Each says what it stands for.
+ * terraform 1.11 writes it), reduced to the fields lib/tools/review reads. Each says what it stands for.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { changesTrust, metadataChange } from "../lib/review/certificates";
-import { asPlan, fieldChanges, PlanFormatError, reviewPlan, UNKNOWN, verbOf, type PlanJson, type ResourceChange } from "../lib/review/classify";
-import { stackLabel } from "../lib/review/cli";
-import { consentFromFlag, type Consent } from "../lib/review/consent";
-import { consentAllows, consentTarget, gate, gateReason, type GatedChange } from "../lib/review/gate";
-import { code, renderStack } from "../lib/review/markdown";
-import { hasChanges, reviewablePlan } from "../lib/review/plan";
-import { parseStackName } from "../lib/sharding";
+import { changesTrust, metadataChange } from "../lib/tools/review/certificates";
+import { asPlan, fieldChanges, PlanFormatError, reviewPlan, UNKNOWN, verbOf, type PlanJson, type ResourceChange } from "../lib/tools/review/classify";
+import { stackLabel } from "../lib/tools/review/cli";
+import { consentFromFlag, type Consent } from "../lib/tools/review/consent";
+import { consentAllows, consentTarget, gate, gateReason, type GatedChange } from "../lib/tools/review/gate";
+import { code, renderStack } from "../lib/tools/review/markdown";
+import { hasChanges, reviewablePlan } from "../lib/tools/review/plan";
+import { parseStackName } from "../lib/rules/sharding";
 
 const user = (key: string, actions: string[], change: Partial<ResourceChange["change"]> = {}): ResourceChange => ({
   address: `aws_connect_user.connect_users["${key}"]`,
@@ -51,18 +51,42 @@ describe("reviewablePlan: only plans the gate can judge", () => {
   const change = (c: unknown) => ({ format_version: "1.2", ...FLAGS, resource_changes: [c] });
   test.each([
     ["no errored flag (an older terraform)", { format_version: "1.1", resource_changes: [], applyable: false, complete: true }, /has no boolean `errored`/],
-    ["actions that are a string", change({ address: "a.b", mode: "managed", type: "a", change: { actions: "delete" } }), /resource_changes\[0\] \(a\.b\): change\.actions is not a list of strings/],
-    ["an action that is a number", change({ address: "a.b", mode: "managed", type: "a", change: { actions: [1] } }), /change\.actions is not a list of strings/],
-    ["a mode it does not know", change({ address: "a.b", mode: "ephemeral", type: "a", change: { actions: ["open"] } }), /has mode "ephemeral"; this reads managed and data/],
+    [
+      "actions that are a string",
+      change({ address: "a.b", mode: "managed", type: "a", change: { actions: "delete" } }),
+      /resource_changes\[0\] \(a\.b\): change\.actions is not a list of strings/,
+    ],
+    [
+      "an action that is a number",
+      change({ address: "a.b", mode: "managed", type: "a", change: { actions: [1] } }),
+      /change\.actions is not a list of strings/,
+    ],
+    [
+      "a mode it does not know",
+      change({ address: "a.b", mode: "ephemeral", type: "a", change: { actions: ["open"] } }),
+      /has mode "ephemeral"; this reads managed and data/,
+    ],
     ["a change without address", change({ mode: "managed", type: "a", change: { actions: ["delete"] } }), /resource_changes\[0\] has no address and type/],
-    ["importing that is not an object", change({ address: "a.b", mode: "managed", type: "a", change: { actions: ["no-op"], importing: "id" } }), /change\.importing is not an object/],
-    ["an output change without actions", { format_version: "1.2", ...FLAGS, output_changes: { relay_state_url: { before: "a" } } }, /output_changes\.relay_state_url: actions is not a list of strings/],
-    ["a non-empty unknown key", { format_version: "1.2", ...FLAGS, action_invocations: [{}] }, /has `action_invocations`, which this review was never taught to read/],
+    [
+      "importing that is not an object",
+      change({ address: "a.b", mode: "managed", type: "a", change: { actions: ["no-op"], importing: "id" } }),
+      /change\.importing is not an object/,
+    ],
+    [
+      "an output change without actions",
+      { format_version: "1.2", ...FLAGS, output_changes: { relay_state_url: { before: "a" } } },
+      /output_changes\.relay_state_url: actions is not a list of strings/,
+    ],
+    [
+      "a non-empty unknown key",
+      { format_version: "1.2", ...FLAGS, action_invocations: [{}] },
+      /has `action_invocations`, which this review was never taught to read/,
+    ],
   ])("GIVEN %s THEN it is refused", (_, value, message) => {
     expect(() => reviewablePlan(value)).toThrow(message);
   });
 
-  test("GIVEN unknown keys that are empty (null, [], {}, \"\") THEN they say nothing and the plan is read", () => {
+  test('GIVEN unknown keys that are empty (null, [], {}, "") THEN they say nothing and the plan is read', () => {
     expect(() => reviewablePlan({ format_version: "1.2", ...FLAGS, deferred_changes: [], action_invocations: null, x: {}, y: "" })).not.toThrow();
   });
 
@@ -109,7 +133,9 @@ describe("verbs and the gate: only exact create, update, import, read and no-op 
   });
 
   test("GIVEN any resource type (not only identity ones) deleted THEN it is gated", () => {
-    const [review] = reviewPlan(plan([{ address: "terraform_data.x", mode: "managed", type: "terraform_data", name: "x", change: { actions: ["delete"], before: {} } }])).resources;
+    const [review] = reviewPlan(
+      plan([{ address: "terraform_data.x", mode: "managed", type: "terraform_data", name: "x", change: { actions: ["delete"], before: {} } }]),
+    ).resources;
     expect(gateReason(review)).toBe("delete");
   });
 });
@@ -133,21 +159,39 @@ describe("consent matching: same stack, and the full address, the resource addre
 
   test("a retired stack is allowed only by `retire` for that stack", () => {
     const retire: GatedChange = { stack: "connect-sso-qa", reason: "retire" };
-    expect([consent("connect-sso-qa", "retire"), consent("connect-sso-prod", "retire"), consent("connect-sso-qa", "connect-sso-qa")].map((c) => consentAllows(c, retire))).toEqual([true, false, false]);
+    expect(
+      [consent("connect-sso-qa", "retire"), consent("connect-sso-prod", "retire"), consent("connect-sso-qa", "connect-sso-qa")].map((c) =>
+        consentAllows(c, retire),
+      ),
+    ).toEqual([true, false, false]);
     expect(consentTarget(retire)).toBe("retire");
   });
 
   test("the suggested target is the user name, else the address; a key with spaces falls back to the resource address (one token)", () => {
     expect(consentTarget(change)).toBe("a@example.com");
-    const [role] = reviewPlan(plan([{ address: "aws_iam_role.federation_role", mode: "managed", type: "aws_iam_role", name: "federation_role", change: { actions: ["delete"] } }])).resources;
+    const [role] = reviewPlan(
+      plan([{ address: "aws_iam_role.federation_role", mode: "managed", type: "aws_iam_role", name: "federation_role", change: { actions: ["delete"] } }]),
+    ).resources;
     expect(consentTarget({ stack: "connect-sso-prod", reason: "delete", resource: role })).toBe("aws_iam_role.federation_role");
-    const spaced = { address: 'terraform_data.x["Basic Routing Profile"]', mode: "managed" as const, type: "terraform_data", name: "x", index: "Basic Routing Profile", change: { actions: ["delete"] } };
+    const spaced = {
+      address: 'terraform_data.x["Basic Routing Profile"]',
+      mode: "managed" as const,
+      type: "terraform_data",
+      name: "x",
+      index: "Basic Routing Profile",
+      change: { actions: ["delete"] },
+    };
     const [r] = reviewPlan(plan([spaced])).resources;
     expect(consentTarget({ stack: "connect-sso-prod", reason: "delete", resource: r })).toBe("terraform_data.x");
   });
 
   test("--consent splits at the first colon: the target may hold one", () => {
-    expect(consentFromFlag('connect-sso-prod:terraform_data.x["a:b"]')).toEqual({ stack: "connect-sso-prod", target: 'terraform_data.x["a:b"]', by: "command line", source: "--consent flag" });
+    expect(consentFromFlag('connect-sso-prod:terraform_data.x["a:b"]')).toEqual({
+      stack: "connect-sso-prod",
+      target: 'terraform_data.x["a:b"]',
+      by: "command line",
+      source: "--consent flag",
+    });
   });
 });
 
@@ -178,7 +222,10 @@ describe("stack names", () => {
 });
 
 describe("gate across plans: a Connect user's forget passes only as a move into another stack of its environment", () => {
-  const forgotten = { ...user("a@example.com", ["forget"], { before: { id: "inst:u-1" } }), address: 'aws_connect_user.connect_users_forgotten["a@example.com"]' };
+  const forgotten = {
+    ...user("a@example.com", ["forget"], { before: { id: "inst:u-1" } }),
+    address: 'aws_connect_user.connect_users_forgotten["a@example.com"]',
+  };
   const imported = (id: string) => user("a@example.com", ["no-op"], { importing: { id }, before: { id }, after: { id } });
   const run = (to: string, id = "inst:u-1") =>
     gate(
@@ -201,7 +248,13 @@ describe("gate across plans: a Connect user's forget passes only as a move into 
   });
 
   test("GIVEN a forgotten role (not a Connect user) with a matching import elsewhere THEN it stays gated", () => {
-    const role = (actions: string[], extra = {}) => ({ address: "aws_iam_role.r", mode: "managed" as const, type: "aws_iam_role", name: "r", change: { actions, before: { id: "x" }, ...extra } });
+    const role = (actions: string[], extra = {}) => ({
+      address: "aws_iam_role.r",
+      mode: "managed" as const,
+      type: "aws_iam_role",
+      name: "r",
+      change: { actions, before: { id: "x" }, ...extra },
+    });
     const result = gate(
       [
         { stack: "connect-sso-prod", review: reviewPlan(plan([role(["forget"])])) },
@@ -253,7 +306,16 @@ describe("fieldChanges: what counts as a difference", () => {
     const fields = fieldChanges(
       {
         actions: ["update"],
-        before: { id: "r", assume_role_policy: JSON.stringify(policy), permissions_boundary: "", description: null, tags: null, tags_all: {}, inline_policy: [], max_session_duration: 3600 },
+        before: {
+          id: "r",
+          assume_role_policy: JSON.stringify(policy),
+          permissions_boundary: "",
+          description: null,
+          tags: null,
+          tags_all: {},
+          inline_policy: [],
+          max_session_duration: 3600,
+        },
         after: { id: "r", assume_role_policy: JSON.stringify(policy, null, 4), description: "", tags: {}, tags_all: { A: "b" }, max_session_duration: 7200 },
         after_unknown: { inline_policy: true, managed_policy_arns: true },
       },
@@ -282,7 +344,12 @@ describe("fieldChanges: what counts as a difference", () => {
   });
 
   test("a block known only after apply is one field (its whole value before), not one field per leaf", () => {
-    const fields = fieldChanges({ actions: ["update"], before: { identity_info: [{ first_name: "A", last_name: "B" }] }, after: {}, after_unknown: { identity_info: true } });
+    const fields = fieldChanges({
+      actions: ["update"],
+      before: { identity_info: [{ first_name: "A", last_name: "B" }] },
+      after: {},
+      after_unknown: { identity_info: true },
+    });
     expect(fields).toEqual([{ field: "identity_info", before: [{ first_name: "A", last_name: "B" }], after: UNKNOWN }]);
   });
 });
@@ -297,7 +364,9 @@ describe("the role's own inline_policy and managed_policy_arns", () => {
     change: { actions, before: { name: "r", inline_policy: inline, managed_policy_arns: [] }, after: { name: "r", ...after }, after_unknown: afterUnknown },
   });
   test("GIVEN the computed copy unchanged by the configuration, or unknown after a replacement THEN it is read-back noise, not shown", () => {
-    expect(reviewPlan(plan([role(["update"], { inline_policy: inline, managed_policy_arns: [], max_session_duration: 1 })])).resources[0].fields.map((f) => f.field)).toEqual(["max_session_duration"]);
+    expect(
+      reviewPlan(plan([role(["update"], { inline_policy: inline, managed_policy_arns: [], max_session_duration: 1 })])).resources[0].fields.map((f) => f.field),
+    ).toEqual(["max_session_duration"]);
     const replaced = reviewPlan(plan([role(["delete", "create"], { name: "r2" }, { inline_policy: true, managed_policy_arns: true })])).resources[0];
     expect(replaced.fields.map((f) => f.field)).toEqual(["name"]);
   });
@@ -317,8 +386,18 @@ describe("renderStack: values in plain words", () => {
     values: {
       root_module: {
         resources: [
-          { mode: "data", type: "aws_connect_security_profile", address: 'data.aws_connect_security_profile.security_profiles["Agent"]', values: { security_profile_id: "sp-1", name: "Agent" } },
-          { mode: "data", type: "aws_connect_routing_profile", address: 'data.aws_connect_routing_profile.routing_profiles["Sales"]', values: { routing_profile_id: "rp-2", name: "Sales" } },
+          {
+            mode: "data",
+            type: "aws_connect_security_profile",
+            address: 'data.aws_connect_security_profile.security_profiles["Agent"]',
+            values: { security_profile_id: "sp-1", name: "Agent" },
+          },
+          {
+            mode: "data",
+            type: "aws_connect_routing_profile",
+            address: 'data.aws_connect_routing_profile.routing_profiles["Sales"]',
+            values: { routing_profile_id: "rp-2", name: "Sales" },
+          },
         ],
       },
     },
@@ -328,7 +407,11 @@ describe("renderStack: values in plain words", () => {
     // Hand-made: action lists terraform writes for create_before_destroy, `removed { destroy = false }`, an import block, a data source and no change.
     const markdown = render(
       plan([
-        user("cbd@example.com", ["create", "delete"], { before: { name: "cbd@example.com" }, after: { name: "cbd@example.com" }, replace_paths: [["instance_id"]] }),
+        user("cbd@example.com", ["create", "delete"], {
+          before: { name: "cbd@example.com" },
+          after: { name: "cbd@example.com" },
+          replace_paths: [["instance_id"]],
+        }),
         user("moved@example.com", ["forget"], { before: { id: "i:m" } }),
         user("adopted@example.com", ["no-op"], { before: { name: "adopted@example.com" }, after: { name: "adopted@example.com" }, importing: { id: "i:u" } }),
         user("same@example.com", ["no-op"], { before: {}, after: {} }),
@@ -339,7 +422,12 @@ describe("renderStack: values in plain words", () => {
     expect(markdown).toContain("**No longer managed (left in Connect) (1)**\n\n- `moved@example.com`\n");
     expect(markdown).toContain("**Imported (already existed) (1)**\n\n- `adopted@example.com`\n");
     expect(markdown).not.toMatch(/same@example\.com|data\.aws_connect_user/);
-    expect(markdown.slice(markdown.indexOf("### ⛔ Needs consent")).split("\n").filter((l) => l.startsWith("- "))).toEqual([
+    expect(
+      markdown
+        .slice(markdown.indexOf("### ⛔ Needs consent"))
+        .split("\n")
+        .filter((l) => l.startsWith("- ")),
+    ).toEqual([
       '- Connect user `aws_connect_user.connect_users["cbd@example.com"]` would be replaced (the new one created, then the old one deleted): `consent: connect-sso-dev cbd@example.com`',
       '- Connect user `aws_connect_user.connect_users["moved@example.com"]` would no longer be managed (left in Connect), and no other stack of its environment imports it in this review: `consent: connect-sso-dev moved@example.com`',
     ]);
@@ -359,7 +447,13 @@ describe("renderStack: values in plain words", () => {
             after: { security_profile_ids: ["sp-1", "sp-9"], routing_profile_id: "rp-2", identity_info: [{ secondary_email: null }] },
           }),
         ],
-        { prior_state: profiles, output_changes: { relay_state_url: { actions: ["update"], before: long, after: `${long}?destination=%2Fagent-app-v2` }, saml_provider_arn: { actions: ["update"], before: "a", after: "b" } } },
+        {
+          prior_state: profiles,
+          output_changes: {
+            relay_state_url: { actions: ["update"], before: long, after: `${long}?destination=%2Fagent-app-v2` },
+            saml_provider_arn: { actions: ["update"], before: "a", after: "b" },
+          },
+        },
       ),
     );
     expect(markdown).toContain("  - routing profile: `rp-1` → `Sales`");
@@ -372,12 +466,30 @@ describe("renderStack: values in plain words", () => {
 
   test("a permissions policy change is a line diff; a session of one hour is singular; a first apply's outputs are not console changes", () => {
     // Hand-made: the instance the policy names moves (a real plan of that would also re-create every user).
-    const doc = (instance: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "connect:GetFederationToken", Resource: `arn:aws:connect:us-west-2:1:instance/${instance}/user/\${aws:userid}` }] });
+    const doc = (instance: string) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: "connect:GetFederationToken", Resource: `arn:aws:connect:us-west-2:1:instance/${instance}/user/\${aws:userid}` },
+        ],
+      });
     const markdown = render(
       plan(
         [
-          { address: "aws_iam_role_policy.federation_policy", mode: "managed", type: "aws_iam_role_policy", name: "federation_policy", change: { actions: ["update"], before: { policy: doc("old") }, after: { policy: doc("new") } } },
-          { address: "aws_iam_role.federation_role", mode: "managed", type: "aws_iam_role", name: "federation_role", change: { actions: ["update"], before: { max_session_duration: 7200 }, after: { max_session_duration: 3600 } } },
+          {
+            address: "aws_iam_role_policy.federation_policy",
+            mode: "managed",
+            type: "aws_iam_role_policy",
+            name: "federation_policy",
+            change: { actions: ["update"], before: { policy: doc("old") }, after: { policy: doc("new") } },
+          },
+          {
+            address: "aws_iam_role.federation_role",
+            mode: "managed",
+            type: "aws_iam_role",
+            name: "federation_role",
+            change: { actions: ["update"], before: { max_session_duration: 7200 }, after: { max_session_duration: 3600 } },
+          },
         ],
         { output_changes: { sso_role_attribute_value: { actions: ["create"], before: null, after: "x" } } },
       ),

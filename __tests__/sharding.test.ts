@@ -4,7 +4,7 @@
  */
 import { Testing } from "cdktf";
 import type { Environment } from "../lib/config/environment";
-import { jumpHash, movesBetween, stackOf, usersOfStack, usersStackName } from "../lib/sharding";
+import { jumpHash, movesBetween, stackOf, usersOfStack, usersStackName } from "../lib/rules/sharding";
 import { environmentStacks } from "../stacks";
 import { exampleEnvironment, testApp } from "./support/environments";
 
@@ -24,7 +24,11 @@ describe("placement of users", () => {
   const users = Array.from({ length: 2000 }, (_, i) => `agent${String(i).padStart(5, "0")}@example.com`);
 
   test("GIVEN the example user names WHEN placed THEN the stacks are the same on every machine and run (pinned values)", () => {
-    expect(["alice.nguyen@example.com", "bob.martin@example.com", "jose.pena@example.com", "supervisor.kim@example.com"].map((u) => [2, 4, 8].map((n) => stackOf(u, n)))).toEqual([
+    expect(
+      ["alice.nguyen@example.com", "bob.martin@example.com", "jose.pena@example.com", "supervisor.kim@example.com"].map((u) =>
+        [2, 4, 8].map((n) => stackOf(u, n)),
+      ),
+    ).toEqual([
       [1, 1, 1],
       [1, 3, 7],
       [2, 3, 3],
@@ -65,8 +69,7 @@ describe("placement of users", () => {
 describe("users stacks synthesized", () => {
   type Tf = Record<string, any>;
   const base = exampleEnvironment("dev");
-  const people = (names: string[]) =>
-    names.map((username) => ({ ...base.users[0], username, firstName: "Test", lastName: username.split("@")[0] }));
+  const people = (names: string[]) => names.map((username) => ({ ...base.users[0], username, firstName: "Test", lastName: username.split("@")[0] }));
   const envWith = (names: string[], sharding: Environment["sharding"], extra: Partial<Environment> = {}): Environment => ({
     ...base,
     users: people(names),
@@ -95,9 +98,19 @@ describe("users stacks synthesized", () => {
   });
 
   test("GIVEN an S3 backend WHEN users stacks are synthesized THEN each has its own key beside the main stack's", () => {
-    const stacks = synthAll(envWith(names, { stacks: 2, usersPerStack: 1000 }, { backend: { bucket: "acme-tfstate", region: "us-west-2", key: "connect-sso/dev/terraform.tfstate" } }));
+    const stacks = synthAll(
+      envWith(
+        names,
+        { stacks: 2, usersPerStack: 1000 },
+        { backend: { bucket: "acme-tfstate", region: "us-west-2", key: "connect-sso/dev/terraform.tfstate" } },
+      ),
+    );
     expect(stacks["connect-sso-dev"].terraform.backend.s3.key).toBe("connect-sso/dev/terraform.tfstate");
-    expect(stacks[usersStackName("dev", 2)].terraform.backend.s3).toMatchObject({ key: "connect-sso/dev/users-2/terraform.tfstate", encrypt: true, use_lockfile: true });
+    expect(stacks[usersStackName("dev", 2)].terraform.backend.s3).toMatchObject({
+      key: "connect-sso/dev/users-2/terraform.tfstate",
+      encrypt: true,
+      use_lockfile: true,
+    });
   });
 
   test.each([
@@ -116,7 +129,9 @@ describe("users stacks synthesized", () => {
     const before = synthAll(envWith(names, { stacks: 4, usersPerStack: 1000 }));
     const after = synthAll(envWith(renamed, { stacks: 4, usersPerStack: 1000 }));
     const differing = Object.keys(after).filter((s) => JSON.stringify(after[s]) !== JSON.stringify(before[s]));
-    expect(differing.sort()).toEqual([...new Set([usersStackName("dev", stackOf("agent3@example.com", 4)), usersStackName("dev", stackOf("agent3.renamed@example.com", 4))])].sort());
+    expect(differing.sort()).toEqual(
+      [...new Set([usersStackName("dev", stackOf("agent3@example.com", 4)), usersStackName("dev", stackOf("agent3.renamed@example.com", 4))])].sort(),
+    );
   });
 
   test("GIVEN the same input twice WHEN synthesized THEN the output is identical", () => {
@@ -131,14 +146,23 @@ describe("users stacks synthesized", () => {
     for (const move of moves) {
       const from = stacks[usersStackName("dev", move.from)];
       expect(usersIn(from)).not.toContain(move.username);
-      expect(from.moved).toContainEqual({ from: `aws_connect_user.connect_users[${JSON.stringify(move.username)}]`, to: `aws_connect_user.connect_users_forgotten[${JSON.stringify(move.username)}]` });
+      expect(from.moved).toContainEqual({
+        from: `aws_connect_user.connect_users[${JSON.stringify(move.username)}]`,
+        to: `aws_connect_user.connect_users_forgotten[${JSON.stringify(move.username)}]`,
+      });
       expect(from.removed).toEqual([{ from: "aws_connect_user.connect_users_forgotten", lifecycle: { destroy: false } }]);
     }
     const target = stacks[usersStackName("dev", 3)];
     expect(usersIn(target)).toEqual(moves.map((m) => m.username).sort());
-    expect(JSON.parse(target.data.aws_connect_user.adopted_connect_users.for_each.replace(/^\$\{toset\((.*)\)\}$/, "$1")).sort()).toEqual(moves.map((m) => m.username).sort());
+    expect(JSON.parse(target.data.aws_connect_user.adopted_connect_users.for_each.replace(/^\$\{toset\((.*)\)\}$/, "$1")).sort()).toEqual(
+      moves.map((m) => m.username).sort(),
+    );
     expect(target.import).toEqual([
-      { for_each: "${data.aws_connect_user.adopted_connect_users}", to: "aws_connect_user.connect_users[each.key]", id: "${each.value.instance_id}:${each.value.user_id}" },
+      {
+        for_each: "${data.aws_connect_user.adopted_connect_users}",
+        to: "aws_connect_user.connect_users[each.key]",
+        id: "${each.value.instance_id}:${each.value.user_id}",
+      },
     ]);
   });
 

@@ -54,7 +54,9 @@ describe.each(exampleEnvironments().map((e) => e.name))("example stack connect-s
 describe("stack composition", () => {
   test("GIVEN dev (existing instance) WHEN synthesized THEN the instance is checked for SAML at plan time", () => {
     const json = parsed("dev");
-    expect(synthStack(exampleEnvironment("dev"))).toHaveDataSourceWithProperties(DataAwsConnectInstance, { instance_id: "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90" });
+    expect(synthStack(exampleEnvironment("dev"))).toHaveDataSourceWithProperties(DataAwsConnectInstance, {
+      instance_id: "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90",
+    });
     const [check] = json.data.aws_connect_instance.connect_instance.lifecycle.postcondition;
     expect(check.condition).toBe('${self.identity_management_type == "SAML"}');
     expect(check.error_message).toMatch(/does not use SAML/);
@@ -117,7 +119,11 @@ describe.each(exampleEnvironments().map((e) => e.name))("example bootstrap stack
 
   test("GIVEN the example WHEN its bootstrap stack is synthesized THEN the roles are named after the environment and the outputs name what a workflow needs", () => {
     const json = bootstrap();
-    expect(Object.values(json.resource.aws_iam_role).map((r: any) => r.name).sort()).toEqual([`connect-sso-${name}-apply`, `connect-sso-${name}-plan`]);
+    expect(
+      Object.values(json.resource.aws_iam_role)
+        .map((r: any) => r.name)
+        .sort(),
+    ).toEqual([`connect-sso-${name}-apply`, `connect-sso-${name}-plan`]);
     expect(Object.keys(json.output).sort()).toEqual(["apply_role_arn", "github_oidc_provider_arn", "plan_role_arn", "state_bucket_name"]);
   });
 });
@@ -127,7 +133,12 @@ describe("bootstrap stack composition", () => {
 
   test("GIVEN an environment with a pipeline section WHEN its stacks are made THEN the bootstrap stack comes last, after its users stacks", () => {
     const dev = exampleEnvironment("dev");
-    expect(ids({ ...dev, sharding: { stacks: 2, usersPerStack: 500 } })).toEqual(["connect-sso-dev", "connect-sso-dev-users-1", "connect-sso-dev-users-2", "connect-sso-dev-bootstrap"]);
+    expect(ids({ ...dev, sharding: { stacks: 2, usersPerStack: 500 } })).toEqual([
+      "connect-sso-dev",
+      "connect-sso-dev-users-1",
+      "connect-sso-dev-users-2",
+      "connect-sso-dev-bootstrap",
+    ]);
   });
 
   test("GIVEN an environment without a pipeline section WHEN its stacks are made THEN it has no bootstrap stack", () => {
@@ -136,7 +147,9 @@ describe("bootstrap stack composition", () => {
 
   test("GIVEN stateBucket.create false WHEN synthesized THEN no S3 resource and no bucket output, and the roles still name the bucket", () => {
     const dev = exampleEnvironment("dev");
-    const json = JSON.parse(Testing.synth(new BootstrapStack(testApp(), { environment: { ...dev, pipeline: { ...dev.pipeline!, stateBucket: { create: false } } } })));
+    const json = JSON.parse(
+      Testing.synth(new BootstrapStack(testApp(), { environment: { ...dev, pipeline: { ...dev.pipeline!, stateBucket: { create: false } } } })),
+    );
     expect(Object.keys(json.resource).filter((t) => t.startsWith("aws_s3_"))).toEqual([]);
     expect(json.output.state_bucket_name).toBeUndefined();
     expect(json.resource.aws_iam_role_policy.pipeline_plan_policy.policy).toContain("arn:aws:s3:::acme-connect-sso-state-dev");

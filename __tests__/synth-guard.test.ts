@@ -4,12 +4,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { synthesize } from "../lib/synth";
+import { synthesize } from "../lib/synth/synth";
 import { EXAMPLES_DIR, REPO, TEST_NOW } from "./support/environments";
 
 // The "future change": a permissions policy that allows every Connect action on everything.
-jest.mock("../lib/policies", () => {
-  const actual = jest.requireActual("../lib/policies");
+jest.mock("../lib/rules/policies", () => {
+  const actual = jest.requireActual("../lib/rules/policies");
   return {
     ...actual,
     federationPermissionsPolicy: () => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "connect:*", Resource: "*" }] }),
@@ -20,9 +20,21 @@ test("GIVEN a code change that widens the federation policy WHEN synth runs THEN
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-guard-"));
   fs.rmSync(outdir, { recursive: true });
   const lines: string[] = [];
-  const code = synthesize({ environmentsDir: EXAMPLES_DIR, outdir, now: TEST_NOW, cwd: REPO, allowIdentityChange: new Set(), pipeline: false, log: (l) => lines.push(l) });
+  const code = synthesize({
+    environmentsDir: EXAMPLES_DIR,
+    outdir,
+    now: TEST_NOW,
+    cwd: REPO,
+    allowIdentityChange: new Set(),
+    pipeline: false,
+    log: (l) => lines.push(l),
+  });
   expect(code).toBe(1);
-  expect(lines).toContainEqual(expect.stringMatching(/^error: connect-sso-dev: aws_iam_role_policy\.federation_policy: policy statement 0 allows "connect:\*"; allowed: "connect:GetFederationToken" only \[POLICY_ACTION: /));
+  expect(lines).toContainEqual(
+    expect.stringMatching(
+      /^error: connect-sso-dev: aws_iam_role_policy\.federation_policy: policy statement 0 allows "connect:\*"; allowed: "connect:GetFederationToken" only \[POLICY_ACTION: /,
+    ),
+  );
   expect(lines).toContainEqual(expect.stringMatching(/^error: connect-sso-prod: aws_iam_role_policy\.federation_policy: policy statement 0 applies to "\*"/));
   expect(lines[lines.length - 1]).toMatch(/synth stopped: 6 security rule violation\(s\); nothing was written/);
   expect(fs.existsSync(outdir)).toBe(false);

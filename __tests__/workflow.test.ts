@@ -14,7 +14,10 @@ import { evaluate, readWorkflow, type Job } from "./support/workflow-runner";
 
 const WORKFLOW_FILE = path.join(REPO, ".github", "workflows", "connect-sso.yml");
 const text = fs.readFileSync(WORKFLOW_FILE, "utf8");
-const workflow = readWorkflow(WORKFLOW_FILE) as ReturnType<typeof readWorkflow> & { on: Record<string, unknown>; concurrency: { group: string; "cancel-in-progress": string } };
+const workflow = readWorkflow(WORKFLOW_FILE) as ReturnType<typeof readWorkflow> & {
+  on: Record<string, unknown>;
+  concurrency: { group: string; "cancel-in-progress": string };
+};
 const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).scripts as Record<string, string>);
 const runs = (job: Job) => job.steps.map((s) => s.run ?? "").join("\n");
 const step = (job: string, name: string) => {
@@ -48,7 +51,9 @@ test("GIVEN the workflow WHEN read THEN it runs on pull requests, their reviews,
 });
 
 test("GIVEN every run: script WHEN read THEN no ${{ }} expression is in it: values reach shell only through env", () => {
-  const offenders = Object.entries(workflow.jobs).flatMap(([id, job]) => job.steps.filter((s) => s.run?.includes("${{")).map((s) => `${id}: ${s.name ?? s.run}`));
+  const offenders = Object.entries(workflow.jobs).flatMap(([id, job]) =>
+    job.steps.filter((s) => s.run?.includes("${{")).map((s) => `${id}: ${s.name ?? s.run}`),
+  );
   expect(offenders).toEqual([]);
 });
 
@@ -71,12 +76,19 @@ test("GIVEN the gate job WHEN its condition is evaluated THEN it runs whatever h
     needs: { synth: { result: synth, outputs: { changed } }, plan: { result: plan } },
   });
   const condition = gate.if!;
-  for (const [synth, plan] of [["failure", "skipped"], ["success", "failure"], ["success", "skipped"], ["cancelled", "cancelled"]]) {
+  for (const [synth, plan] of [
+    ["failure", "skipped"],
+    ["success", "failure"],
+    ["success", "skipped"],
+    ["cancelled", "cancelled"],
+  ]) {
     expect(evaluate(condition, context(synth, plan, '["connect-sso-dev"]'), { failed: true })).toBeTruthy();
   }
   expect(evaluate(condition, { github: { event_name: "push", event: {} }, needs: {} }, { failed: false })).toBeFalsy();
   const legs = step("gate", "Every plan leg succeeded").run!;
-  const check = (synth: string, plan: string, changed: string) => spawnSync("bash", ["-eo", "pipefail", "-c", legs], { env: { PATH: process.env.PATH, SYNTH: synth, PLAN: plan, CHANGED: changed }, encoding: "utf8" }).status;
+  const check = (synth: string, plan: string, changed: string) =>
+    spawnSync("bash", ["-eo", "pipefail", "-c", legs], { env: { PATH: process.env.PATH, SYNTH: synth, PLAN: plan, CHANGED: changed }, encoding: "utf8" })
+      .status;
   expect(check("success", "success", '["connect-sso-dev"]')).toBe(0);
   expect(check("success", "skipped", "[]")).toBe(0);
   expect(check("success", "skipped", '["connect-sso-dev"]')).toBe(1);
@@ -86,10 +98,16 @@ test("GIVEN the gate job WHEN its condition is evaluated THEN it runs whatever h
 
 test("GIVEN a pull request from a fork WHEN synth starts THEN it fails with a message saying why, not a silent skip", () => {
   const fork = step("synth", "Pull requests from forks are not planned");
-  const result = spawnSync("bash", ["-eo", "pipefail", "-c", fork.run!], { env: { PATH: process.env.PATH, HEAD_REPO: "someone/contact-center", BASE_REPO: "acme/contact-center" }, encoding: "utf8" });
+  const result = spawnSync("bash", ["-eo", "pipefail", "-c", fork.run!], {
+    env: { PATH: process.env.PATH, HEAD_REPO: "someone/contact-center", BASE_REPO: "acme/contact-center" },
+    encoding: "utf8",
+  });
   expect(result.status).toBe(1);
   expect(result.stdout).toMatch(/fork someone\/contact-center.*no AWS credentials/);
-  const same = spawnSync("bash", ["-eo", "pipefail", "-c", fork.run!], { env: { PATH: process.env.PATH, HEAD_REPO: "acme/contact-center", BASE_REPO: "acme/contact-center" }, encoding: "utf8" });
+  const same = spawnSync("bash", ["-eo", "pipefail", "-c", fork.run!], {
+    env: { PATH: process.env.PATH, HEAD_REPO: "acme/contact-center", BASE_REPO: "acme/contact-center" },
+    encoding: "utf8",
+  });
   expect(same.status).toBe(0);
 });
 
@@ -109,8 +127,12 @@ test("GIVEN a push to main WHEN applying THEN each environment's job is gated by
 });
 
 test("GIVEN runs on main WHEN the workflow's concurrency is evaluated THEN pull requests replace their own runs and runs on main are never cancelled", () => {
-  const group = (pr?: number) => evaluate(workflow.concurrency.group.replace(/^.*\$\{\{\s*(.*?)\s*\}\}$/, "$1"), { github: { event: pr ? { pull_request: { number: pr } } : {} } });
-  const cancel = (pr?: number) => evaluate(workflow.concurrency["cancel-in-progress"].replace(/^\$\{\{\s*(.*?)\s*\}\}$/, "$1"), { github: { event: pr ? { pull_request: { number: pr } } : {} } });
+  const group = (pr?: number) =>
+    evaluate(workflow.concurrency.group.replace(/^.*\$\{\{\s*(.*?)\s*\}\}$/, "$1"), { github: { event: pr ? { pull_request: { number: pr } } : {} } });
+  const cancel = (pr?: number) =>
+    evaluate(workflow.concurrency["cancel-in-progress"].replace(/^\$\{\{\s*(.*?)\s*\}\}$/, "$1"), {
+      github: { event: pr ? { pull_request: { number: pr } } : {} },
+    });
   expect(group(7)).toBe(7);
   expect(group()).toBe("main");
   expect(cancel(7)).toBe(true);
@@ -140,6 +162,8 @@ describeIfTools("the workflow's jq filters", [missingTool("jq")], () => {
 
   test("GIVEN changed stacks of two environments and a bootstrap stack WHEN the synth job derives environments THEN each appears once and bootstrap stacks are no environment's apply", () => {
     const filter = /jq -c '(\[\.changed\[\][^']+)'/.exec(runs(workflow.jobs.synth))![1];
-    expect(jq(filter, '{"changed":["connect-sso-prod","connect-sso-prod-users-2","connect-sso-dev-users-1","connect-sso-qa-bootstrap"],"removed":[]}')).toBe('["dev","prod"]');
+    expect(jq(filter, '{"changed":["connect-sso-prod","connect-sso-prod-users-2","connect-sso-dev-users-1","connect-sso-qa-bootstrap"],"removed":[]}')).toBe(
+      '["dev","prod"]',
+    );
   });
 });

@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { ConnectInstance as ConnectInstanceResource } from "@cdktf/provider-aws/lib/connect-instance";
 import { DataAwsConnectInstance } from "@cdktf/provider-aws/lib/data-aws-connect-instance";
 import type { ConnectTarget } from "../lib/config/environment";
-import { connectInstanceArn, CONNECT_INSTANCE_ALIAS, CONNECT_INSTANCE_ID, type Partition } from "../lib/naming";
+import { connectInstanceArn, CONNECT_INSTANCE_ALIAS, CONNECT_INSTANCE_ID, type Partition } from "../lib/rules/naming";
 import { requireMatch } from "./props";
 
 export interface ConnectInstanceProps {

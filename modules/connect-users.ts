@@ -7,7 +7,7 @@ import { ConnectUser } from "@cdktf/provider-aws/lib/connect-user";
 import { DataAwsConnectRoutingProfile } from "@cdktf/provider-aws/lib/data-aws-connect-routing-profile";
 import { DataAwsConnectUser } from "@cdktf/provider-aws/lib/data-aws-connect-user";
 import { DataAwsConnectSecurityProfile } from "@cdktf/provider-aws/lib/data-aws-connect-security-profile";
-import { CONNECT_USERNAME } from "../lib/naming";
+import { CONNECT_USERNAME } from "../lib/rules/naming";
 import { forgetInstances, importEach } from "./state-blocks";
 import { requireMatch } from "./props";
 
@@ -72,11 +72,17 @@ export class ConnectUsers extends Construct {
     }
 
     const distinct = (names: string[]) => [...new Set(names)].sort();
-    const securityProfiles = lookup(this, "security_profiles", distinct(props.users.flatMap((u) => [...u.securityProfiles])), (scope, it) =>
-      new DataAwsConnectSecurityProfile(scope, "security_profiles", { forEach: it, instanceId: props.instanceId, name: it.value }),
+    const securityProfiles = lookup(
+      this,
+      "security_profiles",
+      distinct(props.users.flatMap((u) => [...u.securityProfiles])),
+      (scope, it) => new DataAwsConnectSecurityProfile(scope, "security_profiles", { forEach: it, instanceId: props.instanceId, name: it.value }),
     );
-    const routingProfiles = lookup(this, "routing_profiles", distinct(props.users.map((u) => u.routingProfile)), (scope, it) =>
-      new DataAwsConnectRoutingProfile(scope, "routing_profiles", { forEach: it, instanceId: props.instanceId, name: it.value }),
+    const routingProfiles = lookup(
+      this,
+      "routing_profiles",
+      distinct(props.users.map((u) => u.routingProfile)),
+      (scope, it) => new DataAwsConnectRoutingProfile(scope, "routing_profiles", { forEach: it, instanceId: props.instanceId, name: it.value }),
     );
 
     // Every entry carries every key (null when unset): Terraform needs one shape to read each.value.x.

@@ -6,8 +6,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
-import { federationPermissionsPolicy, federationTrustPolicy } from "../lib/policies";
-import { IAM_ROLE_NAME } from "../lib/naming";
+import { federationPermissionsPolicy, federationTrustPolicy } from "../lib/rules/policies";
+import { IAM_ROLE_NAME } from "../lib/rules/naming";
 import { requireMatch, requireRange } from "./props";
 
 export interface FederationRoleProps {

@@ -4,8 +4,7 @@
  */
 import { Construct } from "constructs";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
-import { GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_URL } from "../lib/naming";
-import { PIPELINE_RESOURCE_NAMES } from "../lib/security-rules";
+import { GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_URL, PIPELINE_RESOURCE_NAMES } from "../lib/rules/naming";
 import { requireMatch } from "./props";
 
 export interface GithubOidcProviderProps {
@@ -30,7 +29,13 @@ export class GithubOidcProvider extends Construct {
   constructor(scope: Construct, id: string, props: GithubOidcProviderProps) {
     super(scope, id);
     if (props.existingArn !== undefined) {
-      requireMatch("GithubOidcProvider", "existingArn", props.existingArn, GITHUB_OIDC_PROVIDER_ARN, "arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com");
+      requireMatch(
+        "GithubOidcProvider",
+        "existingArn",
+        props.existingArn,
+        GITHUB_OIDC_PROVIDER_ARN,
+        "arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
+      );
       this.arn = props.existingArn;
       return;
     }

@@ -8,9 +8,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
-import { githubOidcTrustPolicy, type PipelineRoleKind, type PolicyDocument } from "../lib/policies";
-import { IAM_ROLE_NAME } from "../lib/naming";
-import { PIPELINE_RESOURCE_NAMES } from "../lib/security-rules";
+import { githubOidcTrustPolicy, type PipelineRoleKind, type PolicyDocument } from "../lib/rules/policies";
+import { IAM_ROLE_NAME, PIPELINE_RESOURCE_NAMES } from "../lib/rules/naming";
 import { requireMatch } from "./props";
 
 /**
@@ -51,7 +50,10 @@ export class PipelineRole extends Construct {
     const names = PIPELINE_RESOURCE_NAMES[props.kind];
     const role = new IamRole(this, "role", {
       name: props.roleName,
-      description: props.kind === "plan" ? "connect-sso pipeline: read-only plans from pull requests and main" : "connect-sso pipeline: applies from the GitHub environment",
+      description:
+        props.kind === "plan"
+          ? "connect-sso pipeline: read-only plans from pull requests and main"
+          : "connect-sso pipeline: applies from the GitHub environment",
       assumeRolePolicy: JSON.stringify(githubOidcTrustPolicy(props.providerArn, props.audience, props.subjects)),
       maxSessionDuration: PIPELINE_SESSION_SECONDS,
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
@@ -60,8 +62,12 @@ export class PipelineRole extends Construct {
     const policy = new IamRolePolicy(this, "policy", { name: "connect-sso-pipeline", role: role.id, policy: JSON.stringify(props.policy) });
     policy.overrideLogicalId(names.policy);
     // Rights added by hand to a pipeline role are removed at the next apply of the bootstrap stack.
-    new IamRolePoliciesExclusive(this, "inline_policies", { roleName: role.name, policyNames: [policy.name] }).overrideLogicalId(`${names.role}_inline_policies`);
-    new IamRolePolicyAttachmentsExclusive(this, "managed_policies", { roleName: role.name, policyArns: [] }).overrideLogicalId(`${names.role}_managed_policies`);
+    new IamRolePoliciesExclusive(this, "inline_policies", { roleName: role.name, policyNames: [policy.name] }).overrideLogicalId(
+      `${names.role}_inline_policies`,
+    );
+    new IamRolePolicyAttachmentsExclusive(this, "managed_policies", { roleName: role.name, policyArns: [] }).overrideLogicalId(
+      `${names.role}_managed_policies`,
+    );
     this.arn = role.arn;
   }
 }

@@ -3,7 +3,7 @@
  */
 import { Construct } from "constructs";
 import { IamSamlProvider } from "@cdktf/provider-aws/lib/iam-saml-provider";
-import { SAML_PROVIDER_NAME } from "../lib/naming";
+import { SAML_PROVIDER_NAME } from "../lib/rules/naming";
 import { METADATA_MAX_CHARS, METADATA_MIN_CHARS } from "../lib/config/metadata";
 import { requireMatch, requireRange } from "./props";
 

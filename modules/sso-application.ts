@@ -12,7 +12,7 @@ import { DataAwsIdentitystoreUser } from "@cdktf/provider-aws/lib/data-aws-ident
 import { DataAwsSsoadminInstances } from "@cdktf/provider-aws/lib/data-aws-ssoadmin-instances";
 import { IdentitystoreUser } from "@cdktf/provider-aws/lib/identitystore-user";
 import { SsoadminApplicationAssignment } from "@cdktf/provider-aws/lib/ssoadmin-application-assignment";
-import { relayStateUrl, SSO_APPLICATION_ARN, type Destination, type Partition } from "../lib/naming";
+import { relayStateUrl, SSO_APPLICATION_ARN, type Destination, type Partition } from "../lib/rules/naming";
 import { requireMatch } from "./props";
 
 export interface ApplicationUser {
@@ -48,10 +48,17 @@ export class SsoApplication extends Construct {
     super(scope, id);
     this.relayStateUrl = relayStateUrl(props);
     if (!props.applicationArn) {
-      if (props.createUsers) throw new Error("SsoApplication: createUsers needs applicationArn; allowed: createUsers only with an application to assign users to");
+      if (props.createUsers)
+        throw new Error("SsoApplication: createUsers needs applicationArn; allowed: createUsers only with an application to assign users to");
       return;
     }
-    requireMatch("SsoApplication", "applicationArn", props.applicationArn, SSO_APPLICATION_ARN, "arn:<partition>:sso::<account>:application/ssoins-<16>/apl-<16>");
+    requireMatch(
+      "SsoApplication",
+      "applicationArn",
+      props.applicationArn,
+      SSO_APPLICATION_ARN,
+      "arn:<partition>:sso::<account>:application/ssoins-<16>/apl-<16>",
+    );
     if (props.users.length === 0) return;
 
     const provider = props.provider;

@@ -7,7 +7,12 @@ import { Construct } from "constructs";
 import { TerraformElement } from "cdktf";
 
 class StateBlock extends TerraformElement {
-  constructor(scope: Construct, id: string, private readonly kind: "import" | "moved" | "removed", private readonly body: Record<string, unknown>) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly kind: "import" | "moved" | "removed",
+    private readonly body: Record<string, unknown>,
+  ) {
     super(scope, id);
   }
 
@@ -30,6 +35,12 @@ export function importEach(scope: Construct, id: string, block: { readonly forEa
 export function forgetInstances(scope: Construct, id: string, resource: { readonly type: string; readonly name: string }, keys: ReadonlyArray<string>): void {
   if (keys.length === 0) return;
   const parking = `${resource.type}.${resource.name}_forgotten`;
-  keys.forEach((key, i) => new StateBlock(scope, `${id}_moved_${i}`, "moved", { from: `${resource.type}.${resource.name}[${JSON.stringify(key)}]`, to: `${parking}[${JSON.stringify(key)}]` }));
+  keys.forEach(
+    (key, i) =>
+      new StateBlock(scope, `${id}_moved_${i}`, "moved", {
+        from: `${resource.type}.${resource.name}[${JSON.stringify(key)}]`,
+        to: `${parking}[${JSON.stringify(key)}]`,
+      }),
+  );
   new StateBlock(scope, `${id}_removed`, "removed", { from: parking, lifecycle: { destroy: false } });
 }

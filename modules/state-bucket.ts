@@ -3,6 +3,7 @@
  * versions kept (a bad apply can be rolled back) and expired after a while, no public access,
  * encryption at rest, TLS only, no ACLs.
  */
+import { PIPELINE_RESOURCE_NAMES } from "../lib/rules/naming";
 import { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -12,8 +13,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { stateBucketPolicy } from "../lib/policies";
-import { PIPELINE_RESOURCE_NAMES } from "../lib/security-rules";
+import { stateBucketPolicy } from "../lib/rules/policies";
 import { requireMatch } from "./props";
 
 export interface StateBucketProps {
@@ -69,7 +69,9 @@ export class StateBucket extends Construct {
       ],
     }).overrideLogicalId(name("_encryption"));
     // After the public access block: S3 refuses policies while it is being changed.
-    new S3BucketPolicy(this, "policy", { ...of, policy: JSON.stringify(stateBucketPolicy(bucket.arn)), dependsOn: [publicAccess] }).overrideLogicalId(name("_policy"));
+    new S3BucketPolicy(this, "policy", { ...of, policy: JSON.stringify(stateBucketPolicy(bucket.arn)), dependsOn: [publicAccess] }).overrideLogicalId(
+      name("_policy"),
+    );
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       ...of,
       rule: [

@@ -20,7 +20,7 @@
  * aws_connect_user.connect_users.for_each holds exactly the generated users.
  *
  * Plan cost (after the timing runs, untimed): the Connect API calls one `terraform plan` makes,
- * from lib/plan-cost.ts's model of hashicorp/aws 5.100.0 (proven against the loopback fake by
+ * from lib/tools/plan-cost.ts's model of hashicorp/aws 5.100.0 (proven against the loopback fake by
  * __tests__/plan-cost.test.ts), for 500, 5,000 and 20,000 users (`--plan-sizes`), each in one
  * stack and split over users stacks of the recommended size (`--users-per-stack` overrides it):
  * the largest multiple of 100 whose plan stays within 5 minutes at Connect's 2 requests/s, with
@@ -45,7 +45,7 @@ import {
   recommendedUsersPerStack,
   userLookupCalls,
   type EnvironmentPlanCost,
-} from "../lib/plan-cost";
+} from "../lib/tools/plan-cost";
 
 export const REPO = path.resolve(__dirname, "..");
 export const DEFAULT_SIZES = [5, 500, 5000, 20000] as const;
@@ -83,7 +83,11 @@ export const USAGE =
   "usage: npm run bench -- [--runs N] [--sizes 5,500,5000,20000] [--method time|preload] [--check] [--keep] [--plan-sizes 500,5000,20000] [--users-per-stack N] [--no-plan-cost]";
 
 function parseSizes(flag: string, v: string): number[] {
-  const sizes = v.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+  const sizes = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 99999)) {
     throw new Error(`${flag} ${JSON.stringify(v)}: allowed: comma-separated whole numbers 1..99999`);
   }
@@ -100,7 +104,10 @@ export function parseArgs(argv: ReadonlyArray<string>): BenchArgs {
   let planSizes: number[] = [...DEFAULT_PLAN_SIZES];
   let usersPerStack: number | undefined;
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const [flag, inline] =
+      argv[i].startsWith("--") && argv[i].includes("=")
+        ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)]
+        : [argv[i], undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value`);
@@ -125,7 +132,8 @@ export function parseArgs(argv: ReadonlyArray<string>): BenchArgs {
       case "--users-per-stack": {
         const v = value();
         usersPerStack = Number(v);
-        if (!/^\d+$/.test(v) || usersPerStack < 1 || usersPerStack > 99999) throw new Error(`--users-per-stack ${JSON.stringify(v)}: allowed: a whole number 1..99999`);
+        if (!/^\d+$/.test(v) || usersPerStack < 1 || usersPerStack > 99999)
+          throw new Error(`--users-per-stack ${JSON.stringify(v)}: allowed: a whole number 1..99999`);
         break;
       }
       case "--method": {
@@ -155,7 +163,14 @@ export function parseArgs(argv: ReadonlyArray<string>): BenchArgs {
 
 const FIRST_NAMES = ["Alice", "José", "Zoë", "Min-jun", "Björn", "Łucja", "Chloé", "Dana", "Søren", "Nguyễn", "Ana", "François"];
 const LAST_NAMES = ["Nguyen", "Peña", "Ångström", "Kim", "Müller", "Żak", "Dubois", "Okafor", "Kierkegaard", "Thị Hà", "García", "O'Brien"];
-const SECURITY_PROFILES: ReadonlyArray<ReadonlyArray<string>> = [["Agent"], ["Agent"], ["Agent", "CallCenterManager"], ["Agent", "QualityAnalyst"], ["CallCenterManager"], ["Admin"]];
+const SECURITY_PROFILES: ReadonlyArray<ReadonlyArray<string>> = [
+  ["Agent"],
+  ["Agent"],
+  ["Agent", "CallCenterManager"],
+  ["Agent", "QualityAnalyst"],
+  ["CallCenterManager"],
+  ["Admin"],
+];
 const ROUTING_PROFILES = ["Basic Routing Profile", "Sales Routing Profile", "Support Routing Profile", "Billing Routing Profile", "VIP Routing Profile"];
 
 /** User name of the i-th generated user (1-based): agent00001@example.com ... */
@@ -211,7 +226,12 @@ export interface Sharding {
 }
 
 /** Writes `<dir>/bench.yaml` and `<dir>/metadata/dev.xml`. */
-export function writeEnvironmentDir(dir: string, users: number, metadataSource = path.join(REPO, "environments", "metadata", "dev.xml"), sharding?: Sharding): void {
+export function writeEnvironmentDir(
+  dir: string,
+  users: number,
+  metadataSource = path.join(REPO, "environments", "metadata", "dev.xml"),
+  sharding?: Sharding,
+): void {
   fs.mkdirSync(path.join(dir, "metadata"), { recursive: true });
   fs.copyFileSync(metadataSource, path.join(dir, "metadata", "dev.xml"));
   fs.writeFileSync(path.join(dir, `${BENCH_ENV}.yaml`), environmentYaml(users, undefined, sharding));
@@ -219,7 +239,8 @@ export function writeEnvironmentDir(dir: string, users: number, metadataSource =
 
 /** Number of users the synthesized stack creates (keys of aws_connect_user.connect_users.for_each). */
 export function countSynthesizedUsers(stackJson: unknown): number | undefined {
-  const forEach = (stackJson as { resource?: { aws_connect_user?: { connect_users?: { for_each?: unknown } } } })?.resource?.aws_connect_user?.connect_users?.for_each;
+  const forEach = (stackJson as { resource?: { aws_connect_user?: { connect_users?: { for_each?: unknown } } } })?.resource?.aws_connect_user?.connect_users
+    ?.for_each;
   return forEach && typeof forEach === "object" && !Array.isArray(forEach) ? Object.keys(forEach).length : undefined;
 }
 
@@ -332,7 +353,11 @@ export class Meter {
     } else {
       file = process.platform === "win32" ? (process.env.ComSpec ?? "cmd.exe") : "/bin/sh";
       args = process.platform === "win32" ? ["/d", "/s", "/c", command] : ["-c", command];
-      childEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(this.preloadFile)}`.trim(), CONNECT_SSO_BENCH_RSS_FILE: resultFile };
+      childEnv = {
+        ...env,
+        NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(this.preloadFile)}`.trim(),
+        CONNECT_SSO_BENCH_RSS_FILE: resultFile,
+      };
     }
     const start = process.hrtime.bigint();
     const r = spawnSync(file, args, { cwd, env: childEnv, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
@@ -411,7 +436,17 @@ export function formatBytes(bytes: number): string {
 
 /** The table; target columns say yes/no for every size, but only the 5,000-user row is a target. */
 export function formatTable(rows: ReadonlyArray<Row>): string {
-  const header = ["users", "synth s (median)", "x baseline", "peak RSS MiB", `<= ${TARGET_RATIO}x`, `<= ${TARGET_RSS_MIB} MiB`, "cdk.tf.json", "CPU s", "CPU x baseline"];
+  const header = [
+    "users",
+    "synth s (median)",
+    "x baseline",
+    "peak RSS MiB",
+    `<= ${TARGET_RATIO}x`,
+    `<= ${TARGET_RSS_MIB} MiB`,
+    "cdk.tf.json",
+    "CPU s",
+    "CPU x baseline",
+  ];
   const yes = (met: boolean, users: number) => (met ? "yes" : "no") + (users === TARGET_USERS ? "" : " (no target)");
   const body = rows.map((r) => [
     r.users.toLocaleString("en-US"),
@@ -432,7 +467,10 @@ export function formatTable(rows: ReadonlyArray<Row>): string {
 
 function describeRuns(runs: Runs): string {
   const list = (xs: number[], digits: number) => xs.map((x) => x.toFixed(digits)).join(", ");
-  return `wall ${list(runs.seconds, 2)} s; CPU ${list(runs.cpuSeconds, 2)} s; peak RSS ${list(runs.rssKiB.map((k) => k / 1024), 0)} MiB`;
+  return `wall ${list(runs.seconds, 2)} s; CPU ${list(runs.cpuSeconds, 2)} s; peak RSS ${list(
+    runs.rssKiB.map((k) => k / 1024),
+    0,
+  )} MiB`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,7 +505,7 @@ function shortStackName(name: string): string {
 
 /**
  * The row of one layout from its synthesized stacks (name → Terraform JSON), priced by
- * lib/plan-cost.ts; the instance holds every user of the environment. Throws when the stacks do
+ * lib/tools/plan-cost.ts; the instance holds every user of the environment. Throws when the stacks do
  * not hold exactly `users` users.
  */
 export function planCostRow(users: number, usersStacks: number, stacks: Readonly<Record<string, unknown>>): PlanCostRow {
@@ -496,7 +534,18 @@ export function planCostRow(users: number, usersStacks: number, stacks: Readonly
 
 /** The plan-cost table. */
 export function formatPlanCostTable(rows: ReadonlyArray<PlanCostRow>): string {
-  const header = ["users", "layout", "Connect calls, plan of all stacks", "minutes", "largest stack", "its calls", "its minutes", "PR plan of one users stack, min", "same, -refresh=false", "IAM/STS calls, all stacks"];
+  const header = [
+    "users",
+    "layout",
+    "Connect calls, plan of all stacks",
+    "minutes",
+    "largest stack",
+    "its calls",
+    "its minutes",
+    "PR plan of one users stack, min",
+    "same, -refresh=false",
+    "IAM/STS calls, all stacks",
+  ];
   const n = (x: number) => x.toLocaleString("en-US");
   const body = rows.map((r) => [
     n(r.users),
@@ -519,7 +568,9 @@ export function formatPlanCostTable(rows: ReadonlyArray<PlanCostRow>): string {
 /** Every stack the app wrote into `outdir` for the bench environment, by name. */
 export function readSynthesizedStacks(outdir: string): Record<string, unknown> {
   const dir = path.join(outdir, "stacks");
-  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n === `connect-sso-${BENCH_ENV}` || n.startsWith(`connect-sso-${BENCH_ENV}-users-`)) : [];
+  const names = fs.existsSync(dir)
+    ? fs.readdirSync(dir).filter((n) => n === `connect-sso-${BENCH_ENV}` || n.startsWith(`connect-sso-${BENCH_ENV}-users-`))
+    : [];
   const byNumber = (n: string) => (n.includes("-users-") ? Number(n.split("-").pop()) : 0);
   names.sort((a, b) => byNumber(a) - byNumber(b));
   return Object.fromEntries(names.map((n) => [n, JSON.parse(fs.readFileSync(path.join(dir, n, "cdk.tf.json"), "utf8")) as unknown]));
@@ -533,7 +584,9 @@ function planCostSection(args: BenchArgs, tmp: string, app: string, log: (s: str
     const envDir = path.join(tmp, `plan-env-${label}`);
     const outdir = path.join(tmp, `plan-out-${label}`);
     writeEnvironmentDir(envDir, users, undefined, sharding);
-    process.stderr.write(`  plan cost: synth of ${users} users, ${sharding ? `${sharding.stacks} users stack${sharding.stacks === 1 ? "" : "s"}` : "1 stack"}\n`);
+    process.stderr.write(
+      `  plan cost: synth of ${users} users, ${sharding ? `${sharding.stacks} users stack${sharding.stacks === 1 ? "" : "s"}` : "1 stack"}\n`,
+    );
     const r = spawnSync("/bin/sh", ["-c", app], {
       cwd: REPO,
       env: cdktfEnv(process.env, { CONNECT_SSO_ENVIRONMENTS: envDir, CDKTF_OUTDIR: outdir }),
@@ -542,7 +595,12 @@ function planCostSection(args: BenchArgs, tmp: string, app: string, log: (s: str
       stdio: ["ignore", "pipe", "pipe"],
     });
     if (r.error) throw r.error;
-    if (r.status !== 0) throw failure(`plan-cost synth of ${users} users (${label})`, { seconds: 0, maxRssKiB: NaN, cpuSeconds: NaN, status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, "non-zero exit");
+    if (r.status !== 0)
+      throw failure(
+        `plan-cost synth of ${users} users (${label})`,
+        { seconds: 0, maxRssKiB: NaN, cpuSeconds: NaN, status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr },
+        "non-zero exit",
+      );
     const stacks = readSynthesizedStacks(outdir);
     if (!args.keep) fs.rmSync(outdir, { recursive: true, force: true });
     return stacks;
@@ -558,14 +616,21 @@ function planCostSection(args: BenchArgs, tmp: string, app: string, log: (s: str
   for (const users of [...new Set(args.planSizes)].sort((a, b) => a - b)) {
     rows.push(planCostRow(users, 0, synth(`${users}-1`, users)));
     const usersStacks = Math.max(1, Math.ceil(users / size));
-    if (usersStacks > MAX_USERS_STACKS) throw new Error(`${users} users at ${size} per users stack need ${usersStacks} users stacks; an environment allows at most ${MAX_USERS_STACKS} (raise --users-per-stack)`);
+    if (usersStacks > MAX_USERS_STACKS)
+      throw new Error(
+        `${users} users at ${size} per users stack need ${usersStacks} users stacks; an environment allows at most ${MAX_USERS_STACKS} (raise --users-per-stack)`,
+      );
     rows.push(planCostRow(users, usersStacks, synth(`${users}-${usersStacks}`, users, { stacks: usersStacks, usersPerStack: size })));
   }
 
   const { perSecond, burst } = CONNECT_RATE;
   log("");
-  log(`plan cost: Connect API calls of one \`terraform plan\` (refreshing), modelled by lib/plan-cost.ts for hashicorp/aws 5.100.0 and proven on the loopback fake by __tests__/plan-cost.test.ts;`);
-  log(`minutes at Connect's default ${perSecond} requests/s (burst ${burst}) per account and Region, shared by every caller: the least a plan can take (throttled retries add calls)`);
+  log(
+    `plan cost: Connect API calls of one \`terraform plan\` (refreshing), modelled by lib/tools/plan-cost.ts for hashicorp/aws 5.100.0 and proven on the loopback fake by __tests__/plan-cost.test.ts;`,
+  );
+  log(
+    `minutes at Connect's default ${perSecond} requests/s (burst ${burst}) per account and Region, shared by every caller: the least a plan can take (throttled retries add calls)`,
+  );
   log(
     args.usersPerStack
       ? `users stack size: ${size} (--users-per-stack; the model recommends ${advice.usersPerStack})`
@@ -643,11 +708,20 @@ function main(): number {
     const log = (s: string) => console.log(s);
 
     const cpus = os.cpus();
-    log(`connect-sso synth bench: node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} x ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-    log(`app (cdktf.json): ${app}   (run via /bin/sh -c in ${REPO}, with cdktf's synth environment; type-checks on each run: ${appTypeChecks(app) ? "YES" : "no"})`);
+    log(
+      `connect-sso synth bench: node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} x ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    );
+    log(
+      `app (cdktf.json): ${app}   (run via /bin/sh -c in ${REPO}, with cdktf's synth environment; type-checks on each run: ${appTypeChecks(app) ? "YES" : "no"})`,
+    );
     log(`baseline: ${BASELINE_COMMAND}   (same way, same environment)`);
     log(`wall time: process.hrtime around the child; ${meter.describe()}`);
-    log(`median of ${args.runs} run(s) each; runs interleave (baseline, then each size, repeated); one untimed warm-up first; temp dir ${tmp}${args.keep ? " (kept)" : ""}`);
+    log(
+      `median of ${args.runs} run(s) each; runs interleave (baseline, then each size, repeated); one untimed warm-up first; temp dir ${tmp}${args.keep ? " (kept)" : ""}`,
+    );
     log("");
 
     const baselineEnv = cdktfEnv(process.env, {});
@@ -702,7 +776,9 @@ function main(): number {
 
     log(`baseline            : ${describeRuns(baseline)}`);
     for (const users of sizes) log(`synth ${String(users).padStart(6)} users: ${describeRuns(bySize.get(users)!.runs)}`);
-    log(`baseline medians: ${median(baseline.seconds).toFixed(3)} s wall, ${median(baseline.cpuSeconds).toFixed(3)} s CPU, ${(median(baseline.rssKiB) / 1024).toFixed(0)} MiB peak RSS`);
+    log(
+      `baseline medians: ${median(baseline.seconds).toFixed(3)} s wall, ${median(baseline.cpuSeconds).toFixed(3)} s CPU, ${(median(baseline.rssKiB) / 1024).toFixed(0)} MiB peak RSS`,
+    );
 
     const rows = sizes.map((users) => toRow(users, bySize.get(users)!.runs, baseline, bySize.get(users)!.jsonBytes));
     log("");
@@ -710,7 +786,9 @@ function main(): number {
     log("");
     const load = os.loadavg()[0];
     if (load > cpus.length) {
-      log(`note: the machine was busy (load average ${load.toFixed(1)} on ${cpus.length} CPUs): wall times are noisy; CPU seconds and best-of-${args.runs} ratios are steadier`);
+      log(
+        `note: the machine was busy (load average ${load.toFixed(1)} on ${cpus.length} CPUs): wall times are noisy; CPU seconds and best-of-${args.runs} ratios are steadier`,
+      );
     }
     let code = 0;
     const target = rows.find((r) => r.users === TARGET_USERS);

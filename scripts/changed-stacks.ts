@@ -5,7 +5,7 @@
  * A missing base file (first run) means every head stack changed.
  */
 import * as fs from "node:fs";
-import { changedStacks, readManifest } from "../lib/stack-manifest";
+import { changedStacks, readManifest } from "../lib/synth/stack-manifest";
 
 const [base, head, ...rest] = process.argv.slice(2);
 if (!base || !head || rest.length > 0) {

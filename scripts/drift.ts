@@ -1,7 +1,7 @@
-/** Entry point of `npm run drift -- <env>`; see lib/drift.ts. */
-import { runDrift } from "../lib/drift";
-import { isPipelineRun } from "../lib/pipeline/state";
-import { optionsFromVariables } from "../lib/synth";
+/** Entry point of `npm run drift -- <env>`; see lib/tools/drift.ts. */
+import { isPipelineRun } from "../lib/rules/pipeline-run";
+import { runDrift } from "../lib/tools/drift";
+import { optionsFromVariables } from "../lib/synth/synth";
 
 const [environment, ...rest] = process.argv.slice(2);
 if (!environment || rest.length > 0) {

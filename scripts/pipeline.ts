@@ -1,12 +1,12 @@
 /**
  * `npm run pipeline -- <command>`: the steps the workflow runs on synthesized stacks
- * (lib/pipeline/commands.ts). Exit 0 done, 1 terraform failed, 2 bad input or a refusal.
+ * (lib/tools/pipeline/commands.ts). Exit 0 done, 1 terraform failed, 2 bad input or a refusal.
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { postReviewComment } from "../lib/pipeline/comment";
-import { applyStack, contextFromVariables, pendingStacks, PipelineInputError, planStack } from "../lib/pipeline/commands";
-import { clientOptionsFromEnv, GitHubApiError, GitHubClient } from "../lib/pipeline/github";
+import { postReviewComment } from "../lib/tools/pipeline/comment";
+import { applyStack, contextFromVariables, pendingStacks, PipelineInputError, planStack } from "../lib/tools/pipeline/commands";
+import { clientOptionsFromEnv, GitHubApiError, GitHubClient } from "../lib/tools/pipeline/github";
 
 const USAGE = `usage:
   npm run pipeline -- plan <stack> [--no-lock]   init, plan -out, show -json into plans/<stack>.json (--no-lock: read-only plans)

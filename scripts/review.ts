@@ -1,4 +1,8 @@
-/** Entry point of `npm run review`; see lib/review/cli.ts. */
-import { runReview } from "../lib/review/cli";
+/** Entry point of `npm run review`; see lib/tools/review/cli.ts. */
+import { runReview } from "../lib/tools/review/cli";
 
-process.exitCode = runReview(process.argv.slice(2), (t) => process.stdout.write(`${t}\n`), (t) => process.stderr.write(`${t}\n`));
+process.exitCode = runReview(
+  process.argv.slice(2),
+  (t) => process.stdout.write(`${t}\n`),
+  (t) => process.stderr.write(`${t}\n`),
+);

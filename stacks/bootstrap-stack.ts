@@ -9,8 +9,8 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { bootstrapStackName, githubOidcAudience, githubSubjects, pipelineRoleName } from "../lib/naming";
-import { pipelinePolicy } from "../lib/policies";
+import { bootstrapStackName, githubOidcAudience, githubSubjects, pipelineRoleName } from "../lib/rules/naming";
+import { pipelinePolicy } from "../lib/rules/policies";
 import { GithubOidcProvider } from "../modules/github-oidc";
 import { PipelineRole } from "../modules/pipeline-roles";
 import { StateBucket } from "../modules/state-bucket";
@@ -21,7 +21,9 @@ export class BootstrapStack extends EnvironmentStack {
     const env = props.environment;
     const { pipeline, backend } = env;
     if (!pipeline || !backend) {
-      throw new Error(`BootstrapStack: environment ${env.name} has ${pipeline ? "no backend.s3" : "no pipeline section"}; allowed: an environment with both (the roles are scoped to its state)`);
+      throw new Error(
+        `BootstrapStack: environment ${env.name} has ${pipeline ? "no backend.s3" : "no pipeline section"}; allowed: an environment with both (the roles are scoped to its state)`,
+      );
     }
     // The environment's provider and tags, with local state (see above).
     super(scope, bootstrapStackName(env.name), { ...props, environment: { ...env, backend: undefined } }, (key) => key);
@@ -49,7 +51,10 @@ export class BootstrapStack extends EnvironmentStack {
         noncurrentVersionDays: pipeline.noncurrentVersionDays,
         provider: backend.region === env.region ? undefined : stateRegionProvider(this, env.account, backend.region, env.tags),
       });
-      new TerraformOutput(this, "state_bucket_name", { value: bucket.bucketName, description: "Bucket of the environment's Terraform state (backend.s3.bucket)" });
+      new TerraformOutput(this, "state_bucket_name", {
+        value: bucket.bucketName,
+        description: "Bucket of the environment's Terraform state (backend.s3.bucket)",
+      });
     }
     new TerraformOutput(this, "github_oidc_provider_arn", { value: oidc.arn });
     new TerraformOutput(this, "plan_role_arn", { value: roles[0].arn, description: "Role of pull-request plans and drift runs (read-only)" });

@@ -24,7 +24,13 @@ export abstract class EnvironmentStack extends TerraformStack {
     super(scope, name);
     const env = (this.environment = props.environment);
     if (env.backend) {
-      const backend = new S3Backend(this, { bucket: env.backend.bucket, region: env.backend.region, key: s3Key(env.backend.key), encrypt: true, kmsKeyId: env.backend.kmsKeyId });
+      const backend = new S3Backend(this, {
+        bucket: env.backend.bucket,
+        region: env.backend.region,
+        key: s3Key(env.backend.key),
+        encrypt: true,
+        kmsKeyId: env.backend.kmsKeyId,
+      });
       // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no property for it.
       backend.addOverride("use_lockfile", true);
     } else {

@@ -3,8 +3,8 @@
  * that a plan refreshes only that share through Connect's rate-limited API.
  */
 import { Construct } from "constructs";
-import { stackName, usersStateKey } from "../lib/naming";
-import { usersOfStack, usersStackName } from "../lib/sharding";
+import { stackName, usersStateKey } from "../lib/rules/naming";
+import { usersOfStack, usersStackName } from "../lib/rules/sharding";
 import { ConnectInstance } from "../modules/connect-instance";
 import { ConnectUsers } from "../modules/connect-users";
 import { adoptedAmong } from "./connect-sso-stack";

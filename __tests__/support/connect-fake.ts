@@ -215,7 +215,16 @@ const INSTANCE_ATTRIBUTE_DEFAULTS: Record<string, string> = {
 };
 
 const DEFAULT_SECURITY_PROFILES: Record<string, string[]> = {
-  Admin: ["BasicAgentAccess", "OutboundCallAccess", "Users.View", "Users.Edit", "Users.Create", "Users.Delete", "SecurityProfiles.View", "RoutingPolicies.View"],
+  Admin: [
+    "BasicAgentAccess",
+    "OutboundCallAccess",
+    "Users.View",
+    "Users.Edit",
+    "Users.Create",
+    "Users.Delete",
+    "SecurityProfiles.View",
+    "RoutingPolicies.View",
+  ],
   Agent: ["BasicAgentAccess", "OutboundCallAccess"],
   CallCenterManager: ["BasicAgentAccess", "OutboundCallAccess", "Users.View", "RoutingPolicies.View", "ContactSearch.View"],
   QualityAnalyst: ["ContactSearch.View", "ListenCallRecordings"],
@@ -244,7 +253,8 @@ function tagsOf(value: unknown): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (typeof v !== "string") throw new ApiError("InvalidParameterException", `Tag ${k} must have a string value.`);
-    if (k.length < 1 || k.length > 128 || k.toLowerCase().startsWith("aws:")) throw new ApiError("InvalidParameterException", `Invalid tag key ${JSON.stringify(k)}.`);
+    if (k.length < 1 || k.length > 128 || k.toLowerCase().startsWith("aws:"))
+      throw new ApiError("InvalidParameterException", `Invalid tag key ${JSON.stringify(k)}.`);
     tags[k] = v;
   }
   if (Object.keys(tags).length > 50) throw new ApiError("InvalidParameterException", "At most 50 tags are allowed.");
@@ -420,7 +430,11 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
     for (const existing of map.values()) if (existing.name === name) throw new Error(`connect fake: ${what} ${JSON.stringify(name)} already exists`);
   }
 
-  function addSecurityProfileTo(instance: InstanceState, name: string, o: { id?: string; permissions?: string[]; description?: string } = {}): SecurityProfileState {
+  function addSecurityProfileTo(
+    instance: InstanceState,
+    name: string,
+    o: { id?: string; permissions?: string[]; description?: string } = {},
+  ): SecurityProfileState {
     uniqueName(instance.securityProfiles, name, "security profile");
     const id = o.id ?? randomUUID();
     const profile: SecurityProfileState = {
@@ -485,27 +499,32 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
   }
 
   function checkSecurityProfiles(instance: InstanceState, ids: unknown): string[] {
-    if (!Array.isArray(ids) || ids.length < 1 || ids.length > 10) throw new ApiError("InvalidParameterException", "SecurityProfileIds must contain 1 to 10 IDs.");
+    if (!Array.isArray(ids) || ids.length < 1 || ids.length > 10)
+      throw new ApiError("InvalidParameterException", "SecurityProfileIds must contain 1 to 10 IDs.");
     for (const id of ids) {
-      if (typeof id !== "string" || !instance.securityProfiles.has(id)) throw new ApiError("InvalidParameterException", `Security profile ${String(id)} does not exist on instance ${instance.id}.`);
+      if (typeof id !== "string" || !instance.securityProfiles.has(id))
+        throw new ApiError("InvalidParameterException", `Security profile ${String(id)} does not exist on instance ${instance.id}.`);
     }
     return [...new Set(ids as string[])];
   }
 
   function checkRoutingProfile(instance: InstanceState, id: unknown): string {
-    if (typeof id !== "string" || !instance.routingProfiles.has(id)) throw new ApiError("InvalidParameterException", `Routing profile ${String(id)} does not exist on instance ${instance.id}.`);
+    if (typeof id !== "string" || !instance.routingProfiles.has(id))
+      throw new ApiError("InvalidParameterException", `Routing profile ${String(id)} does not exist on instance ${instance.id}.`);
     return id;
   }
 
   function checkHierarchyGroup(instance: InstanceState, id: unknown): string | undefined {
     if (id === undefined || id === null || id === "") return undefined;
-    if (typeof id !== "string" || !instance.hierarchyGroups.has(id)) throw new ApiError("ResourceNotFoundException", `Hierarchy group ${String(id)} does not exist on instance ${instance.id}.`);
+    if (typeof id !== "string" || !instance.hierarchyGroups.has(id))
+      throw new ApiError("ResourceNotFoundException", `Hierarchy group ${String(id)} does not exist on instance ${instance.id}.`);
     return id;
   }
 
   /** UserIdentityInfo rules of the API reference, including the SAML ones. */
   function checkIdentityInfo(instance: InstanceState, value: unknown, creating: boolean): ConnectUser["IdentityInfo"] {
-    if (value !== undefined && value !== null && (typeof value !== "object" || Array.isArray(value))) throw new ApiError("InvalidParameterException", "IdentityInfo must be an object.");
+    if (value !== undefined && value !== null && (typeof value !== "object" || Array.isArray(value)))
+      throw new ApiError("InvalidParameterException", "IdentityInfo must be an object.");
     const info = (value ?? {}) as Record<string, unknown>;
     const out: NonNullable<ConnectUser["IdentityInfo"]> = {};
     for (const key of ["FirstName", "LastName", "Email", "SecondaryEmail", "Mobile"] as const) {
@@ -539,14 +558,17 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
     if (!value || typeof value !== "object" || Array.isArray(value)) throw new ApiError("InvalidParameterException", "PhoneConfig is required.");
     const config = value as Record<string, unknown>;
     const phoneType = config.PhoneType;
-    if (phoneType !== "SOFT_PHONE" && phoneType !== "DESK_PHONE") throw new ApiError("InvalidParameterException", `PhoneType ${JSON.stringify(phoneType)} must be SOFT_PHONE or DESK_PHONE.`);
+    if (phoneType !== "SOFT_PHONE" && phoneType !== "DESK_PHONE")
+      throw new ApiError("InvalidParameterException", `PhoneType ${JSON.stringify(phoneType)} must be SOFT_PHONE or DESK_PHONE.`);
     const limit = config.AfterContactWorkTimeLimit ?? 0;
-    if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 0) throw new ApiError("InvalidParameterException", "AfterContactWorkTimeLimit must be an integer of 0 or more.");
+    if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 0)
+      throw new ApiError("InvalidParameterException", "AfterContactWorkTimeLimit must be an integer of 0 or more.");
     const autoAccept = config.AutoAccept ?? false;
     if (typeof autoAccept !== "boolean") throw new ApiError("InvalidParameterException", "AutoAccept must be a boolean.");
     const desk = optionalString(config, "DeskPhoneNumber");
     if (phoneType === "DESK_PHONE" && !desk) throw new ApiError("InvalidParameterException", "DeskPhoneNumber is required when PhoneType is DESK_PHONE.");
-    if (desk !== undefined && !E164.test(desk)) throw new ApiError("InvalidParameterException", `DeskPhoneNumber ${JSON.stringify(desk)} must be in E.164 format.`);
+    if (desk !== undefined && !E164.test(desk))
+      throw new ApiError("InvalidParameterException", `DeskPhoneNumber ${JSON.stringify(desk)} must be in E.164 format.`);
     return { PhoneType: phoneType, AutoAccept: autoAccept, AfterContactWorkTimeLimit: limit, ...(desk !== undefined ? { DeskPhoneNumber: desk } : {}) };
   }
 
@@ -575,18 +597,24 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
 
   route("PUT", "/instance", "CreateInstance", ({ body, region }) => {
     const type = body.IdentityManagementType;
-    if (type !== "SAML" && type !== "CONNECT_MANAGED" && type !== "EXISTING_DIRECTORY") throw new ApiError("InvalidRequestException", `IdentityManagementType ${JSON.stringify(type)} is not valid.`);
+    if (type !== "SAML" && type !== "CONNECT_MANAGED" && type !== "EXISTING_DIRECTORY")
+      throw new ApiError("InvalidRequestException", `IdentityManagementType ${JSON.stringify(type)} is not valid.`);
     if (typeof body.InboundCallsEnabled !== "boolean" || typeof body.OutboundCallsEnabled !== "boolean") {
       throw new ApiError("InvalidRequestException", "InboundCallsEnabled and OutboundCallsEnabled are required.");
     }
     const alias = optionalString(body, "InstanceAlias");
     const directoryId = optionalString(body, "DirectoryId");
     if (type === "EXISTING_DIRECTORY" ? !directoryId : !alias) {
-      throw new ApiError("InvalidRequestException", type === "EXISTING_DIRECTORY" ? "DirectoryId is required for EXISTING_DIRECTORY." : `InstanceAlias is required for ${type}.`);
+      throw new ApiError(
+        "InvalidRequestException",
+        type === "EXISTING_DIRECTORY" ? "DirectoryId is required for EXISTING_DIRECTORY." : `InstanceAlias is required for ${type}.`,
+      );
     }
     if (alias !== undefined) {
-      if (alias.length > 45 || !INSTANCE_ALIAS.test(alias)) throw new ApiError("InvalidRequestException", `InstanceAlias ${JSON.stringify(alias)} is not valid.`);
-      for (const other of instances.values()) if (other.alias === alias) throw new ApiError("InvalidRequestException", `Instance alias ${alias} is already in use.`);
+      if (alias.length > 45 || !INSTANCE_ALIAS.test(alias))
+        throw new ApiError("InvalidRequestException", `InstanceAlias ${JSON.stringify(alias)} is not valid.`);
+      for (const other of instances.values())
+        if (other.alias === alias) throw new ApiError("InvalidRequestException", `Instance alias ${alias} is already in use.`);
     }
     const instance = createInstanceState({
       id: randomUUID(),
@@ -642,7 +670,13 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
 
   route("GET", "/security-profiles-summary/:InstanceId", "ListSecurityProfiles", ({ params, query }) => {
     const instance = getInstance(params.InstanceId);
-    const all = [...instance.securityProfiles.values()].map((p) => ({ Id: p.id, Arn: p.arn, Name: p.name, LastModifiedTime: epochSeconds(p.lastModified), LastModifiedRegion: p.region }));
+    const all = [...instance.securityProfiles.values()].map((p) => ({
+      Id: p.id,
+      Arn: p.arn,
+      Name: p.name,
+      LastModifiedTime: epochSeconds(p.lastModified),
+      LastModifiedRegion: p.region,
+    }));
     const { page, nextToken } = paginate(all, query.get("maxResults"), query.get("nextToken"), 1000, "InvalidParameterException");
     return { body: { SecurityProfileSummaryList: page, ...(nextToken ? { NextToken: nextToken } : {}) } };
   });
@@ -675,12 +709,20 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
     const p = instance.securityProfiles.get(params.SecurityProfileId);
     if (!p) throw new ApiError("ResourceNotFoundException", `Security profile not found: ${params.SecurityProfileId}`);
     const { page, nextToken } = paginate(p.permissions, query.get("maxResults"), query.get("nextToken"), 1000, "InvalidParameterException");
-    return { body: { Permissions: page, LastModifiedTime: epochSeconds(p.lastModified), LastModifiedRegion: p.region, ...(nextToken ? { NextToken: nextToken } : {}) } };
+    return {
+      body: { Permissions: page, LastModifiedTime: epochSeconds(p.lastModified), LastModifiedRegion: p.region, ...(nextToken ? { NextToken: nextToken } : {}) },
+    };
   });
 
   route("GET", "/routing-profiles-summary/:InstanceId", "ListRoutingProfiles", ({ params, query }) => {
     const instance = getInstance(params.InstanceId);
-    const all = [...instance.routingProfiles.values()].map((p) => ({ Id: p.id, Arn: p.arn, Name: p.name, LastModifiedTime: epochSeconds(p.lastModified), LastModifiedRegion: p.region }));
+    const all = [...instance.routingProfiles.values()].map((p) => ({
+      Id: p.id,
+      Arn: p.arn,
+      Name: p.name,
+      LastModifiedTime: epochSeconds(p.lastModified),
+      LastModifiedRegion: p.region,
+    }));
     const { page, nextToken } = paginate(all, query.get("maxResults"), query.get("nextToken"), 1000, "InvalidParameterException");
     return { body: { RoutingProfileSummaryList: page, ...(nextToken ? { NextToken: nextToken } : {}) } };
   });
@@ -720,7 +762,14 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
     const queue = instance.queues.get(p.queueId)!;
     const all = [{ QueueId: queue.id, QueueArn: queue.arn, QueueName: queue.name, Priority: 1, Delay: 0, Channel: "VOICE" }];
     const { page, nextToken } = paginate(all, query.get("maxResults"), query.get("nextToken"), 100, "InvalidParameterException");
-    return { body: { RoutingProfileQueueConfigSummaryList: page, LastModifiedTime: epochSeconds(p.lastModified), LastModifiedRegion: p.region, ...(nextToken ? { NextToken: nextToken } : {}) } };
+    return {
+      body: {
+        RoutingProfileQueueConfigSummaryList: page,
+        LastModifiedTime: epochSeconds(p.lastModified),
+        LastModifiedRegion: p.region,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      },
+    };
   });
 
   route("PUT", "/users/:InstanceId", "CreateUser", ({ params, body, region }) => {
@@ -728,7 +777,10 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
     const username = requireString(body, "Username");
     const maxLength = instance.identityManagementType === "SAML" ? 64 : 20;
     if (username.length > maxLength || !CONNECT_USERNAME.test(username) || (username.includes("@") && !EMAIL_FORM.test(username))) {
-      throw new ApiError("InvalidParameterException", `Username ${JSON.stringify(username)} is not valid: up to ${maxLength} of [a-zA-Z0-9_-.@], with @ only in email form.`);
+      throw new ApiError(
+        "InvalidParameterException",
+        `Username ${JSON.stringify(username)} is not valid: up to ${maxLength} of [a-zA-Z0-9_-.@], with @ only in email form.`,
+      );
     }
     for (const other of instance.users.values()) {
       if (other.Username === username) throw new ApiError("DuplicateResourceException", `User with username ${username} already exists.`);
@@ -737,9 +789,11 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
     const directoryUserId = optionalString(body, "DirectoryUserId");
     if (instance.identityManagementType === "SAML") {
       if (password !== undefined) throw new ApiError("InvalidRequestException", "Password is not supported for instances with SAML identity management.");
-      if (directoryUserId !== undefined) throw new ApiError("InvalidRequestException", "DirectoryUserId is not supported for instances with SAML identity management.");
+      if (directoryUserId !== undefined)
+        throw new ApiError("InvalidRequestException", "DirectoryUserId is not supported for instances with SAML identity management.");
     } else if (instance.identityManagementType === "CONNECT_MANAGED") {
-      if (password === undefined) throw new ApiError("InvalidParameterException", "Password is required for instances with CONNECT_MANAGED identity management.");
+      if (password === undefined)
+        throw new ApiError("InvalidParameterException", "Password is required for instances with CONNECT_MANAGED identity management.");
       if (!CONNECT_PASSWORD.test(password)) throw new ApiError("InvalidParameterException", "Password does not meet the password policy.");
     } else if (password !== undefined) {
       throw new ApiError("InvalidRequestException", "Password is not supported for instances with EXISTING_DIRECTORY identity management.");
@@ -767,12 +821,20 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
 
   route("GET", "/users-summary/:InstanceId", "ListUsers", ({ params, query }) => {
     const instance = getInstance(params.InstanceId);
-    const all = [...instance.users.values()].map((u) => ({ Id: u.Id, Arn: u.Arn, Username: u.Username, LastModifiedTime: u.LastModifiedTime, LastModifiedRegion: u.LastModifiedRegion }));
+    const all = [...instance.users.values()].map((u) => ({
+      Id: u.Id,
+      Arn: u.Arn,
+      Username: u.Username,
+      LastModifiedTime: u.LastModifiedTime,
+      LastModifiedRegion: u.LastModifiedRegion,
+    }));
     const { page, nextToken } = paginate(all, query.get("maxResults"), query.get("nextToken"), 1000, "InvalidParameterException");
     return { body: { UserSummaryList: page, ...(nextToken ? { NextToken: nextToken } : {}) } };
   });
 
-  route("GET", "/users/:InstanceId/:UserId", "DescribeUser", ({ params }) => ({ body: { User: clone(getUser(getInstance(params.InstanceId), params.UserId)) } }));
+  route("GET", "/users/:InstanceId/:UserId", "DescribeUser", ({ params }) => ({
+    body: { User: clone(getUser(getInstance(params.InstanceId), params.UserId)) },
+  }));
 
   route("DELETE", "/users/:InstanceId/:UserId", "DeleteUser", ({ params }) => {
     const instance = getInstance(params.InstanceId);
@@ -843,7 +905,8 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
     const ApplicationArn = requireString(body, "ApplicationArn", "ValidationException");
     const PrincipalId = requireString(body, "PrincipalId", "ValidationException");
     const PrincipalType = body.PrincipalType;
-    if (PrincipalType !== "USER" && PrincipalType !== "GROUP") throw new ApiError("ValidationException", `PrincipalType ${JSON.stringify(PrincipalType)} must be USER or GROUP.`);
+    if (PrincipalType !== "USER" && PrincipalType !== "GROUP")
+      throw new ApiError("ValidationException", `PrincipalType ${JSON.stringify(PrincipalType)} must be USER or GROUP.`);
     return { ApplicationArn, PrincipalId, PrincipalType };
   }
   function getApplication(arn: string): ApplicationState {
@@ -867,14 +930,21 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
     DescribeApplicationAssignment: (body) => {
       const input = assignmentInput(body);
       const found = getApplication(input.ApplicationArn).assignments.get(assignmentKey(input));
-      if (!found) throw new ApiError("ResourceNotFoundException", `Assignment of ${input.PrincipalType} ${input.PrincipalId} to application ${input.ApplicationArn} not found.`);
+      if (!found)
+        throw new ApiError(
+          "ResourceNotFoundException",
+          `Assignment of ${input.PrincipalType} ${input.PrincipalId} to application ${input.ApplicationArn} not found.`,
+        );
       return { body: { ...found } };
     },
     DeleteApplicationAssignment: (body) => {
       const input = assignmentInput(body);
       const application = getApplication(input.ApplicationArn);
       if (!application.assignments.delete(assignmentKey(input))) {
-        throw new ApiError("ResourceNotFoundException", `Assignment of ${input.PrincipalType} ${input.PrincipalId} to application ${input.ApplicationArn} not found.`);
+        throw new ApiError(
+          "ResourceNotFoundException",
+          `Assignment of ${input.PrincipalType} ${input.PrincipalId} to application ${input.ApplicationArn} not found.`,
+        );
       }
       return { body: {} };
     },
@@ -970,7 +1040,13 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         record("sso-admin", operation, 400, error.code);
-        send(res, 400, { __type: `${SSO_ERROR_NAMESPACE}${error.code}`, Message: error.message }, { "x-amzn-ErrorType": error.code }, "application/x-amz-json-1.1");
+        send(
+          res,
+          400,
+          { __type: `${SSO_ERROR_NAMESPACE}${error.code}`, Message: error.message },
+          { "x-amzn-ErrorType": error.code },
+          "application/x-amz-json-1.1",
+        );
       }
       return;
     }
@@ -1001,7 +1077,13 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
       try {
         handle(req, res, Buffer.concat(chunks).toString("utf8"));
       } catch (error) {
-        if (!res.headersSent) send(res, 500, { __type: "InternalServiceException", Message: `connect fake crashed: ${(error as Error).stack ?? error}` }, { "x-amzn-ErrorType": "InternalServiceException" });
+        if (!res.headersSent)
+          send(
+            res,
+            500,
+            { __type: "InternalServiceException", Message: `connect fake crashed: ${(error as Error).stack ?? error}` },
+            { "x-amzn-ErrorType": "InternalServiceException" },
+          );
         else res.destroy();
       }
     });
@@ -1074,8 +1156,7 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
       const instance = instances.get(instanceId);
       return instance ? describeInstance(instance) : undefined;
     },
-    users: (instanceId) =>
-      [...seeded(instanceId).users.values()].map(clone).sort((a, b) => (a.Username < b.Username ? -1 : a.Username > b.Username ? 1 : 0)),
+    users: (instanceId) => [...seeded(instanceId).users.values()].map(clone).sort((a, b) => (a.Username < b.Username ? -1 : a.Username > b.Username ? 1 : 0)),
     user: (instanceId, username) => {
       for (const u of seeded(instanceId).users.values()) if (u.Username === username) return clone(u);
       return undefined;
@@ -1103,7 +1184,9 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
       applications.set(applicationArn, { arn: applicationArn, name: o?.name ?? "Amazon Connect", instanceArn: o?.instanceArn, assignments: new Map() });
     },
     applicationAssignments: (applicationArn) =>
-      [...applications.values()].filter((a) => applicationArn === undefined || a.arn === applicationArn).flatMap((a) => [...a.assignments.values()].map((x) => ({ ...x }))),
+      [...applications.values()]
+        .filter((a) => applicationArn === undefined || a.arn === applicationArn)
+        .flatMap((a) => [...a.assignments.values()].map((x) => ({ ...x }))),
 
     stop: () => {
       stopped ??= new Promise<void>((resolve) => {

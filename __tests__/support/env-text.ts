@@ -31,7 +31,7 @@ export interface ParseOptions {
 
 /** Parses a file given as an object (stringified to YAML) or raw text. */
 export function parse(file: Record<string, unknown> | string, options: ParseOptions = {}) {
-  const metadata = options.metadata === undefined ? VALID_METADATA : options.metadata ?? undefined;
+  const metadata = options.metadata === undefined ? VALID_METADATA : (options.metadata ?? undefined);
   return parseEnvironment({
     name: options.name ?? "test",
     file: `environments/${options.name ?? "test"}.yaml`,
@@ -43,7 +43,9 @@ export function parse(file: Record<string, unknown> | string, options: ParseOpti
 
 /** The error lines of a parse, as `path: message`. */
 export function errors(file: Record<string, unknown> | string, options?: ParseOptions): string[] {
-  return parse(file, options).problems.filter((p) => p.severity === "error").map((p) => `${p.path}: ${p.message}`);
+  return parse(file, options)
+    .problems.filter((p) => p.severity === "error")
+    .map((p) => `${p.path}: ${p.message}`);
 }
 
 /** A valid file with one change made by `edit`. */

@@ -61,4 +61,3 @@ export const DEV_PLAN_CONNECT_CALLS = {
   ListRoutingProfileQueues: 1,
   DescribeUser: 2,
 };
-

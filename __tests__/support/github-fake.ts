@@ -77,7 +77,11 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
         const pull = pulls.get(Number(m[1]));
         if (!pull) return send(404, { message: "Not Found" });
         if (!m[2]) return send(200, pullJson(repository, pull));
-        if (m[2] === "/commits") return send(200, pull.commits.map((sha) => ({ sha })));
+        if (m[2] === "/commits")
+          return send(
+            200,
+            pull.commits.map((sha) => ({ sha })),
+          );
         return send(
           200,
           pull.reviews.map((r, i) => ({
@@ -93,7 +97,10 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
       }
       if (req.method === "GET" && route && (m = /^\/commits\/([0-9a-f]{40})\/pulls$/.exec(route))) {
         const sha = m[1];
-        return send(200, [...pulls.values()].filter((p) => p.mergeCommitSha === sha || p.commits.includes(sha)).map((p) => pullJson(repository, p)));
+        return send(
+          200,
+          [...pulls.values()].filter((p) => p.mergeCommitSha === sha || p.commits.includes(sha)).map((p) => pullJson(repository, p)),
+        );
       }
       if (req.method === "POST" && route && (m = /^\/issues\/(\d+)\/comments$/.exec(route))) {
         const list = comments.get(Number(m[1])) ?? [];

@@ -179,7 +179,7 @@ export async function readState(moto: MotoEndpoint, bucket: string, key: string)
       const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return await answer.Body!.transformToString("utf8");
     } catch (error) {
-      if (s3Status(error) === 404) throw new Error(`no state object at ${where}`);
+      if (s3Status(error) === 404) throw new Error(`no state object at ${where}`, { cause: error });
       throw error;
     }
   });
@@ -187,7 +187,7 @@ export async function readState(moto: MotoEndpoint, bucket: string, key: string)
   try {
     state = JSON.parse(text) as Partial<TerraformState>;
   } catch (error) {
-    throw new Error(`${where} is not JSON (${(error as Error).message}): ${text.slice(0, 200)}`);
+    throw new Error(`${where} is not JSON (${(error as Error).message}): ${text.slice(0, 200)}`, { cause: error });
   }
   if (state.version !== 4 || !Array.isArray(state.resources)) {
     throw new Error(`${where} is not a terraform state of format version 4: ${text.slice(0, 200)}`);

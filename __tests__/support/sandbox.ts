@@ -14,8 +14,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import type { Environment } from "../../lib/config/environment";
-import { asPlan, type PlanJson } from "../../lib/review/classify";
-import { stackName } from "../../lib/naming";
+import { asPlan, type PlanJson } from "../../lib/tools/review/classify";
+import { stackName } from "../../lib/rules/naming";
 import { startConnectFake, writeProviderOverride, type ConnectFake } from "./connect-fake";
 import { synthStack } from "./environments";
 import {
@@ -151,7 +151,10 @@ export async function startSandbox(env: Environment, options: SandboxOptions = {
     startConnectFake({ accountId: env.account, region: env.region }),
   ]);
   const stopAll = async () => {
-    await Promise.all([motoStart.status === "fulfilled" ? motoStart.value.stop() : undefined, fakeStart.status === "fulfilled" ? fakeStart.value.stop() : undefined]);
+    await Promise.all([
+      motoStart.status === "fulfilled" ? motoStart.value.stop() : undefined,
+      fakeStart.status === "fulfilled" ? fakeStart.value.stop() : undefined,
+    ]);
     if (ownsSetup) removeTempDir(setup.root);
   };
   if (motoStart.status === "rejected" || fakeStart.status === "rejected") {
@@ -168,7 +171,14 @@ export async function startSandbox(env: Environment, options: SandboxOptions = {
   }
 }
 
-async function seedAndWrap(env: Environment, setup: TerraformSetup, ownsSetup: boolean, motoServer: MotoServer, connectFake: ConnectFake, stopAll: () => Promise<void>): Promise<Sandbox> {
+async function seedAndWrap(
+  env: Environment,
+  setup: TerraformSetup,
+  ownsSetup: boolean,
+  motoServer: MotoServer,
+  connectFake: ConnectFake,
+  stopAll: () => Promise<void>,
+): Promise<Sandbox> {
   // Connect: the instance, AWS's default profiles and those the users name (an instance the
   // stack creates gets AWS's defaults from the fake's CreateInstance).
   const profileIds: Record<string, string> = {};
@@ -209,7 +219,9 @@ async function seedAndWrap(env: Environment, setup: TerraformSetup, ownsSetup: b
   const run = (cwd: string, args: ReadonlyArray<string>, okCodes: ReadonlyArray<number> = [0]) =>
     terraform(setup, cwd, [...args, "-no-color"], { timeoutMs: 120_000, okCodes }).catch((error: Error) => {
       const missing = connectFake.unimplemented().map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ""}`);
-      throw new Error(`${error.message}\n--- not implemented by the fake: ${missing.length ? missing.join(", ") : "none"}\n--- moto_server output ---\n${tail(motoServer.log(), 1500)}`);
+      throw new Error(
+        `${error.message}\n--- not implemented by the fake: ${missing.length ? missing.join(", ") : "none"}\n--- moto_server output ---\n${tail(motoServer.log(), 1500)}`,
+      );
     });
 
   const prepare = async (dir: string): Promise<Workspace> => {

@@ -199,7 +199,11 @@ type ResourceBlocks = { readonly resource?: Record<string, Record<string, { life
 /** Addresses of the resources a synthesized stack marks `prevent_destroy`. */
 export function protectedAddresses(stackJson: ResourceBlocks): string[] {
   return Object.entries(stackJson.resource ?? {})
-    .flatMap(([type, byName]) => Object.entries(byName).filter(([, body]) => body.lifecycle?.prevent_destroy === true).map(([id]) => `${type}.${id}`))
+    .flatMap(([type, byName]) =>
+      Object.entries(byName)
+        .filter(([, body]) => body.lifecycle?.prevent_destroy === true)
+        .map(([id]) => `${type}.${id}`),
+    )
     .sort();
 }
 
@@ -214,7 +218,10 @@ export function writeTeardownOverride(dir: string, stackJson: ResourceBlocks): v
     (resource[type] ??= {})[id] = { lifecycle: { prevent_destroy: false } };
   }
   if (Object.keys(resource).length) {
-    fs.writeFileSync(path.join(dir, "zz_test_teardown_override.tf.json"), JSON.stringify({ "//": "test only: lets terraform test destroy what it applied", resource }, null, 2));
+    fs.writeFileSync(
+      path.join(dir, "zz_test_teardown_override.tf.json"),
+      JSON.stringify({ "//": "test only: lets terraform test destroy what it applied", resource }, null, 2),
+    );
   }
 }
 
@@ -354,7 +361,10 @@ export interface HttpAnswer {
 }
 
 /** One HTTP request to a loopback address, bounded in time. */
-export function httpRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<HttpAnswer> {
+export function httpRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {},
+): Promise<HttpAnswer> {
   const target = new URL(url);
   if (target.hostname !== "127.0.0.1") return Promise.reject(new Error(`refusing to contact ${target.hostname}: tests talk to 127.0.0.1 only`));
   return new Promise((resolve, reject) => {
@@ -422,7 +432,7 @@ export async function startMotoServer(options: { accountId: string; readyTimeout
 
   const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
   const deadline = Date.now() + readyTimeoutMs;
-  let lastError = "";
+  let lastError: string;
   for (;;) {
     if (exited) throw new Error(`moto_server ${exited} before answering on ${url}:\n${tail(output)}`);
     try {

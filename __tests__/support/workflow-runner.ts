@@ -245,16 +245,21 @@ export class WorkflowRunner {
         continue;
       }
       const outputFile = path.join(runnerTemp, `output-${index}`);
-      const result = await runBash(step.run ?? "", dir, {
-        ...this.options.env,
-        ...stepEnv,
-        CI: "true",
-        GITHUB_ACTIONS: "true",
-        GITHUB_SHA: commit,
-        GITHUB_OUTPUT: outputFile,
-        GITHUB_STEP_SUMMARY: summary,
-        RUNNER_TEMP: runnerTemp,
-      }, this.options.stepTimeoutMs ?? 180_000);
+      const result = await runBash(
+        step.run ?? "",
+        dir,
+        {
+          ...this.options.env,
+          ...stepEnv,
+          CI: "true",
+          GITHUB_ACTIONS: "true",
+          GITHUB_SHA: commit,
+          GITHUB_OUTPUT: outputFile,
+          GITHUB_STEP_SUMMARY: summary,
+          RUNNER_TEMP: runnerTemp,
+        },
+        this.options.stepTimeoutMs ?? 180_000,
+      );
       if (step.id) steps[step.id] = { outputs: readOutputs(outputFile), outcome: result.code === 0 ? "success" : "failure" };
       record(result.code === 0 ? "success" : "failure", result.output);
     }

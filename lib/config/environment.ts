@@ -1,7 +1,7 @@
 /**
  * The resolved environment: what a stack is built from, after every check and default.
  */
-import type { Destination, Partition } from "../naming";
+import type { Destination, Partition } from "../rules/naming";
 import type { SigningCertificate } from "./metadata";
 import type { UserEntry } from "./schema";
 

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { closest } from "fastest-levenshtein";
 import { isMap, isScalar, type Document } from "yaml";
 import { z } from "zod";
-import { defaultIamName, defaultStateKey, ENVIRONMENT_NAME, partitionOf } from "../naming";
+import { defaultIamName, defaultStateKey, ENVIRONMENT_NAME, partitionOf } from "../rules/naming";
 import type { Environment } from "./environment";
 import { checkMetadata } from "./metadata";
 import { displayPath, fieldPath, given, hasErrors, type Problem } from "./problems";
@@ -85,7 +85,12 @@ function checkData(
     problems.push({ severity, file: input.file, line: lineOfField(segments), path: fieldPath(segments), message });
 
   if (raw === null || raw === undefined || typeof raw !== "object" || Array.isArray(raw)) {
-    problems.push({ severity: "error", file: input.file, path: "", message: `must be a YAML mapping of keys (account, region, connect, ssoApplication, users, ...); found ${raw === null || raw === undefined ? "an empty file" : given(raw)}` });
+    problems.push({
+      severity: "error",
+      file: input.file,
+      path: "",
+      message: `must be a YAML mapping of keys (account, region, connect, ssoApplication, users, ...); found ${raw === null || raw === undefined ? "an empty file" : given(raw)}`,
+    });
     return { problems };
   }
   const parsed = environmentFileSchema.safeParse(raw, { reportInput: true });
@@ -158,12 +163,28 @@ export function loadEnvironments(options: { readonly dir: string; readonly now: 
   const dirShown = shown(options.dir);
   let names: string[];
   try {
-    names = fs.readdirSync(options.dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+    names = fs
+      .readdirSync(options.dir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort();
   } catch {
-    return { environments: [], problems: [{ severity: "error", file: dirShown, path: "", message: "environment folder not found (set CONNECT_SSO_ENVIRONMENTS to the folder of your <env>.yaml files)" }] };
+    return {
+      environments: [],
+      problems: [
+        {
+          severity: "error",
+          file: dirShown,
+          path: "",
+          message: "environment folder not found (set CONNECT_SSO_ENVIRONMENTS to the folder of your <env>.yaml files)",
+        },
+      ],
+    };
   }
   if (names.length === 0) {
-    return { environments: [], problems: [{ severity: "error", file: dirShown, path: "", message: "has no environment files: add <env>.yaml (see environments/dev.yaml)" }] };
+    return {
+      environments: [],
+      problems: [{ severity: "error", file: dirShown, path: "", message: "has no environment files: add <env>.yaml (see environments/dev.yaml)" }],
+    };
   }
   const environments: Environment[] = [];
   const problems: Problem[] = [];
@@ -173,7 +194,12 @@ export function loadEnvironments(options: { readonly dir: string; readonly now: 
     const name = fileName.replace(/\.ya?ml$/, "");
     const duplicate = byName.get(name);
     if (duplicate) {
-      problems.push({ severity: "error", file: shown(full), path: "", message: `environment ${name} is also defined by ${duplicate}; keep one file per environment` });
+      problems.push({
+        severity: "error",
+        file: shown(full),
+        path: "",
+        message: `environment ${name} is also defined by ${duplicate}; keep one file per environment`,
+      });
       continue;
     }
     byName.set(name, shown(full));

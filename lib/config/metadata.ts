@@ -3,7 +3,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { identityCenterEntityIdPrefix, type Partition } from "../naming";
+import { identityCenterEntityIdPrefix, type Partition } from "../rules/naming";
 
 /** IAM's limits on `SAMLMetadataDocument`. */
 export const METADATA_MIN_CHARS = 1000;
@@ -59,8 +59,9 @@ export function checkMetadata(xml: string, now: Date): MetadataCheck {
   const errors: string[] = [];
   const warnings: string[] = [];
   const certificates: SigningCertificate[] = [];
-  const result = () => ({ errors, warnings, certificates, entityId });
-  let entityId: string | undefined;
+  // Early returns report what was found so far; the entity ID is known only past the XML checks.
+  const found: { entityId?: string } = {};
+  const result = () => ({ errors, warnings, certificates, entityId: found.entityId });
 
   if (xml.length < METADATA_MIN_CHARS || xml.length > METADATA_MAX_CHARS) {
     errors.push(
@@ -81,10 +82,16 @@ export function checkMetadata(xml: string, now: Date): MetadataCheck {
   const doc = parser.parse(xml) as XmlNode;
   const entity = children(doc, "EntityDescriptor")[0];
   if (!entity) {
-    errors.push(`is XML but not SAML metadata: the root element must be md:EntityDescriptor, found ${Object.keys(doc).filter((k) => !k.startsWith("?")).join(", ") || "nothing"}`);
+    errors.push(
+      `is XML but not SAML metadata: the root element must be md:EntityDescriptor, found ${
+        Object.keys(doc)
+          .filter((k) => !k.startsWith("?"))
+          .join(", ") || "nothing"
+      }`,
+    );
     return result();
   }
-  entityId = typeof entity["@entityID"] === "string" ? entity["@entityID"] : undefined;
+  found.entityId = typeof entity["@entityID"] === "string" ? entity["@entityID"] : undefined;
   const idp = children(entity, "IDPSSODescriptor")[0];
   if (!idp) {
     errors.push(
@@ -95,9 +102,7 @@ export function checkMetadata(xml: string, now: Date): MetadataCheck {
     return result();
   }
   const signing = children(idp, "KeyDescriptor").filter((k) => k["@use"] === undefined || k["@use"] === "signing");
-  const encoded = signing.flatMap((k) =>
-    children(children(children(k, "KeyInfo")[0], "X509Data")[0], "X509Certificate").map(text),
-  );
+  const encoded = signing.flatMap((k) => children(children(children(k, "KeyInfo")[0], "X509Data")[0], "X509Certificate").map(text));
   if (encoded.length === 0) {
     errors.push("has no signing certificate (IDPSSODescriptor/KeyDescriptor[@use='signing']/KeyInfo/X509Data/X509Certificate)");
     return result();

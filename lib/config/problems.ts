@@ -25,9 +25,7 @@ export function displayPath(cwd: string, file: string): string {
 
 /** `users`, 3, `username` → `users[3].username`. */
 export function fieldPath(segments: ReadonlyArray<PropertyKey>): string {
-  return segments
-    .map((segment, index) => (typeof segment === "number" ? `[${segment}]` : `${index === 0 ? "" : "."}${String(segment)}`))
-    .join("");
+  return segments.map((segment, index) => (typeof segment === "number" ? `[${segment}]` : `${index === 0 ? "" : "."}${String(segment)}`)).join("");
 }
 
 /** One line per problem: `error: environments/prod.yaml:14: users[3].username: message`. */

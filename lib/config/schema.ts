@@ -19,7 +19,7 @@ import {
   IDENTITY_STORE_ID,
   SAML_PROVIDER_NAME,
   SSO_APPLICATION_ARN,
-} from "../naming";
+} from "../rules/naming";
 
 const nfc = (s: string) => s.normalize("NFC");
 
@@ -52,9 +52,17 @@ export const PHONE_TYPES = ["SOFT_PHONE", "DESK_PHONE"] as const;
 const user = z.strictObject({
   username: z.string({ error: "must be a string: the user's email" }).superRefine((name, ctx) => {
     if (!CONNECT_USERNAME.test(name)) {
-      ctx.addIssue({ code: "custom", input: name, message: "allowed: 2..64 characters of A-Z a-z 0-9 _ . @ -, the user's email exactly as Identity Center sends it (case matters)" });
+      ctx.addIssue({
+        code: "custom",
+        input: name,
+        message: "allowed: 2..64 characters of A-Z a-z 0-9 _ . @ -, the user's email exactly as Identity Center sends it (case matters)",
+      });
     } else if (!EMAIL.test(name)) {
-      ctx.addIssue({ code: "custom", input: name, message: "must be an email address: the application maps RoleSessionName to ${user:email}, and Connect matches the user name to it exactly" });
+      ctx.addIssue({
+        code: "custom",
+        input: name,
+        message: "must be an email address: the application maps RoleSessionName to ${user:email}, and Connect matches the user name to it exactly",
+      });
     }
   }),
   firstName: text("the Connect user's first name", 100).transform(nfc),
@@ -65,7 +73,7 @@ const user = z.strictObject({
     .max(10, { error: "allows at most 10 security profile names" }),
   routingProfile: text("a routing profile name", 127),
   phoneType: z.enum(PHONE_TYPES, { error: `allowed: ${PHONE_TYPES.join(" | ")}` }).default("SOFT_PHONE"),
-  deskPhoneNumber: pattern(E164, "an E.164 number in quotes, such as \"+12065550100\"").optional(),
+  deskPhoneNumber: pattern(E164, 'an E.164 number in quotes, such as "+12065550100"').optional(),
   secondaryEmail: pattern(EMAIL, "an email address such as alice@home.example").max(265).optional(),
   autoAccept: z.boolean({ error: "must be true or false" }).default(false),
   afterContactWorkTimeLimit: z
@@ -95,7 +103,10 @@ const ssoApplication = z.strictObject({
     .max(12, { error: "allowed: 0.25..12 hours (15 minutes to 12 hours)" })
     .default(10),
   destination: z.enum(DESTINATIONS, { error: `allowed landing pages: ${DESTINATIONS.join(" | ")} (or leave it out for the Connect admin site)` }).optional(),
-  applicationArn: pattern(SSO_APPLICATION_ARN, "arn:<partition>:sso::<account>:application/ssoins-<16>/apl-<16>, from the application's details page").optional(),
+  applicationArn: pattern(
+    SSO_APPLICATION_ARN,
+    "arn:<partition>:sso::<account>:application/ssoins-<16>/apl-<16>, from the application's details page",
+  ).optional(),
 });
 
 const iam = z.strictObject({
@@ -105,7 +116,10 @@ const iam = z.strictObject({
 
 const identityCenter = z.strictObject({
   region: z.string({ error: "must be a region name such as us-east-1" }).optional(),
-  assumeRoleArn: pattern(/^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, "an IAM role ARN such as arn:aws:iam::999988887777:role/IdentityCenterAdmin").optional(),
+  assumeRoleArn: pattern(
+    /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+    "an IAM role ARN such as arn:aws:iam::999988887777:role/IdentityCenterAdmin",
+  ).optional(),
   identityStoreId: pattern(IDENTITY_STORE_ID, "d- and 10 hex digits, such as d-9067a1b2c3").optional(),
   createUsers: z.boolean({ error: "must be true or false" }).default(false),
 });
@@ -122,10 +136,19 @@ const backend = z.strictObject({
 });
 
 const pipeline = z.strictObject({
-  repository: pattern(GITHUB_REPOSITORY, "a GitHub repository owner/name such as acme/contact-center, exactly as GitHub spells it (no wildcards)"),
-  oidcProviderArn: pattern(GITHUB_OIDC_PROVIDER_ARN, "the ARN of the account's existing GitHub provider, arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com").optional(),
+  repository: pattern(
+    GITHUB_REPOSITORY,
+    "a GitHub repository owner/name such as acme/contact-center, exactly as GitHub spells it (no wildcards), or its immutable form owner@<id>/name@<id> such as acme@1234/contact-center@5678",
+  ),
+  oidcProviderArn: pattern(
+    GITHUB_OIDC_PROVIDER_ARN,
+    "the ARN of the account's existing GitHub provider, arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
+  ).optional(),
   stateBucket: z
-    .strictObject({ create: z.boolean({ error: "must be true or false" }).default(true) }, { error: "must be { create: true } (the bootstrap stack creates backend.s3.bucket) or { create: false } (it exists)" })
+    .strictObject(
+      { create: z.boolean({ error: "must be true or false" }).default(true) },
+      { error: "must be { create: true } (the bootstrap stack creates backend.s3.bucket) or { create: false } (it exists)" },
+    )
     .default({ create: true }),
   stateKmsKeyId: kmsKeyArn().optional(),
   noncurrentVersionDays: z
@@ -144,19 +167,27 @@ const adopt = z.strictObject({
 });
 
 const stackCount = (what: string) =>
-  z.number({ error: `must be a whole number of ${what}, 0..64` }).int({ error: `must be a whole number of ${what}, 0..64` }).min(0, { error: "allowed: 0..64" }).max(64, { error: "allowed: 0..64" });
+  z
+    .number({ error: `must be a whole number of ${what}, 0..64` })
+    .int({ error: `must be a whole number of ${what}, 0..64` })
+    .min(0, { error: "allowed: 0..64" })
+    .max(64, { error: "allowed: 0..64" });
 
 const sharding = z.strictObject({
   stacks: stackCount("users stacks (0 keeps users in the main stack)"),
   previousStacks: stackCount("users stacks before this change").optional(),
-  usersPerStack: z.number({ error: "must be a whole number of users" }).int({ error: "must be a whole number of users" }).min(1, { error: "must be at least 1" }).default(500),
+  usersPerStack: z
+    .number({ error: "must be a whole number of users" })
+    .int({ error: "must be a whole number of users" })
+    .min(1, { error: "must be at least 1" })
+    .default(500),
 });
 
 /** Schema of one environment file. */
 export const environmentFileSchema = z.strictObject({
   account: z
-    .string({ error: "must be 12 digits in quotes, such as \"111122223333\" (unquoted, YAML reads a number and drops leading zeros)" })
-    .regex(ACCOUNT_ID, { error: "must be exactly 12 digits, such as \"111122223333\"" }),
+    .string({ error: 'must be 12 digits in quotes, such as "111122223333" (unquoted, YAML reads a number and drops leading zeros)' })
+    .regex(ACCOUNT_ID, { error: 'must be exactly 12 digits, such as "111122223333"' }),
   region: z.string({ error: "must be a region name such as us-west-2" }),
   protected: z.boolean({ error: "must be true or false" }).optional(),
   tags: tags.optional(),

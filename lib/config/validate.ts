@@ -1,8 +1,8 @@
 /**
  * Checks that span several fields of one environment file, or several environments.
  */
-import { githubOidcProviderArn, partitionOf, partitionOfArn, pipelineRoleName, regionProblem } from "../naming";
-import { stackOf, usersStackName } from "../sharding";
+import { githubOidcProviderArn, partitionOf, partitionOfArn, pipelineRoleName, regionProblem } from "../rules/naming";
+import { stackOf, usersStackName } from "../rules/sharding";
 import type { Environment } from "./environment";
 import type { EnvironmentFile } from "./schema";
 
@@ -67,7 +67,10 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
   const seen = new Map<string, number>();
   file.users.forEach((user, index) => {
     if (user.phoneType === "DESK_PHONE" && !user.deskPhoneNumber) {
-      problems.push({ path: ["users", index, "deskPhoneNumber"], message: "is required with phoneType DESK_PHONE: an E.164 number in quotes, such as \"+12065550100\"" });
+      problems.push({
+        path: ["users", index, "deskPhoneNumber"],
+        message: 'is required with phoneType DESK_PHONE: an E.164 number in quotes, such as "+12065550100"',
+      });
     }
     // Identity Center matches user names case-insensitively; Connect does not: two spellings are one person.
     const key = user.username.toLowerCase();
@@ -83,7 +86,10 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
   });
   const sharding = file.sharding;
   if (sharding?.previousStacks !== undefined && sharding.previousStacks === sharding.stacks) {
-    problems.push({ path: ["sharding", "previousStacks"], message: `equals stacks (${sharding.stacks}): no user moves; remove previousStacks once every stack of a move is applied` });
+    problems.push({
+      path: ["sharding", "previousStacks"],
+      message: `equals stacks (${sharding.stacks}): no user moves; remove previousStacks once every stack of a move is applied`,
+    });
   }
 
   problems.push(...pipelineProblems(file));
@@ -93,7 +99,10 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
     const configured = new Set(file.users.map((u) => u.username));
     adopted.forEach((name, index) => {
       if (!configured.has(name)) {
-        problems.push({ path: ["adopt", "users", index], message: `${JSON.stringify(name)} is not in users; allowed: user names configured under users (case matters)` });
+        problems.push({
+          path: ["adopt", "users", index],
+          message: `${JSON.stringify(name)} is not in users; allowed: user names configured under users (case matters)`,
+        });
       }
     });
   }
@@ -108,7 +117,8 @@ function pipelineProblems(file: EnvironmentFile): FieldProblem[] {
   if (!backend) {
     problems.push({
       path: ["pipeline"],
-      message: "needs backend.s3: the pipeline's roles may read and write only this environment's state, in the bucket and key named there; add backend: { s3: { bucket, region } }",
+      message:
+        "needs backend.s3: the pipeline's roles may read and write only this environment's state, in the bucket and key named there; add backend: { s3: { bucket, region } }",
     });
   }
   const partition = partitionOf(file.region);
@@ -192,7 +202,12 @@ export function checkAcrossEnvironments(environments: ReadonlyArray<Environment>
   for (const env of environments) {
     const account = `${env.partition}:${env.account}`;
     claim(`role:${account}:${env.iam.roleName}`, env, "iam.roleName", `IAM role ${env.iam.roleName} in account ${env.account}`);
-    claim(`saml:${account}:${env.iam.samlProviderName}`, env, "iam.samlProviderName", `IAM SAML provider ${env.iam.samlProviderName} in account ${env.account}`);
+    claim(
+      `saml:${account}:${env.iam.samlProviderName}`,
+      env,
+      "iam.samlProviderName",
+      `IAM SAML provider ${env.iam.samlProviderName} in account ${env.account}`,
+    );
     if (env.pipeline) {
       for (const kind of ["plan", "apply"] as const) {
         const name = pipelineRoleName(env.name, kind);
@@ -200,16 +215,38 @@ export function checkAcrossEnvironments(environments: ReadonlyArray<Environment>
       }
       // One provider per issuer and account: IAM refuses a second one.
       if (!env.pipeline.oidcProviderArn) {
-        claim(`oidc:${account}`, env, "pipeline.oidcProviderArn", `creating the GitHub OIDC provider of account ${env.account}`, `an account has one: let one environment create it and set pipeline.oidcProviderArn: ${githubOidcProviderArn(env.partition, env.account)} in the others`);
+        claim(
+          `oidc:${account}`,
+          env,
+          "pipeline.oidcProviderArn",
+          `creating the GitHub OIDC provider of account ${env.account}`,
+          `an account has one: let one environment create it and set pipeline.oidcProviderArn: ${githubOidcProviderArn(env.partition, env.account)} in the others`,
+        );
       }
       if (env.pipeline.stateBucket.create && env.backend) {
-        claim(`bucket:${env.partition}:${env.backend.bucket}`, env, "pipeline.stateBucket.create", `creating state bucket ${env.backend.bucket}`, "let one environment create it and set pipeline.stateBucket: { create: false } in the others that share it");
+        claim(
+          `bucket:${env.partition}:${env.backend.bucket}`,
+          env,
+          "pipeline.stateBucket.create",
+          `creating state bucket ${env.backend.bucket}`,
+          "let one environment create it and set pipeline.stateBucket: { create: false } in the others that share it",
+        );
       }
     }
     if (env.connect.kind === "existing") {
-      claim(`connect:${account}:${env.region}:${env.connect.instanceId}`, env, "connect.instanceId", `Connect instance ${env.connect.instanceId} in ${env.account}/${env.region}`);
+      claim(
+        `connect:${account}:${env.region}:${env.connect.instanceId}`,
+        env,
+        "connect.instanceId",
+        `Connect instance ${env.connect.instanceId} in ${env.account}/${env.region}`,
+      );
     } else {
-      claim(`alias:${account}:${env.region}:${env.connect.alias}`, env, "connect.create.alias", `Connect instance alias ${env.connect.alias} in ${env.account}/${env.region}`);
+      claim(
+        `alias:${account}:${env.region}:${env.connect.alias}`,
+        env,
+        "connect.create.alias",
+        `Connect instance alias ${env.connect.alias} in ${env.account}/${env.region}`,
+      );
     }
   }
   return problems;

@@ -1,0 +1,464 @@
+/**
+ * The plan-cost model (lib/tools/plan-cost.ts): first on synthesized stacks (no tools), then the proof
+ * that keeps its table honest: stacks of 3 and 12 users applied by real terraform and the real
+ * provider (hashicorp/aws 5.100.0), Connect and sso-admin on the loopback fake, IAM, STS and
+ * identitystore on moto_server behind a loopback counting proxy; every plan's requests, counted
+ * operation by operation, must equal the model's.
+ */
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { Testing } from "cdktf";
+import type { Environment } from "../../lib/config/environment";
+import {
+  callBudget,
+  CONNECT_PAGE_SIZE,
+  LIST_INSTANCES_PAGE_SIZE,
+  connectCallsPerPlan,
+  costTableMarkdown,
+  COST_TABLE,
+  environmentPlanCost,
+  fixedConnectCalls,
+  instanceCount,
+  parseTosetLiteral,
+  planCost,
+  planMinutes,
+  planSeconds,
+  recommendedUsersPerStack,
+  userLookupCalls,
+  usersStacksFor,
+  type ConnectInventory,
+} from "../../lib/tools/plan-cost";
+import { movesBetween, stackOf, usersStackName } from "../../lib/rules/sharding";
+import { environmentStacks } from "../../stacks";
+import { startConnectFake, writeProviderOverride, type ConnectFake } from "../support/connect-fake";
+import { DEV_PLAN_CONNECT_CALLS, exampleEnvironment, testApp } from "../support/environments";
+import { httpRequest, removeTempDir, startMotoServer, tail, terraform, terraformSetup, type MotoServer, type TerraformSetup } from "../support/terraform";
+import { describeIfTools, missingTool } from "../support/tools";
+
+type Tf = Record<string, any>;
+
+/** Every stack of an environment, by name, as parsed Terraform JSON. */
+function synthAll(env: Environment): Record<string, Tf> {
+  const app = testApp();
+  return Object.fromEntries(environmentStacks(app, env).map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as Tf]));
+}
+
+const base = exampleEnvironment("dev");
+const SECURITY = [["Agent"], ["Agent", "CallCenterManager"], ["QualityAnalyst"]] as const;
+
+/** `n` users like dev's, named `<prefix>NN@example.com`, over three security profile sets and the given routing profiles. */
+function users(n: number, prefix: string, routing: ReadonlyArray<string> = ["Basic Routing Profile"]): Environment["users"] {
+  return Array.from({ length: n }, (_, i) => ({
+    ...base.users[0],
+    username: `${prefix}${String(i + 1).padStart(2, "0")}@example.com`,
+    firstName: "Test",
+    lastName: `User ${i + 1}`,
+    securityProfiles: [...SECURITY[i % SECURITY.length]],
+    routingProfile: routing[i % routing.length],
+  }));
+}
+
+function envWith(name: string, patch: Partial<Environment>): Environment {
+  return {
+    ...base,
+    name,
+    // Users stacks only: the bootstrap stack makes no Connect call.
+    pipeline: undefined,
+    tags: {},
+    iam: { samlProviderName: `AmazonConnectSSO-${name}`, roleName: `AmazonConnectSSO-${name}` },
+    sharding: { stacks: 0, usersPerStack: 1000 },
+    ...patch,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model on synthesized stacks
+// ---------------------------------------------------------------------------------------------
+
+describe("plan cost model", () => {
+  test("GIVEN the dev example WHEN priced THEN it equals the Connect calls connect-fake.test.ts counted by hand", () => {
+    const dev = synthAll(base)["connect-sso-dev"];
+    const cost = planCost(dev);
+    const connect = Object.fromEntries(
+      Object.entries(cost.byOperation)
+        .filter(([k]) => k.startsWith("connect:"))
+        .map(([k, v]) => [k.slice("connect:".length), v]),
+    );
+    expect(connect).toEqual(DEV_PLAN_CONNECT_CALLS);
+    expect(connectCallsPerPlan(dev)).toBe(19);
+    expect(cost.byApi).toEqual({ connect: 19, "sso-admin": 0, identitystore: 0, iam: 8, sts: 1 });
+  });
+
+  test("GIVEN for_each forms WHEN counted THEN map keys, distinct toset items and references count; other expressions are refused", () => {
+    expect(parseTosetLiteral('${toset(["Agent", "CallCenterManager", "Agent"])}')).toEqual(["Agent", "CallCenterManager"]);
+    expect(parseTosetLiteral('${toset(["Zo\\u00eb \\"Q\\" Team", "Basic Routing Profile"])}')).toEqual(['Zoë "Q" Team', "Basic Routing Profile"]);
+    expect(parseTosetLiteral("${toset(var.names)}")).toBeUndefined();
+    expect(instanceCount("a", {})).toBe(1);
+    expect(instanceCount("a", { for_each: { x: {}, y: {} } })).toBe(2);
+    expect(instanceCount("a", { for_each: "${toset([])}" })).toBe(0);
+    expect(instanceCount("a", { count: 3 })).toBe(3);
+    expect(instanceCount("i", { for_each: "${data.aws_connect_user.adopted}" }, (ref) => (ref === "data.aws_connect_user.adopted" ? 4 : -1))).toBe(4);
+    expect(() => instanceCount("aws_connect_user.x", { for_each: "${var.users}" })).toThrow(/cannot count the instances of aws_connect_user\.x/);
+  });
+
+  test("GIVEN a block the table does not price WHEN priced THEN it fails naming it, so no new block is free by accident", () => {
+    const dev = synthAll(base)["connect-sso-dev"];
+    expect(() => planCost({ ...dev, resource: { ...dev.resource, aws_connect_queue: { q: { name: "Q" } } } })).toThrow(
+      /no cost row for resource aws_connect_queue/,
+    );
+    expect(() => planCost({ ...dev, check: {} })).toThrow(/top-level block "check"/);
+    expect(costTableMarkdown().split("\n")).toHaveLength(COST_TABLE.length + 2);
+  });
+
+  test("GIVEN plan -refresh=false WHEN priced THEN users and IAM are not read, data sources still are", () => {
+    const dev = synthAll(base)["connect-sso-dev"];
+    const cost = planCost(dev, { refresh: false });
+    expect(cost.connect).toBe(17);
+    expect(cost.byOperation["connect:DescribeUser"]).toBeUndefined();
+    expect(cost.byApi.iam).toBe(0);
+  });
+
+  test("GIVEN 40 users over 4 users stacks WHEN priced THEN the main stack only checks the instance and each users stack pays its users plus its look-ups", () => {
+    const names = users(40, "agent", ["Basic Routing Profile", "Sales Routing Profile"]);
+    const stacks = synthAll(envWith("dev", { users: names, sharding: { stacks: 4, usersPerStack: 1000 } }));
+    const env = environmentPlanCost(stacks);
+    expect(env.stacks.map((s) => s.name)).toEqual(["connect-sso-dev", ...[1, 2, 3, 4].map((n) => usersStackName("dev", n))]);
+    expect(env.stacks[0].cost.connect).toBe(8);
+    for (const s of env.stacks.slice(1)) {
+      const here = names.filter((u) => stackOf(u.username, 4) === Number(s.name.split("-").pop()));
+      const profiles = new Set(here.flatMap((u) => u.securityProfiles)).size + new Set(here.map((u) => u.routingProfile)).size;
+      expect(s.users).toBe(here.length);
+      expect(s.cost.connect).toBe(here.length + 8 + 3 * profiles);
+    }
+    expect(env.connect).toBe(env.stacks.reduce((sum, s) => sum + s.cost.connect, 0));
+    expect(env.stacks.reduce((sum, s) => sum + s.users, 0)).toBe(40);
+    expect(env.largest.cost.connect).toBe(Math.max(...env.stacks.map((s) => s.cost.connect)));
+  });
+
+  test("GIVEN users moving into new users stacks WHEN priced THEN leaving costs nothing and each arrival lists every user of the instance, every plan until previousStacks goes", () => {
+    const names = users(40, "agent");
+    const stacks = synthAll(envWith("dev", { users: names, sharding: { stacks: 2, previousStacks: 0, usersPerStack: 1000 } }));
+    const arrivals = movesBetween(
+      names.map((u) => u.username),
+      0,
+      2,
+    ).filter((m) => m.to === 1).length;
+    expect(arrivals).toBeGreaterThan(0);
+    const one = stacks[usersStackName("dev", 1)];
+    const steady = synthAll(envWith("dev", { users: names, sharding: { stacks: 2, usersPerStack: 1000 } }))[usersStackName("dev", 1)];
+    // A 40-user instance: one page of ListUsers per look-up; 20,000 users: 334 pages.
+    expect(connectCallsPerPlan(one) - connectCallsPerPlan(steady)).toBe(arrivals * 2);
+    expect(connectCallsPerPlan(one, { inventory: { users: 20_000 } }) - connectCallsPerPlan(steady)).toBe(arrivals * (334 + 1));
+    // The main stack forgets all 40 (moved + removed): no Connect user is read there.
+    expect(planCost(stacks["connect-sso-dev"]).byOperation["connect:DescribeUser"]).toBeUndefined();
+  });
+
+  test("GIVEN list sizes WHEN priced THEN list calls read every page of 60", () => {
+    const stacks = synthAll(envWith("dev", { users: users(3, "a"), adopt: { ...base.adopt, users: ["a01@example.com"] } }));
+    const main = stacks["connect-sso-dev"];
+    const listUsers = (inventory: Partial<ConnectInventory>) => planCost(main, { inventory }).byOperation["connect:ListUsers"];
+    expect([listUsers({ users: 60 }), listUsers({ users: 61 }), listUsers({ users: 5000 })]).toEqual([1, 2, 84]);
+    expect([userLookupCalls(60), userLookupCalls(5000), userLookupCalls(20_000)]).toEqual([2, 85, 335]);
+    expect(planCost(main, { inventory: { securityProfiles: 121 } }).byOperation["connect:ListSecurityProfiles"]).toBe(3 * 3);
+  });
+
+  test("GIVEN Connect's 2 requests/s with a burst of 5 WHEN calls become minutes THEN 5,000 users in one stack take over 40 minutes and 500 stay under 5", () => {
+    expect(planSeconds(5)).toBe(0);
+    expect(planSeconds(7)).toBe(1);
+    expect(planMinutes(605)).toBe(5);
+    expect(callBudget(5)).toBe(605);
+    expect(planMinutes(5000 + 35)).toBeGreaterThan(40);
+    expect(planMinutes(500 + 3 * Math.sqrt(500) + 35)).toBeLessThan(5);
+  });
+
+  test("GIVEN the fixed calls of a users stack WHEN sizing THEN 500 users per stack keep a plan under 5 minutes with room for the uneven split", () => {
+    const stacks = synthAll(
+      envWith("dev", { users: users(30, "agent", ["Basic Routing Profile", "Sales Routing Profile"]), sharding: { stacks: 1, usersPerStack: 1000 } }),
+    );
+    const fixed = fixedConnectCalls(stacks[usersStackName("dev", 1)]);
+    expect(fixed).toBe(8 + 3 * 3 + 3 * 2);
+    expect(recommendedUsersPerStack({ fixedCalls: fixed })).toEqual({ usersPerStack: 500, budget: 605, evenMaximum: 605 - fixed });
+    expect(recommendedUsersPerStack({ fixedCalls: 35 }).usersPerStack).toBe(500);
+    expect(recommendedUsersPerStack({ fixedCalls: 35, targetMinutes: 10 }).usersPerStack).toBe(1000);
+    expect([usersStacksFor(500, 500), usersStacksFor(5000, 500), usersStacksFor(20000, 500), usersStacksFor(501, 500)]).toEqual([0, 10, 40, 2]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The table proven against real terraform
+// ---------------------------------------------------------------------------------------------
+
+/** A loopback HTTP proxy in front of moto_server that records `<service>:<operation>` of every request. */
+interface CountingProxy {
+  readonly url: string;
+  counts(): Record<string, number>;
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+function startCountingProxy(target: string): Promise<CountingProxy> {
+  const upstream = new URL(target);
+  if (upstream.hostname !== "127.0.0.1") throw new Error(`counting proxy: refusing ${target}: loopback only`);
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const service = /Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/([a-z0-9-]+)\//.exec(String(req.headers.authorization ?? ""))?.[1] ?? "unknown";
+      const target = req.headers["x-amz-target"];
+      const operation = target ? String(target).split(".").pop() : (new URLSearchParams(body.toString("utf8")).get("Action") ?? `${req.method} ${req.url}`);
+      seen.push(`${service}:${operation}`);
+      const forward = http.request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, timeout: 30_000, agent: false },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on("timeout", () => forward.destroy(new Error("moto_server did not answer within 30 s")));
+      forward.on("error", (e) => {
+        if (!res.headersSent) res.writeHead(502, { "Content-Type": "text/plain" });
+        res.end(`counting proxy: ${e.message}`);
+      });
+      forward.end(body);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        counts: () => seen.reduce<Record<string, number>>((acc, k) => ((acc[k] = (acc[k] ?? 0) + 1), acc), {}),
+        reset: () => void (seen.length = 0),
+        stop: () =>
+          new Promise<void>((done) => {
+            const timer = setTimeout(done, 3000);
+            timer.unref();
+            server.close(() => {
+              clearTimeout(timer);
+              done();
+            });
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+const ACCOUNT = base.account;
+const REGION = base.region;
+const SMALL_INSTANCE = "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
+const IDENTITY_STORE = "d-9067a1b2c3";
+const APP_SMALL = `arn:aws:sso::${ACCOUNT}:application/ssoins-7223a0b1c2d3e4f5/apl-0a1b2c3d4e5f6a7b`;
+const APP_LARGE = `arn:aws:sso::${ACCOUNT}:application/ssoins-7223a0b1c2d3e4f5/apl-1b2c3d4e5f6a7b8c`;
+/** Seeded out of band after the large apply: the list calls then need a second page of 60. */
+const EXTRA_SECURITY_PROFILES = 61;
+const EXTRA_USERS = 60;
+
+/**
+ * 3 users on an existing instance with two routing profiles; the stack creates their Identity
+ * Center users and assigns them (identity store found through sso-admin ListInstances).
+ */
+const SMALL = envWith("pcsmall", {
+  connect: { kind: "existing", instanceId: SMALL_INSTANCE },
+  ssoApplication: { ...base.ssoApplication, applicationArn: APP_SMALL },
+  identityCenter: { region: REGION, createUsers: true },
+  users: users(3, "small", ["Basic Routing Profile", "Sales Routing Profile"]),
+});
+
+/**
+ * 12 users on an instance the stack creates; Identity Center in another Region (a second
+ * provider) with existing users, found by name.
+ */
+const LARGE = envWith("pclarge", {
+  connect: { kind: "create", alias: "pclarge", inboundCalls: true, outboundCalls: true },
+  ssoApplication: { ...base.ssoApplication, applicationArn: APP_LARGE },
+  identityCenter: { region: "us-east-1", identityStoreId: IDENTITY_STORE, createUsers: false },
+  users: users(12, "large"),
+});
+
+describeIfTools(
+  "the plan cost table against real terraform: Connect and sso-admin on the fake, IAM/STS/identitystore on moto_server (loopback only)",
+  [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
+  () => {
+    let setup: TerraformSetup | undefined;
+    let moto: MotoServer | undefined;
+    let proxy: CountingProxy | undefined;
+    let fake: ConnectFake | undefined;
+    let largeInstance = "";
+    const applied = new Set<string>();
+    const dirs: Record<string, string> = {};
+
+    const tf = (cwd: string, args: string[], okCodes = [0]) =>
+      terraform(setup!, cwd, args, { timeoutMs: 90_000, okCodes }).catch((error: Error) => {
+        const missing = (fake?.unimplemented() ?? []).map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ""}`);
+        throw new Error(
+          `${error.message}\n--- not implemented by the fake: ${missing.length ? missing.join(", ") : "none"}\n--- moto_server output ---\n${tail(moto?.log() ?? "", 2000)}`,
+        );
+      });
+
+    const workspace = (name: string, stackJson: Tf) => {
+      const dir = (dirs[name] ??= path.join(setup!.root, name));
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(stackJson, null, 2));
+      writeProviderOverride(dir, { connectUrl: fake!.url, motoUrl: proxy!.url });
+      return dir;
+    };
+
+    /** One plan; returns what the APIs saw, keyed like PlanCost.byOperation. */
+    const countedPlan = async (dir: string, extra: string[], okCodes: number[]) => {
+      fake!.resetCounts();
+      proxy!.reset();
+      await tf(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", ...extra], okCodes);
+      expect(fake!.unimplemented()).toEqual([]);
+      expect(fake!.requests.filter((r) => r.status !== 200).map((r) => `${r.operation} ${r.status} ${r.errorCode}`)).toEqual([]);
+      const seen: Record<string, number> = { ...proxy!.counts() };
+      for (const [op, n] of Object.entries(fake!.operationCounts())) seen[op.startsWith("sso-admin:") ? op : `connect:${op}`] = n;
+      return seen;
+    };
+    const connectOf = (counts: Record<string, number>) => Object.entries(counts).reduce((sum, [k, n]) => sum + (k.startsWith("connect:") ? n : 0), 0);
+    const need = (what: string) => {
+      if (!applied.has(what)) throw new Error(`the apply of ${what} did not succeed (see the failing test above)`);
+    };
+    /** What the large instance holds once seeded: its 12 users and AWS's 4 default profiles, plus the extras. */
+    const largeInventory: Partial<ConnectInventory> = { users: 12 + EXTRA_USERS, securityProfiles: 4 + EXTRA_SECURITY_PROFILES, instances: 2 };
+
+    beforeAll(async () => {
+      setup = terraformSetup("plan-cost");
+      moto = await startMotoServer({ accountId: ACCOUNT, readyTimeoutMs: 20_000 });
+      [proxy, fake] = await Promise.all([startCountingProxy(moto.url), startConnectFake({ accountId: ACCOUNT, region: REGION })]);
+
+      fake.addInstance({ id: SMALL_INSTANCE, identityManagementType: "SAML", region: REGION, withDefaults: true });
+      fake.addRoutingProfile(SMALL_INSTANCE, "Sales Routing Profile");
+      const sso = fake.addSsoInstance({ identityStoreId: IDENTITY_STORE });
+      fake.addApplication(APP_SMALL, { instanceArn: sso.instanceArn });
+      fake.addApplication(APP_LARGE, { instanceArn: sso.instanceArn });
+      // The large environment's people already exist in Identity Center (its home Region: us-east-1).
+      for (const user of LARGE.users) {
+        const answer = await httpRequest(`${moto.url}/`, {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "AWSIdentityStore.CreateUser",
+            Authorization: "AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/identitystore/aws4_request, SignedHeaders=host, Signature=0",
+          },
+          body: JSON.stringify({
+            IdentityStoreId: IDENTITY_STORE,
+            UserName: user.username,
+            DisplayName: `${user.firstName} ${user.lastName}`,
+            Name: { GivenName: user.firstName, FamilyName: user.lastName },
+          }),
+          timeoutMs: 10_000,
+        });
+        if (answer.status !== 200) throw new Error(`moto identitystore CreateUser ${user.username}: HTTP ${answer.status} ${answer.body}`);
+      }
+      for (const [name, env] of [
+        ["small", SMALL],
+        ["large", LARGE],
+      ] as const) {
+        await tf(workspace(name, synthAll(env)[`connect-sso-${env.name}`]), ["init", "-input=false", "-no-color"]);
+      }
+    }, 90_000);
+
+    afterAll(async () => {
+      await Promise.all([fake?.stop(), proxy?.stop()]);
+      await moto?.stop();
+      removeTempDir(setup?.root);
+    }, 30_000);
+
+    test("GIVEN 3 users applied WHEN terraform plans THEN every API saw exactly the modelled calls", async () => {
+      await tf(dirs.small, ["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"]);
+      applied.add("small");
+      const json = synthAll(SMALL)["connect-sso-pcsmall"];
+      const seen = await countedPlan(dirs.small, [], [0]);
+      const model = planCost(json, { inventory: { routingProfiles: 2 } });
+      expect(seen).toEqual(model.byOperation);
+      expect(connectOf(seen)).toBe(connectCallsPerPlan(json, { inventory: { routingProfiles: 2 } }));
+      expect(seen["connect:DescribeUser"]).toBe(3);
+    }, 120_000);
+
+    test("GIVEN 12 users applied and a fuller instance WHEN terraform plans THEN every API saw exactly the modelled calls, list calls page by 60", async () => {
+      await tf(dirs.large, ["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"]);
+      applied.add("large");
+      const created = fake!.instanceIds().filter((id) => id !== SMALL_INSTANCE);
+      expect(created).toHaveLength(1);
+      largeInstance = created[0];
+      // Out of band: 61 more security profiles and 60 more users (as a real contact center has).
+      for (let i = 0; i < EXTRA_SECURITY_PROFILES; i++) fake!.addSecurityProfile(largeInstance, `Team ${i}`);
+      const template = fake!.users(largeInstance)[0];
+      for (let i = 0; i < EXTRA_USERS; i++) {
+        const answer = await httpRequest(`${fake!.url}/users/${largeInstance}`, {
+          method: "PUT",
+          headers: {
+            "Content-Type": "application/json",
+            Authorization: `AWS4-HMAC-SHA256 Credential=test/20261201/${REGION}/connect/aws4_request, SignedHeaders=host, Signature=0`,
+          },
+          body: JSON.stringify({
+            Username: `console${i}@example.com`,
+            IdentityInfo: { FirstName: "Console", LastName: `User ${i}` },
+            PhoneConfig: { PhoneType: "SOFT_PHONE" },
+            SecurityProfileIds: template.SecurityProfileIds,
+            RoutingProfileId: template.RoutingProfileId,
+          }),
+        });
+        expect(answer.status).toBe(200);
+      }
+      expect(fake!.users(largeInstance)).toHaveLength(12 + EXTRA_USERS);
+
+      const json = synthAll(LARGE)["connect-sso-pclarge"];
+      const seen = await countedPlan(dirs.large, [], [0]);
+      expect(seen).toEqual(planCost(json, { inventory: largeInventory }).byOperation);
+      expect(connectOf(seen)).toBe(connectCallsPerPlan(json, { inventory: largeInventory }));
+      expect(seen["connect:DescribeUser"]).toBe(12);
+      // Three security profiles looked up, two pages each.
+      expect(seen["connect:ListSecurityProfiles"]).toBe(6);
+    }, 120_000);
+
+    test("GIVEN the 12 users split over 2 users stacks WHEN the main stack plans the move THEN it reads no leaving user (moved + removed)", async () => {
+      need("large");
+      const json = synthAll({ ...LARGE, sharding: { stacks: 2, previousStacks: 0, usersPerStack: 1000 } })["connect-sso-pclarge"];
+      expect(json.moved).toHaveLength(12);
+      workspace("large", json);
+      // Exit 2: changes (12 users leave this state).
+      const seen = await countedPlan(dirs.large, [], [2]);
+      expect(seen).toEqual(planCost(json, { inventory: largeInventory }).byOperation);
+      expect(seen["connect:DescribeUser"]).toBeUndefined();
+    }, 120_000);
+
+    test("GIVEN the same move WHEN the first users stack plans it THEN each arriving user costs a full ListUsers walk and a DescribeUser, plus its import read, with or without -refresh=false", async () => {
+      need("large");
+      const env = { ...LARGE, sharding: { stacks: 2, previousStacks: 0, usersPerStack: 1000 } };
+      const json = synthAll(env)[usersStackName("pclarge", 1)];
+      const arriving = Object.keys(json.resource.aws_connect_user.connect_users.for_each).length;
+      expect(arriving).toBeGreaterThan(0);
+      expect(arriving).toBe(LARGE.users.filter((u) => stackOf(u.username, 2) === 1).length);
+      const dir = workspace("large-users-1", json);
+      await tf(dir, ["init", "-input=false", "-no-color"]);
+
+      const seen = await countedPlan(dir, [], [2]);
+      expect(seen).toEqual(planCost(json, { inventory: largeInventory }).byOperation);
+      expect(seen["connect:ListUsers"]).toBe(arriving * 2);
+      expect(seen["connect:DescribeUser"]).toBe(arriving * 2);
+      // The page sizes the table divides by: every list call asks for 60 (ListInstances: 10).
+      const pageSizes = Object.fromEntries(
+        fake!.requests.filter((r) => r.operation.startsWith("List")).map((r) => [r.operation, new URLSearchParams(r.query).get("maxResults")]),
+      );
+      expect(pageSizes).toEqual({
+        ListInstances: String(LIST_INSTANCES_PAGE_SIZE),
+        ListSecurityProfiles: String(CONNECT_PAGE_SIZE),
+        ListSecurityProfilePermissions: String(CONNECT_PAGE_SIZE),
+        ListRoutingProfiles: String(CONNECT_PAGE_SIZE),
+        ListRoutingProfileQueues: String(CONNECT_PAGE_SIZE),
+        ListUsers: String(CONNECT_PAGE_SIZE),
+      });
+
+      const withoutRefresh = await countedPlan(dir, ["-refresh=false"], [2]);
+      expect(withoutRefresh).toEqual(planCost(json, { inventory: largeInventory, refresh: false }).byOperation);
+      expect(connectOf(withoutRefresh)).toBe(connectCallsPerPlan(json, { inventory: largeInventory, refresh: false }));
+    }, 120_000);
+  },
+);

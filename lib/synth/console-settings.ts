@@ -1,0 +1,110 @@
+/**
+ * The settings a person types into the Identity Center console (the application is console-only),
+ * computed from an environment, and the per-environment sheet that lists them.
+ */
+import type { Environment } from "../config/environment";
+import { acsUrl, attributeMappings, relayStateUrl, roleArn, roleAttributeValue, samlAudience, samlProviderArn, stackName } from "../rules/naming";
+
+export interface ConsoleSettings {
+  readonly stack: string;
+  readonly environmentFile: string;
+  readonly displayName: string;
+  /** Undefined while the stack is still to create the instance: read the `relay_state_url` output after apply. */
+  readonly relayStateUrl?: string;
+  readonly sessionDuration: string;
+  readonly acsUrl: string;
+  readonly audience: string;
+  readonly samlProviderArn: string;
+  readonly roleArn: string;
+  readonly roleAttributeValue: string;
+  readonly attributeMappings: ReturnType<typeof attributeMappings>;
+  readonly applicationArn?: string;
+  readonly metadataFile: string;
+  readonly certificates: Environment["ssoApplication"]["certificates"];
+  readonly users: ReadonlyArray<string>;
+}
+
+/** "10 hours", "15 minutes", "1 hour 30 minutes": as the console's picker reads. */
+export function describeDuration(hours: number): string {
+  const minutes = Math.round(hours * 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const parts = [h ? `${h} hour${h === 1 ? "" : "s"}` : "", m ? `${m} minute${m === 1 ? "" : "s"}` : ""];
+  return parts.filter(Boolean).join(" ");
+}
+
+export function consoleSettings(env: Environment): ConsoleSettings {
+  const provider = samlProviderArn(env.partition, env.account, env.iam.samlProviderName);
+  const role = roleArn(env.partition, env.account, env.iam.roleName);
+  const attribute = roleAttributeValue(role, provider);
+  return {
+    stack: stackName(env.name),
+    environmentFile: env.file,
+    displayName: env.ssoApplication.displayName,
+    relayStateUrl:
+      env.connect.kind === "existing"
+        ? relayStateUrl({ partition: env.partition, region: env.region, instanceId: env.connect.instanceId, destination: env.ssoApplication.destination })
+        : undefined,
+    sessionDuration: describeDuration(env.ssoApplication.sessionDurationHours),
+    acsUrl: acsUrl(env.partition),
+    audience: samlAudience(env.partition),
+    samlProviderArn: provider,
+    roleArn: role,
+    roleAttributeValue: attribute,
+    attributeMappings: attributeMappings(attribute),
+    applicationArn: env.ssoApplication.applicationArn,
+    metadataFile: env.ssoApplication.metadataFile,
+    certificates: env.ssoApplication.certificates,
+    users: env.users.map((u) => u.username),
+  };
+}
+
+/** The Markdown sheet written next to each synthesized stack. */
+export function renderConsoleSheet(s: ConsoleSettings): string {
+  const relay = s.relayStateUrl ?? "(known after apply: `cdktf output " + s.stack + "` → `relay_state_url`)";
+  const rows = s.attributeMappings.map((m) => `| \`${m.attribute}\` | \`${m.value}\` | ${m.format} |`).join("\n");
+  const certs = s.certificates.map((c) => `- ${c.subject}, valid to ${c.validTo.toISOString().slice(0, 10)}, SHA-256 ${c.fingerprint256}`).join("\n");
+  return `# Identity Center console settings: ${s.stack}
+
+Generated from \`${s.environmentFile}\` by \`npm run synth\`. The Amazon Connect application in
+IAM Identity Center has no API for these settings: type them in the console exactly as shown.
+
+## Application (IAM Identity Center → Applications → Amazon Connect)
+
+| Setting | Value |
+| --- | --- |
+| Display name | ${s.displayName} |
+| Application ARN | ${s.applicationArn ? `\`${s.applicationArn}\`` : "(not set: add ssoApplication.applicationArn to have user assignments managed)"} |
+| Relay state | \`${relay}\` |
+| Session duration | ${s.sessionDuration} |
+| Application ACS URL | \`${s.acsUrl}\` |
+| Application SAML audience | \`${s.audience}\` |
+
+Download the application's **IAM Identity Center SAML metadata file** into \`${s.metadataFile}\`
+(next to the environment file); the stack makes the IAM SAML provider from it.
+
+## Attribute mappings (Actions → Edit attribute mappings)
+
+| User attribute in the application | Maps to this string value or user attribute in IAM Identity Center | Format |
+| --- | --- | --- |
+${rows}
+
+The role value is also the stack output \`sso_role_attribute_value\`; after apply, check that they agree.
+
+## IAM resources this stack manages
+
+- SAML provider: \`${s.samlProviderArn}\`
+- Federation role: \`${s.roleArn}\`
+
+## Signing certificate in the metadata
+
+${certs}
+
+## Users (${s.users.length})
+
+Each must exist in Identity Center with this exact user name and email, and be assigned to the
+application${s.applicationArn ? " (the stack assigns them)" : " (assign them in the console)"}.
+
+${s.users.map((u) => `- ${u}`).join("\n") || "- (none)"}
+`;
+}

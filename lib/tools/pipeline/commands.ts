@@ -1,0 +1,209 @@
+/**
+ * The pipeline's own steps on synthesized stacks, so that what was reviewed is what runs:
+ * `plan` saves a plan file and its JSON (for the gate), `apply` applies only a saved plan file and
+ * records the applied hash beside the state, `pending` lists the stacks whose applied record
+ * differs from what was synthesized (and the commits since, whose consents the gate reads again).
+ */
+import { isPipelineRun } from "../../rules/pipeline-run";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isBootstrapStack, stackName } from "../../rules/naming";
+import { parseStackName } from "../../rules/sharding";
+import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment, type StackHashes } from "../../synth/stack-manifest";
+import { readApplied, stateClient, writeApplied, type AppliedRecord, type StateObject } from "./applied";
+import { persistenceProblem, stateLocation } from "./state";
+
+/** The saved plan of a stack, in its synthesized folder. */
+export const PLAN_FILE = "plan.tfplan";
+
+export interface PipelineContext {
+  /** Where synth wrote (`CDKTF_OUTDIR`, default cdktf.out). */
+  readonly outdir: string;
+  /** Folder of the environment files, for messages. */
+  readonly environmentsDir: string;
+  /** Folder receiving `<stack>.json` plans for the gate. */
+  readonly plansDir: string;
+  readonly variables: NodeJS.ProcessEnv;
+  /** Terraform executable. */
+  readonly terraform: string;
+  readonly log: (line: string) => void;
+  readonly out: (text: string) => void;
+}
+
+/** A refusal the user can act on: exit 2 with this message, never a stack trace. */
+export class PipelineInputError extends Error {}
+
+export function contextFromVariables(variables: NodeJS.ProcessEnv, io: Pick<PipelineContext, "log" | "out">): PipelineContext {
+  return {
+    outdir: variables.CDKTF_OUTDIR ?? "cdktf.out",
+    environmentsDir: variables.CONNECT_SSO_ENVIRONMENTS ?? "environments",
+    plansDir: "plans",
+    variables,
+    terraform: "terraform",
+    ...io,
+  };
+}
+
+interface Stack {
+  readonly name: string;
+  readonly dir: string;
+  readonly state: ReturnType<typeof stateLocation>;
+}
+
+/** A synthesized stack, refused when the name is not one, it was not synthesized, or (in a pipeline) its state would not persist. */
+function synthesizedStack(ctx: PipelineContext, name: string): Stack {
+  if (isBootstrapStack(name))
+    throw new PipelineInputError(
+      `${name} is a bootstrap stack: an administrator applies it (README: "Pipeline IAM"); the pipeline never changes its own rights`,
+    );
+  const parsed = parseStackName(name);
+  if (!parsed)
+    throw new PipelineInputError(
+      `${JSON.stringify(name)} is not a stack name; allowed: connect-sso-<env>[-users-<n>] as in ${path.join(ctx.outdir, MANIFEST_FILE)}`,
+    );
+  const dir = path.join(ctx.outdir, "stacks", name);
+  if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) throw new PipelineInputError(`${name} was not synthesized into ${dir}: run npm run synth first`);
+  const state = stateLocation(readStackJson(ctx.outdir, name));
+  const problem = isPipelineRun(ctx.variables) ? persistenceProblem(name, state, path.join(ctx.environmentsDir, `${parsed.environment}.yaml`)) : undefined;
+  if (problem) throw new PipelineInputError(problem);
+  return { name, dir, state };
+}
+
+function runTerraform(ctx: PipelineContext, stack: Stack, args: string[], capture = false): SpawnSyncReturns<string> {
+  const result = spawnSync(ctx.terraform, args, {
+    cwd: stack.dir,
+    encoding: "utf8",
+    // `show -json` of a stack with thousands of users is megabytes.
+    maxBuffer: 512 * 1024 * 1024,
+    stdio: capture ? ["ignore", "pipe", "inherit"] : ["ignore", "inherit", "inherit"],
+    env: { ...ctx.variables, TF_IN_AUTOMATION: "1" },
+  });
+  if (result.error) throw new PipelineInputError(`cannot run ${ctx.terraform}: ${result.error.message}`);
+  return result;
+}
+
+/**
+ * `plan <stack> [--lock=false]`: init, `plan -out`, and `show -json` into `<plansDir>/<stack>.json`.
+ * Returns 0, or 1 when terraform failed.
+ */
+export function planStack(ctx: PipelineContext, name: string, options: { readonly lock: boolean }): number {
+  const stack = synthesizedStack(ctx, name);
+  const step = (what: string, args: string[]) => {
+    const result = runTerraform(ctx, stack, args);
+    if (result.status !== 0) ctx.log(`pipeline: ${name}: terraform ${what} failed (exit ${result.status})`);
+    return result.status === 0;
+  };
+  if (!step("init", ["init", "-input=false"])) return 1;
+  fs.rmSync(path.join(stack.dir, PLAN_FILE), { force: true });
+  if (!step("plan", ["plan", "-input=false", `-out=${PLAN_FILE}`, ...(options.lock ? [] : ["-lock=false"])])) return 1;
+  const shown = runTerraform(ctx, stack, ["show", "-json", PLAN_FILE], true);
+  if (shown.status !== 0) {
+    ctx.log(`pipeline: ${name}: terraform show -json failed (exit ${shown.status})`);
+    return 1;
+  }
+  fs.mkdirSync(ctx.plansDir, { recursive: true });
+  const jsonFile = path.join(ctx.plansDir, `${name}.json`);
+  fs.writeFileSync(jsonFile, shown.stdout);
+  ctx.log(`pipeline: ${name}: saved ${path.join(stack.dir, PLAN_FILE)} and ${jsonFile}`);
+  return 0;
+}
+
+function manifest(ctx: PipelineContext): StackHashes {
+  try {
+    return readManifest(path.join(ctx.outdir, MANIFEST_FILE));
+  } catch (error) {
+    throw new PipelineInputError(`${(error as Error).message}: run npm run synth first`);
+  }
+}
+
+function stateObject(stack: Stack): StateObject {
+  if (stack.state.kind !== "s3")
+    throw new PipelineInputError(
+      `${stack.name} keeps no state in S3, so the pipeline cannot record or read what was applied: add backend.s3 to its environment file`,
+    );
+  return stack.state;
+}
+
+/** The commit being applied: GITHUB_SHA in Actions, else the checkout's HEAD. */
+function currentCommit(ctx: PipelineContext): string {
+  if (ctx.variables.GITHUB_SHA) return ctx.variables.GITHUB_SHA;
+  const head = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" });
+  if (head.status !== 0) throw new PipelineInputError("cannot tell the commit being applied: set GITHUB_SHA or run inside a git checkout");
+  return head.stdout.trim();
+}
+
+/**
+ * `apply <stack>`: applies the stack's saved plan file (never a fresh plan), then records the
+ * applied hash beside the state. Returns 0, or 1 when terraform failed (nothing is recorded then).
+ */
+export async function applyStack(ctx: PipelineContext, name: string): Promise<number> {
+  const stack = synthesizedStack(ctx, name);
+  const state = stateObject(stack);
+  if (!fs.existsSync(path.join(stack.dir, PLAN_FILE))) {
+    throw new PipelineInputError(
+      `${name} has no saved plan (${path.join(stack.dir, PLAN_FILE)}): run the pipeline's plan and gate first; it never applies without a plan file`,
+    );
+  }
+  const hash = manifest(ctx)[name];
+  if (!hash) throw new PipelineInputError(`${name} is not in ${path.join(ctx.outdir, MANIFEST_FILE)}: run npm run synth first`);
+  const applied = runTerraform(ctx, stack, ["apply", "-input=false", PLAN_FILE]);
+  if (applied.status !== 0) {
+    ctx.log(`pipeline: ${name}: terraform apply failed (exit ${applied.status}); nothing recorded, so the next run applies it again`);
+    return 1;
+  }
+  const record: AppliedRecord = { stack: name, hash, commit: currentCommit(ctx), appliedAt: new Date().toISOString() };
+  await writeApplied(stateClient(state.region, ctx.variables), state, record);
+  ctx.log(`pipeline: ${name}: applied; recorded ${record.hash.slice(0, 12)} of ${record.commit.slice(0, 12)} beside its state`);
+  return 0;
+}
+
+export interface Pending {
+  readonly environment: string;
+  /** Stacks to plan, gate and apply, in order (main stack first; only it when it was never applied). */
+  readonly stacks: string[];
+  /** Commits whose merged pull requests' consents the gate reads: since the oldest applied record, or HEAD alone. */
+  readonly commits: string[];
+}
+
+/** Commits after `since` up to HEAD, or undefined when `since` is not in this history (rewritten, or a shallow clone). */
+function commitsSince(since: string): string[] | undefined {
+  const listed = spawnSync("git", ["rev-list", "--reverse", `${since}..HEAD`], { encoding: "utf8" });
+  return listed.status === 0 ? listed.stdout.split("\n").filter(Boolean) : undefined;
+}
+
+/** `pending <env>`: stacks whose synthesized hash differs from their applied record. */
+export async function pendingStacks(ctx: PipelineContext, environment: string): Promise<Pending> {
+  const main = stackName(environment);
+  const names = stacksOfEnvironment(manifest(ctx), main);
+  if (!names.includes(main))
+    throw new PipelineInputError(`no environment ${JSON.stringify(environment)}: ${main} is not in ${path.join(ctx.outdir, MANIFEST_FILE)}`);
+  const hashes = manifest(ctx);
+  const stacks: string[] = [];
+  const since: Array<string | undefined> = [];
+  for (const name of names) {
+    const stack = synthesizedStack(ctx, name);
+    const state = stateObject(stack);
+    let record: AppliedRecord | undefined;
+    try {
+      record = await readApplied(stateClient(state.region, ctx.variables), state);
+    } catch (error) {
+      throw new PipelineInputError(`${name}: ${(error as Error).message}`);
+    }
+    if (record?.hash === hashes[name]) continue;
+    stacks.push(name);
+    since.push(record?.commit);
+    // Users stacks read what the main stack makes (a created instance): after its first apply.
+    if (name === main && !record) break;
+  }
+  const head = currentCommit(ctx);
+  let commits = [head];
+  const recorded = since.filter((c): c is string => Boolean(c));
+  if (stacks.length > 0 && recorded.length === since.length) {
+    // The widest range: every pending stack's change since its own last apply is covered.
+    const ranges = recorded.map(commitsSince);
+    if (ranges.every(Boolean)) commits = [...new Set([...ranges.flatMap((r) => r!), head])];
+    else ctx.log("pipeline: a recorded commit is not in this history (use a full clone: fetch-depth 0); consents are read for HEAD only");
+  }
+  return { environment, stacks, commits: stacks.length ? commits : [] };
+}

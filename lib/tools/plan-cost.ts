@@ -1,0 +1,650 @@
+/**
+ * What one `terraform plan` of a synthesized stack costs in AWS API calls, above all in calls to
+ * Amazon Connect, whose API allows 2 requests per second (burst 5) per account and Region by
+ * default, shared by all its operations and by every caller (console, other pipelines, agents'
+ * tooling). A pure model: it reads the stack's Terraform JSON (no AWS, no terraform) and prices
+ * each block with {@link COST_TABLE}: how many calls hashicorp/aws 5.100.0 makes per instance
+ * when terraform plans (refreshing managed resources, reading data sources, importing).
+ *
+ * The table is measured, not guessed: __tests__/plan-cost.test.ts applies stacks of 3 and 12
+ * users with real terraform against the loopback Connect/sso-admin fake and moto_server, counts
+ * every request of each plan, and requires the counts to equal this model's, operation by
+ * operation. A provider upgrade that reads differently fails that test.
+ *
+ * Instances are counted from the JSON: `for_each` as a map literal (the users), as a
+ * `${toset([...])}` literal list (look-ups by name, identity store users, assignments), or as a
+ * reference to a data source (import blocks); `count` as a number. Anything else is an error, so
+ * a new block cannot be priced at zero by accident.
+ */
+
+/** The APIs a plan talks to; only `connect` is under Connect's 2 requests/s. */
+export type Api = "connect" | "sso-admin" | "identitystore" | "iam" | "sts";
+export const APIS: ReadonlyArray<Api> = ["connect", "sso-admin", "identitystore", "iam", "sts"];
+
+/** Connect's default request rate per account and Region (shared by all its operations): a token bucket. */
+export interface ApiRate {
+  /** Sustained requests per second. */
+  readonly perSecond: number;
+  /** Requests that may go at once before the sustained rate applies. */
+  readonly burst: number;
+}
+export const CONNECT_RATE: ApiRate = { perSecond: 2, burst: 5 };
+
+/** Page size the provider asks for in Connect list calls (ListUsers, ListSecurityProfiles, ...). */
+export const CONNECT_PAGE_SIZE = 60;
+/** Page size of ListInstances in the provider (look-up of an instance by alias). */
+export const LIST_INSTANCES_PAGE_SIZE = 10;
+
+/**
+ * What the Connect instance (and account) holds: list calls read every page, so their cost grows
+ * with these counts, not with the stack. Each defaults as documented in {@link resolveInventory}.
+ */
+export interface ConnectInventory {
+  /** Users on the instance: each by-name user look-up (data aws_connect_user) lists all of them. */
+  readonly users: number;
+  /** Security profiles on the instance. */
+  readonly securityProfiles: number;
+  /** Routing profiles on the instance. */
+  readonly routingProfiles: number;
+  /** Permissions of a looked-up security profile (AWS's Admin profile has more than 60). */
+  readonly permissionsPerSecurityProfile: number;
+  /** Queues of a looked-up routing profile. */
+  readonly queuesPerRoutingProfile: number;
+  /** Connect instances in the account and Region (look-up by alias lists them). */
+  readonly instances: number;
+}
+
+/** List calls: one per page, at least one (an empty list is one call). */
+export function pages(items: number, pageSize: number): number {
+  return Math.max(1, Math.ceil(items / pageSize));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * When terraform makes a block's calls:
+ * - `refresh`: reading a managed resource instance that is in state. `terraform plan` and
+ *   `plan -refresh-only` do it for every instance; `plan -refresh=false` skips it. An instance an
+ *   `import` block brings in is read once instead (also under -refresh=false).
+ * - `every plan`: data sources, read by every plan whatever the refresh flag.
+ * - `configure`: once per provider block per plan.
+ */
+export type When = "refresh" | "every plan" | "configure";
+
+export interface CostRow {
+  /** `resource`, `data` or `provider`, as in the Terraform JSON. */
+  readonly block: "resource" | "data" | "provider";
+  readonly type: string;
+  /** A variant of the type (e.g. how an instance is looked up); one row per variant. */
+  readonly variant?: string;
+  readonly api: Api;
+  readonly when: When;
+  /** The operations per instance, for people: see `calls` for the numbers. */
+  readonly operations: string;
+  /** Calls per instance, by operation. */
+  readonly calls: (inventory: ConnectInventory) => Readonly<Record<string, number>>;
+  /** Which block body this row prices (for types with variants). */
+  readonly matches?: (body: Record<string, unknown>) => boolean;
+}
+
+const has = (key: string) => (body: Record<string, unknown>) => body[key] !== undefined && body[key] !== null;
+
+/**
+ * Calls per instance per plan, by block type, for hashicorp/aws 5.100.0 (measured; see the file
+ * comment). Paginated list calls read every page even when the wanted name is on the first: the
+ * provider lists everything, then filters by name.
+ */
+export const COST_TABLE: ReadonlyArray<CostRow> = [
+  // ---- Amazon Connect: 2 requests/s, burst 5 -------------------------------------------------
+  {
+    block: "resource",
+    type: "aws_connect_user",
+    api: "connect",
+    when: "refresh",
+    operations: "DescribeUser (tags come with it)",
+    calls: () => ({ DescribeUser: 1 }),
+  },
+  {
+    block: "data",
+    type: "aws_connect_user",
+    variant: "by name",
+    api: "connect",
+    when: "every plan",
+    operations: `ListUsers x ceil(users on the instance / ${CONNECT_PAGE_SIZE}) (every page), DescribeUser`,
+    calls: (inv) => ({ ListUsers: pages(inv.users, CONNECT_PAGE_SIZE), DescribeUser: 1 }),
+  },
+  {
+    block: "data",
+    type: "aws_connect_instance",
+    variant: "by instance_id",
+    api: "connect",
+    when: "every plan",
+    operations: "DescribeInstance, DescribeInstanceAttribute x 7 (one per attribute the provider maps)",
+    calls: () => ({ DescribeInstance: 1, DescribeInstanceAttribute: 7 }),
+    matches: has("instance_id"),
+  },
+  {
+    block: "data",
+    type: "aws_connect_instance",
+    variant: "by instance_alias",
+    api: "connect",
+    when: "every plan",
+    operations: `ListInstances x ceil(instances / ${LIST_INSTANCES_PAGE_SIZE}), DescribeInstanceAttribute x 7 (no DescribeInstance)`,
+    calls: (inv) => ({ ListInstances: pages(inv.instances, LIST_INSTANCES_PAGE_SIZE), DescribeInstanceAttribute: 7 }),
+    matches: has("instance_alias"),
+  },
+  {
+    block: "resource",
+    type: "aws_connect_instance",
+    api: "connect",
+    when: "refresh",
+    operations: "DescribeInstance, DescribeInstanceAttribute x 7",
+    calls: () => ({ DescribeInstance: 1, DescribeInstanceAttribute: 7 }),
+  },
+  {
+    block: "data",
+    type: "aws_connect_security_profile",
+    variant: "by name",
+    api: "connect",
+    when: "every plan",
+    operations: `ListSecurityProfiles x ceil(profiles / ${CONNECT_PAGE_SIZE}), DescribeSecurityProfile, ListSecurityProfilePermissions x ceil(permissions / ${CONNECT_PAGE_SIZE})`,
+    calls: (inv) => ({
+      ListSecurityProfiles: pages(inv.securityProfiles, CONNECT_PAGE_SIZE),
+      DescribeSecurityProfile: 1,
+      ListSecurityProfilePermissions: pages(inv.permissionsPerSecurityProfile, CONNECT_PAGE_SIZE),
+    }),
+  },
+  {
+    block: "data",
+    type: "aws_connect_routing_profile",
+    variant: "by name",
+    api: "connect",
+    when: "every plan",
+    operations: `ListRoutingProfiles x ceil(profiles / ${CONNECT_PAGE_SIZE}), DescribeRoutingProfile, ListRoutingProfileQueues x ceil(queues / ${CONNECT_PAGE_SIZE})`,
+    calls: (inv) => ({
+      ListRoutingProfiles: pages(inv.routingProfiles, CONNECT_PAGE_SIZE),
+      DescribeRoutingProfile: 1,
+      ListRoutingProfileQueues: pages(inv.queuesPerRoutingProfile, CONNECT_PAGE_SIZE),
+    }),
+  },
+  // ---- IAM Identity Center: other APIs, other quotas ------------------------------------------
+  {
+    block: "data",
+    type: "aws_ssoadmin_instances",
+    api: "sso-admin",
+    when: "every plan",
+    operations: "ListInstances",
+    calls: () => ({ ListInstances: 1 }),
+  },
+  {
+    block: "resource",
+    type: "aws_ssoadmin_application_assignment",
+    api: "sso-admin",
+    when: "refresh",
+    operations: "DescribeApplicationAssignment",
+    calls: () => ({ DescribeApplicationAssignment: 1 }),
+  },
+  {
+    block: "resource",
+    type: "aws_identitystore_user",
+    api: "identitystore",
+    when: "refresh",
+    operations: "DescribeUser",
+    calls: () => ({ DescribeUser: 1 }),
+  },
+  {
+    block: "data",
+    type: "aws_identitystore_user",
+    variant: "by user name",
+    api: "identitystore",
+    when: "every plan",
+    operations: "GetUserId, DescribeUser",
+    calls: () => ({ GetUserId: 1, DescribeUser: 1 }),
+  },
+  // ---- IAM and STS ----------------------------------------------------------------------------
+  {
+    block: "provider",
+    type: "aws",
+    api: "sts",
+    when: "configure",
+    operations: "GetCallerIdentity (account ID, allowed_account_ids)",
+    calls: () => ({ GetCallerIdentity: 1 }),
+  },
+  {
+    block: "resource",
+    type: "aws_iam_saml_provider",
+    api: "iam",
+    when: "refresh",
+    operations: "GetSAMLProvider",
+    calls: () => ({ GetSAMLProvider: 1 }),
+  },
+  {
+    block: "resource",
+    type: "aws_iam_role",
+    api: "iam",
+    when: "refresh",
+    operations:
+      "GetRole, ListRolePolicies, GetRolePolicy x inline policies, ListAttachedRolePolicies (inline policies: the stack's aws_iam_role_policy instances; one role per stack here)",
+    calls: () => ({ GetRole: 1, ListRolePolicies: 1, ListAttachedRolePolicies: 1 }),
+  },
+  {
+    block: "resource",
+    type: "aws_iam_role_policy",
+    api: "iam",
+    when: "refresh",
+    operations: "GetRolePolicy",
+    calls: () => ({ GetRolePolicy: 1 }),
+  },
+  {
+    block: "resource",
+    type: "aws_iam_role_policies_exclusive",
+    api: "iam",
+    when: "refresh",
+    operations: "ListRolePolicies",
+    calls: () => ({ ListRolePolicies: 1 }),
+  },
+  {
+    block: "resource",
+    type: "aws_iam_role_policy_attachments_exclusive",
+    api: "iam",
+    when: "refresh",
+    operations: "ListAttachedRolePolicies",
+    calls: () => ({ ListAttachedRolePolicies: 1 }),
+  },
+];
+
+/**
+ * Blocks that cost nothing: `moved` and `removed` (a user whose state moves to another stack is
+ * moved to a parking address and removed with destroy = false; terraform does not refresh it),
+ * outputs, locals, variables, the backend.
+ */
+export const FREE_BLOCKS = ["moved", "removed", "output", "locals", "variable", "terraform"] as const;
+
+function rowFor(block: CostRow["block"], type: string, body: Record<string, unknown>): CostRow {
+  const rows = COST_TABLE.filter((r) => r.block === block && r.type === type);
+  const row = rows.find((r) => !r.matches || r.matches(body));
+  if (!row) {
+    const what = block === "provider" ? `provider ${type}` : `${block === "data" ? "data source" : "resource"} ${type}`;
+    throw new Error(
+      `plan-cost: no cost row for ${what}${rows.length ? " in this form" : ""}; add one to COST_TABLE in lib/tools/plan-cost.ts and prove it in __tests__/plan-cost.test.ts`,
+    );
+  }
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counting instances in the Terraform JSON
+// ---------------------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+
+const TOSET_LITERAL = /^\$\{toset\((\[[\s\S]*\])\)\}$/;
+const REFERENCE = /^\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\}$/;
+
+/** The distinct strings of a `${toset([...])}` literal, or undefined when `value` is not one. */
+export function parseTosetLiteral(value: string): string[] | undefined {
+  const match = TOSET_LITERAL.exec(value);
+  if (!match) return undefined;
+  let list: unknown;
+  try {
+    list = JSON.parse(match[1]);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(list) || list.some((v) => typeof v !== "string")) return undefined;
+  return [...new Set(list as string[])];
+}
+
+/**
+ * Instances of one block: 1 without `for_each`/`count`; the keys of a map literal; the distinct
+ * items of a `${toset([...])}` literal; `count` when a number; `resolve(ref)` for a `${ref}`
+ * reference (import blocks over a data source). Throws on anything it cannot count.
+ */
+export function instanceCount(address: string, body: Json, resolve?: (reference: string) => number): number {
+  const forEach = body.for_each;
+  const count = body.count;
+  if (forEach === undefined && count === undefined) return 1;
+  if (typeof count === "number" && Number.isInteger(count) && count >= 0) return count;
+  if (forEach && typeof forEach === "object" && !Array.isArray(forEach)) return Object.keys(forEach).length;
+  if (Array.isArray(forEach)) return new Set(forEach.map((v) => JSON.stringify(v))).size;
+  if (typeof forEach === "string") {
+    const names = parseTosetLiteral(forEach);
+    if (names) return names.length;
+    const reference = REFERENCE.exec(forEach);
+    if (reference && resolve) return resolve(reference[1]);
+  }
+  throw new Error(
+    `plan-cost: cannot count the instances of ${address}: ${count !== undefined ? `count ${JSON.stringify(count)}` : `for_each ${JSON.stringify(forEach).slice(0, 120)}`} is not a literal; allowed: a map literal, \${toset([...])} of strings, or a number`,
+  );
+}
+
+function blocksOf(section: unknown): Array<[type: string, name: string, body: Json]> {
+  const out: Array<[string, string, Json]> = [];
+  if (!section || typeof section !== "object") return out;
+  for (const [type, byName] of Object.entries(section as Record<string, unknown>)) {
+    if (!byName || typeof byName !== "object") continue;
+    for (const [name, body] of Object.entries(byName as Record<string, unknown>)) out.push([type, name, (body ?? {}) as Json]);
+  }
+  return out;
+}
+
+function providerBlocks(section: unknown): Array<[type: string, body: Json]> {
+  const out: Array<[string, Json]> = [];
+  if (!section || typeof section !== "object") return out;
+  for (const [type, blocks] of Object.entries(section as Record<string, unknown>)) {
+    for (const body of Array.isArray(blocks) ? blocks : [blocks]) out.push([type, (body ?? {}) as Json]);
+  }
+  return out;
+}
+
+function stackObject(stackJson: unknown): Json {
+  const stack = typeof stackJson === "string" ? (JSON.parse(stackJson) as unknown) : stackJson;
+  if (!stack || typeof stack !== "object" || Array.isArray(stack)) throw new Error("plan-cost: a stack's Terraform JSON must be an object (or its text)");
+  return stack as Json;
+}
+
+/** Users a stack manages: instances of `aws_connect_user` (every resource of that type). */
+export function managedConnectUsers(stackJson: unknown): number {
+  const stack = stackObject(stackJson);
+  return blocksOf(stack.resource)
+    .filter(([type]) => type === "aws_connect_user")
+    .reduce((sum, [type, name, body]) => sum + instanceCount(`${type}.${name}`, body), 0);
+}
+
+function dataInstances(stack: Json, type: string): number {
+  return blocksOf(stack.data)
+    .filter(([t]) => t === type)
+    .reduce((sum, [t, name, body]) => sum + instanceCount(`data.${t}.${name}`, body), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cost of one plan
+// ---------------------------------------------------------------------------------------------
+
+export interface PlanCostOptions {
+  /**
+   * `terraform plan` (default) and `plan -refresh-only` refresh every managed instance;
+   * `plan -refresh=false` does not (data sources and imports are still read).
+   * @default true
+   */
+  readonly refresh?: boolean;
+  /** What the instance holds (see {@link resolveInventory} for the defaults). */
+  readonly inventory?: Partial<ConnectInventory>;
+}
+
+export interface CostLine {
+  /** `data.aws_connect_user.adopted_connect_users`, `provider.aws[0]`, `import -> aws_connect_user.connect_users`. */
+  readonly address: string;
+  readonly instances: number;
+  readonly api: Api;
+  readonly when: When | "import";
+  /** Calls of all instances, by operation. */
+  readonly operations: Readonly<Record<string, number>>;
+  readonly calls: number;
+}
+
+export interface PlanCost {
+  /** Calls to Amazon Connect: the rate-limited API. */
+  readonly connect: number;
+  /** Calls per API. */
+  readonly byApi: Readonly<Record<Api, number>>;
+  /** Calls per `api:Operation`, e.g. `connect:DescribeUser`, `sso-admin:ListInstances`. */
+  readonly byOperation: Readonly<Record<string, number>>;
+  /** What each block costs. */
+  readonly lines: ReadonlyArray<CostLine>;
+  /** The inventory the list calls were priced with. */
+  readonly inventory: ConnectInventory;
+}
+
+/** AWS's defaults on a new instance: Admin, Agent, CallCenterManager, QualityAnalyst; Basic Routing Profile. */
+export const DEFAULT_INVENTORY: Omit<ConnectInventory, "users"> = {
+  securityProfiles: 4,
+  routingProfiles: 1,
+  permissionsPerSecurityProfile: CONNECT_PAGE_SIZE,
+  queuesPerRoutingProfile: 1,
+  instances: 1,
+};
+
+/**
+ * The inventory with defaults: `users` = the users the given stacks manage (a lower bound: pass
+ * the instance's real count when other stacks or people add users); profiles = AWS's defaults,
+ * raised to the number of distinct names the stacks look up (they must exist); one page of
+ * permissions and queues; one instance.
+ */
+export function resolveInventory(stacks: ReadonlyArray<unknown>, given: Partial<ConnectInventory> = {}): ConnectInventory {
+  const objects = stacks.map(stackObject);
+  const most = (f: (s: Json) => number) => Math.max(0, ...objects.map(f));
+  return {
+    users: given.users ?? objects.reduce((sum, s) => sum + managedConnectUsers(s), 0),
+    securityProfiles:
+      given.securityProfiles ??
+      Math.max(
+        DEFAULT_INVENTORY.securityProfiles,
+        most((s) => dataInstances(s, "aws_connect_security_profile")),
+      ),
+    routingProfiles:
+      given.routingProfiles ??
+      Math.max(
+        DEFAULT_INVENTORY.routingProfiles,
+        most((s) => dataInstances(s, "aws_connect_routing_profile")),
+      ),
+    permissionsPerSecurityProfile: given.permissionsPerSecurityProfile ?? DEFAULT_INVENTORY.permissionsPerSecurityProfile,
+    queuesPerRoutingProfile: given.queuesPerRoutingProfile ?? DEFAULT_INVENTORY.queuesPerRoutingProfile,
+    instances: given.instances ?? DEFAULT_INVENTORY.instances,
+  };
+}
+
+function times(operations: Readonly<Record<string, number>>, n: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(operations).map(([op, calls]) => [op, calls * n]));
+}
+
+/**
+ * The API calls one `terraform plan` of this stack makes (`stackJson`: a cdk.tf.json, parsed or
+ * as text), assuming its state holds what the configuration declares; an `import` block counts
+ * as not yet applied (under -refresh=false it then reads its instances; after it is applied,
+ * nothing). Throws on a block type the table does not price.
+ */
+export function planCost(stackJson: unknown, options: PlanCostOptions = {}): PlanCost {
+  const stack = stackObject(stackJson);
+  const refresh = options.refresh ?? true;
+  const inventory = resolveInventory([stack], options.inventory);
+  const lines: CostLine[] = [];
+  const add = (address: string, instances: number, row: CostRow, when: CostLine["when"], extra: Record<string, number> = {}) => {
+    const operations = times(row.calls(inventory), instances);
+    for (const [op, n] of Object.entries(extra)) operations[op] = (operations[op] ?? 0) + n;
+    const calls = Object.values(operations).reduce((a, b) => a + b, 0);
+    lines.push({ address, instances, api: row.api, when, operations, calls });
+  };
+
+  providerBlocks(stack.provider).forEach(([type, body], i) => add(`provider.${type}[${i}]`, 1, rowFor("provider", type, body), "configure"));
+
+  // An aws_iam_role also reads each of its inline policies (GetRolePolicy): one role per stack here.
+  const inlinePolicies = blocksOf(stack.resource)
+    .filter(([type]) => type === "aws_iam_role_policy")
+    .reduce((sum, [type, name, body]) => sum + instanceCount(`${type}.${name}`, body), 0);
+
+  const resourceInstances = new Map<string, number>();
+  for (const [type, name, body] of blocksOf(stack.resource)) {
+    const address = `${type}.${name}`;
+    const instances = instanceCount(address, body);
+    resourceInstances.set(address, instances);
+    const row = rowFor("resource", type, body);
+    if (!refresh) continue;
+    add(address, instances, row, row.when, type === "aws_iam_role" ? { GetRolePolicy: instances * inlinePolicies } : {});
+  }
+
+  const dataCounts = new Map<string, number>();
+  for (const [type, name, body] of blocksOf(stack.data)) {
+    const address = `data.${type}.${name}`;
+    const instances = instanceCount(address, body);
+    dataCounts.set(address, instances);
+    add(address, instances, rowFor("data", type, body), "every plan");
+  }
+
+  // Imports: read once per instance while not yet in state. Under a refreshing plan that read
+  // replaces the instance's refresh (already counted above), so only -refresh=false adds it.
+  const imports = Array.isArray(stack.import) ? (stack.import as Json[]) : stack.import ? [stack.import as Json] : [];
+  for (const block of imports) {
+    const to = String(block.to ?? "");
+    const target = /^([a-z0-9_]+)\.([A-Za-z0-9_-]+)/.exec(to);
+    if (!target) throw new Error(`plan-cost: cannot read the target of import ${JSON.stringify(to)}`);
+    const instances = instanceCount(`import -> ${to}`, block, (reference) => {
+      const n = dataCounts.get(reference) ?? resourceInstances.get(reference);
+      if (n === undefined) throw new Error(`plan-cost: import ${to} iterates over ${reference}, which this stack does not declare`);
+      return n;
+    });
+    const row = rowFor("resource", target[1], {});
+    if (!refresh) add(`import -> ${target[1]}.${target[2]}`, instances, row, "import");
+  }
+
+  for (const key of Object.keys(stack)) {
+    if (!["provider", "resource", "data", "import", "//", ...FREE_BLOCKS].includes(key)) {
+      throw new Error(`plan-cost: top-level block ${JSON.stringify(key)} is not priced; add it to lib/tools/plan-cost.ts`);
+    }
+  }
+
+  const byApi = Object.fromEntries(APIS.map((api) => [api, 0])) as Record<Api, number>;
+  const byOperation: Record<string, number> = {};
+  for (const line of lines) {
+    byApi[line.api] += line.calls;
+    for (const [op, n] of Object.entries(line.operations)) {
+      if (n === 0) continue;
+      byOperation[`${line.api}:${op}`] = (byOperation[`${line.api}:${op}`] ?? 0) + n;
+    }
+  }
+  return { connect: byApi.connect, byApi, byOperation, lines, inventory };
+}
+
+/** Calls to Amazon Connect of one `terraform plan` of this stack (see {@link planCost}). */
+export function connectCallsPerPlan(stackJson: unknown, options: PlanCostOptions = {}): number {
+  return planCost(stackJson, options).connect;
+}
+
+/** Least wall time for `calls` Connect calls at the rate (the burst goes at once), in seconds. */
+export function planSeconds(calls: number, rate: ApiRate = CONNECT_RATE): number {
+  return Math.max(0, calls - rate.burst) / rate.perSecond;
+}
+
+/** Least wall time for `calls` Connect calls at the rate, in minutes. */
+export function planMinutes(calls: number, rate: ApiRate = CONNECT_RATE): number {
+  return planSeconds(calls, rate) / 60;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every stack of an environment: with and without users stacks
+// ---------------------------------------------------------------------------------------------
+
+export interface StackPlanCost {
+  readonly name: string;
+  /** Users the stack manages. */
+  readonly users: number;
+  readonly cost: PlanCost;
+  /** Least minutes of this stack's plan at Connect's rate. */
+  readonly minutes: number;
+}
+
+export interface EnvironmentPlanCost {
+  readonly stacks: ReadonlyArray<StackPlanCost>;
+  /** Connect calls of planning every stack (they share the rate: running them side by side does not help). */
+  readonly connect: number;
+  /** Least minutes of planning every stack. */
+  readonly minutes: number;
+  /** Calls to the other APIs, all stacks. */
+  readonly otherApis: Readonly<Record<Exclude<Api, "connect">, number>>;
+  /** The stack with the most Connect calls. */
+  readonly largest: StackPlanCost;
+}
+
+/**
+ * Plan cost of each of an environment's stacks (name → Terraform JSON), one inventory for all
+ * (by default: users = every user the stacks manage, since they share the instance).
+ */
+export function environmentPlanCost(
+  stacks: Readonly<Record<string, unknown>>,
+  options: PlanCostOptions & { readonly rate?: ApiRate } = {},
+): EnvironmentPlanCost {
+  const names = Object.keys(stacks);
+  if (names.length === 0) throw new Error("plan-cost: no stacks");
+  const inventory = resolveInventory(Object.values(stacks), options.inventory);
+  const each = names.map((name) => {
+    const cost = planCost(stacks[name], { ...options, inventory });
+    return { name, users: managedConnectUsers(stacks[name]), cost, minutes: planMinutes(cost.connect, options.rate) };
+  });
+  const connect = each.reduce((sum, s) => sum + s.cost.connect, 0);
+  const otherApis = { "sso-admin": 0, identitystore: 0, iam: 0, sts: 0 };
+  for (const s of each) for (const api of Object.keys(otherApis) as Array<keyof typeof otherApis>) otherApis[api] += s.cost.byApi[api];
+  const largest = each.reduce((a, b) => (b.cost.connect > a.cost.connect ? b : a));
+  return { stacks: each, connect, minutes: planMinutes(connect, options.rate), otherApis, largest };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choosing the size of users stacks
+// ---------------------------------------------------------------------------------------------
+
+/** Connect calls a stack makes besides refreshing its users: instance check, profile look-ups, by-name user look-ups. */
+export function fixedConnectCalls(stackJson: unknown, options: PlanCostOptions = {}): number {
+  const cost = planCost(stackJson, options);
+  const userReads = cost.lines.filter((l) => l.address.startsWith("aws_connect_user.")).reduce((sum, l) => sum + l.calls, 0);
+  return cost.connect - userReads;
+}
+
+/** Connect calls that fit in `minutes` at the rate. */
+export function callBudget(minutes: number, rate: ApiRate = CONNECT_RATE): number {
+  return Math.floor(minutes * 60 * rate.perSecond + rate.burst);
+}
+
+export interface UsersPerStackAdvice {
+  /** Recommended users per users stack (a multiple of `step`). */
+  readonly usersPerStack: number;
+  /** Connect calls one plan may make within the target. */
+  readonly budget: number;
+  /** Users a perfectly even stack could hold within the target. */
+  readonly evenMaximum: number;
+}
+
+/**
+ * The largest multiple of `step` users per stack whose plan stays within `targetMinutes`, with
+ * room for the uneven split of the hash placement: a stack meant for n users holds about
+ * n ± sqrt(n) (binomial), so n + 3 sqrt(n) + fixed calls must fit in the budget.
+ */
+export function recommendedUsersPerStack(options: {
+  readonly fixedCalls: number;
+  readonly targetMinutes?: number;
+  readonly rate?: ApiRate;
+  readonly step?: number;
+}): UsersPerStackAdvice {
+  const budget = callBudget(options.targetMinutes ?? 5, options.rate);
+  const step = options.step ?? 100;
+  const evenMaximum = Math.max(0, budget - options.fixedCalls);
+  let n = Math.floor(evenMaximum / step) * step;
+  while (n > step && n + 3 * Math.sqrt(n) + options.fixedCalls > budget) n -= step;
+  return { usersPerStack: Math.max(step, n), budget, evenMaximum };
+}
+
+/**
+ * Connect calls of one by-name user look-up (`data aws_connect_user`: adoption, or a user moving
+ * in from another stack) on an instance holding `usersOnInstance` users. Every plan pays it for
+ * every such user until `adopt.users` / `sharding.previousStacks` no longer names them.
+ */
+export function userLookupCalls(usersOnInstance: number): number {
+  const row = rowFor("data", "aws_connect_user", {});
+  const inventory: ConnectInventory = { ...DEFAULT_INVENTORY, users: usersOnInstance };
+  return Object.values(row.calls(inventory)).reduce((a, b) => a + b, 0);
+}
+
+/** Users stacks for `users` at `usersPerStack` each (0 = no users stacks needed). */
+export function usersStacksFor(users: number, usersPerStack: number): number {
+  if (!Number.isInteger(usersPerStack) || usersPerStack < 1) throw new Error(`usersPerStack ${usersPerStack}: allowed: a whole number >= 1`);
+  return users <= usersPerStack ? 0 : Math.ceil(users / usersPerStack);
+}
+
+/** The table as Markdown, for the README and reports. */
+export function costTableMarkdown(): string {
+  const rows = COST_TABLE.map((r) => {
+    const what = r.block === "provider" ? `provider \`${r.type}\`` : `${r.block === "data" ? "data " : ""}\`${r.type}\`${r.variant ? ` (${r.variant})` : ""}`;
+    return `| ${what} | ${r.api} | ${r.when} | ${r.operations} |`;
+  });
+  return ["| Block, per instance | API | When | Calls |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}
