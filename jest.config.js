@@ -15,6 +15,8 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!(@actions|marked)/)"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
+  globalSetup: "<rootDir>/__tests__/support/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   testTimeout: 120000,
   // Terraform and moto tests are mostly child processes: two workers keep both cores busy.
   maxWorkers: 2,

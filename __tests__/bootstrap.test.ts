@@ -1,9 +1,8 @@
 /**
  * The pipeline's rules without synth: names, GitHub's claims, state object patterns, the policy
- * documents of the plan and apply roles (what each may do, on which resources), and the bootstrap
- * constructs' own prop checks.
+ * documents of the plan and apply roles (what each may do, on which resources). The bootstrap
+ * constructs' own prop checks are in __tests__/constructs/.
  */
-import { TerraformStack } from "cdktf";
 import type { Environment } from "../lib/config/environment";
 import {
   bootstrapStackName,
@@ -16,11 +15,8 @@ import {
   usersStateKey,
 } from "../lib/rules/naming";
 import { githubOidcTrustPolicy, pipelinePolicy, stateBucketPolicy, type PipelineRoleKind } from "../lib/rules/policies";
-import { wildcardMatches } from "../lib/synth/security-rules";
-import { GithubOidcProvider } from "../modules/github-oidc";
-import { PipelineRole } from "../modules/pipeline-roles";
-import { StateBucket } from "../modules/state-bucket";
-import { exampleEnvironment, testApp } from "./support/environments";
+import { wildcardMatches } from "../lib/synth/security/view";
+import { exampleEnvironment } from "./support/environments";
 
 type Statement = Record<string, any>;
 const statementsOf = (env: Environment, kind: PipelineRoleKind): Statement[] => pipelinePolicy(env, kind).Statement as Statement[];
@@ -323,41 +319,5 @@ describe("policy documents", () => {
         },
       ],
     });
-  });
-});
-
-describe("the bootstrap constructs refuse props the rules would refuse", () => {
-  const stack = () => new TerraformStack(testApp(), "props");
-  const policy = { Version: "2012-10-17", Statement: [] } as const;
-
-  test("GIVEN a provider ARN that is not GitHub's WHEN the OIDC construct is made THEN it throws, saying what is allowed", () => {
-    expect(
-      () => new GithubOidcProvider(stack(), "oidc", { audience: "sts.amazonaws.com", existingArn: "arn:aws:iam::111122223333:oidc-provider/gitlab.com" }),
-    ).toThrow(
-      'GithubOidcProvider: existingArn "arn:aws:iam::111122223333:oidc-provider/gitlab.com" is not valid; allowed: arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com',
-    );
-  });
-
-  test.each([[[]], [["repo:acme/*:pull_request"]], [["repo:acme/cc:ref:refs/heads/?ain"]]])(
-    "GIVEN subjects %j WHEN a pipeline role is made THEN it throws: none, or a wildcard, would widen the trust",
-    (subjects) => {
-      expect(
-        () =>
-          new PipelineRole(stack(), "role", {
-            kind: "plan",
-            roleName: "connect-sso-dev-plan",
-            providerArn: "arn",
-            audience: "sts.amazonaws.com",
-            subjects,
-            policy,
-          }),
-      ).toThrow(/^PipelineRole: subjects .* are not valid; allowed: one or more literal sub claims, no \* or \?$/);
-    },
-  );
-
-  test("GIVEN 0 days WHEN a state bucket is made THEN it throws, saying what is allowed", () => {
-    expect(() => new StateBucket(stack(), "bucket", { bucket: "acme-state", noncurrentVersionDays: 0 })).toThrow(
-      "StateBucket: noncurrentVersionDays 0 is not valid; allowed: a whole number of days, 1 or more",
-    );
   });
 });

@@ -1,11 +1,15 @@
 /**
  * The app as cdktf runs it (`node --import tsx main.ts`): good input writes stacks and console
  * sheets; bad input is refused with every problem, exit 1, no stack trace, and nothing written.
+ * Two tests start the real process; the others call what main.ts calls, in this process (a
+ * child process costs seconds of TypeScript loading each).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { optionsFromVariables, synthesize } from "../lib/synth/synth";
+import { runChangedStacks } from "../lib/tools/pipeline/changed-stacks-cli";
 import { EXAMPLES_DIR, REPO } from "./support/environments";
 
 let work: string;
@@ -14,14 +18,27 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
-/** The app as cdktf runs it; CI is set explicitly (empty: a local run) because CI services set it for the tests too. */
-function runApp(environmentsDir: string, outdir: string, env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
-    cwd: REPO,
-    encoding: "utf8",
-    env: { ...process.env, CI: "", CONNECT_SSO_ALLOW_IDENTITY_CHANGE: "", CONNECT_SSO_ENVIRONMENTS: environmentsDir, CDKTF_OUTDIR: outdir, ...env },
-  });
+/** The variables of a run; CI is set explicitly (empty: a local run) because CI services set it for the tests too. */
+const variables = (environmentsDir: string, outdir: string, env: Record<string, string>) => ({
+  ...process.env,
+  CI: "",
+  CONNECT_SSO_ALLOW_IDENTITY_CHANGE: "",
+  CONNECT_SSO_ENVIRONMENTS: environmentsDir,
+  CDKTF_OUTDIR: outdir,
+  ...env,
+});
+
+/** The app as cdktf runs it, in a child process. */
+function spawnApp(environmentsDir: string, outdir: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: REPO, encoding: "utf8", env: variables(environmentsDir, outdir, env) });
   return { code: result.status, stderr: result.stderr, stdout: result.stdout };
+}
+
+/** What main.ts does, in this process: the exit code and the lines it would print on stderr. */
+function runApp(environmentsDir: string, outdir: string, env: Record<string, string> = {}) {
+  const lines: string[] = [];
+  const code = synthesize({ ...optionsFromVariables(variables(environmentsDir, outdir, env), (line) => lines.push(line)), cwd: REPO });
+  return { code, stderr: lines.join("\n") + "\n", stdout: "" };
 }
 
 /** A copy of the examples, with `edit` applied to each file's text. */
@@ -57,7 +74,7 @@ function tree(dir: string): Record<string, string> {
 
 test("GIVEN the example environments WHEN the app runs THEN it writes every stack and its console sheet", () => {
   const outdir = path.join(work, "out");
-  const { code, stderr } = runApp(EXAMPLES_DIR, outdir);
+  const { code, stderr } = spawnApp(EXAMPLES_DIR, outdir);
   expect(stderr).toMatch(/synthesized 6 stack\(s\)/);
   expect(code).toBe(0);
   for (const env of ["dev", "staging", "prod"]) {
@@ -84,7 +101,7 @@ test("GIVEN bad input in two files WHEN the app runs THEN every problem is liste
     "dev.yaml": (t) => t.replace("instanceId:", "instanceID:").replace("username: dev.lead@example.com", "username: dev lead"),
     "prod.yaml": (t) => t.replace('account: "444455556666"', "account: 444455556666"),
   });
-  const { code, stderr } = runApp(dir, outdir);
+  const { code, stderr } = spawnApp(dir, outdir);
 
   expect(code).toBe(1);
   expect(stderr).not.toMatch(/^\s+at /m);
@@ -191,8 +208,13 @@ describe("the identity lock", () => {
 });
 
 describe("the stack manifest", () => {
-  const changedStacks = (base: string, head: string) =>
-    spawnSync(process.execPath, ["--import", "tsx", "scripts/changed-stacks.ts", base, head], { cwd: REPO, encoding: "utf8" });
+  /** `npm run changed-stacks` in this process; the spawned entry point is checked once below. */
+  const changedStacks = (base: string, head: string) => {
+    let stdout = "";
+    let stderr = "";
+    const status = runChangedStacks([base, head], { out: (t) => (stdout += `${t}\n`), log: (l) => (stderr += `${l}\n`) });
+    return { status, stdout, stderr };
+  };
 
   test("GIVEN one user changed in dev WHEN both versions are synthesized THEN only dev's hash moves and changed-stacks names only it", () => {
     const before = path.join(work, "before");
@@ -215,9 +237,12 @@ describe("the stack manifest", () => {
     expect(JSON.parse(result.stdout).changed).toHaveLength(3);
   });
 
-  test("GIVEN a head file that is not a manifest WHEN compared THEN it says which file and what it expects", () => {
+  test("GIVEN a head file that is not a manifest WHEN the entry point compares THEN it says which file and what it expects", () => {
     fs.writeFileSync(path.join(work, "bad.json"), '{"x": 1}');
-    const result = changedStacks(path.join(work, "none.json"), path.join(work, "bad.json"));
+    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/changed-stacks.ts", path.join(work, "none.json"), path.join(work, "bad.json")], {
+      cwd: REPO,
+      encoding: "utf8",
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/bad\.json: is not a stack manifest; expected \{ "<stack>": "<sha256>" \}/);
   });

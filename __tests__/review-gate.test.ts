@@ -369,7 +369,7 @@ describe("unusable input exits 2 with one line naming the file or flag and why, 
     ["changes but not applyable", [fixture("not-applyable")], /not-applyable\/connect-sso-prod\.json: has changes but is marked not applyable/],
     ["not JSON", [fixture("not-json")], /not-json\/connect-sso-prod\.json: is not JSON \(/],
     ["a state file, not a plan", [fixture("not-a-plan")], /not-a-plan\/connect-sso-prod\.json: has no format_version/],
-    ["an unknown top-level key", [fixture("deferred")], /deferred\/connect-sso-prod\.json: has `deferred_changes`, which this review was never taught to read/],
+    ["an unknown top-level key", [fixture("deferred")], /deferred\/connect-sso-prod\.json: has `deferred_changes`, which this tool was never taught to read/],
     ["a missing file", [path.join(FIXTURES, "nowhere", "connect-sso-prod.json")], /nowhere\/connect-sso-prod\.json: file not found/],
     ["a folder", [path.join(FIXTURES, "destroy")], /destroy: cannot tell its stack/],
     [

@@ -1,22 +1,27 @@
 /**
- * The rules of lib/tools/review one by one, as pure functions: reading plans, verbs and the gate's
- * decision for each action list, consent matching, stack names, field differences, metadata
- * changes and how values are shown. review-gate.test.ts runs the command on plan files;
+ * The rules of lib/tools/plan (the plan reader the review shares with drift) and lib/tools/review
+ * one by one, through their public functions: reading plans, verbs and the gate's decision for
+ * each action list, consent matching, which stack a plan file belongs to, field differences,
+ * metadata changes and how values are shown. review-gate.test.ts runs the command on plan files;
  * review.test.ts on real terraform plans.
  *
  * The inputs below are HAND-MADE fragments in the shape of `terraform show -json` (format 1.2, as
- * terraform 1.11 writes it), reduced to the fields lib/tools/review reads. Each says what it stands for.
+ * terraform 1.11 writes it), reduced to the fields lib/tools/plan and lib/tools/review read. Each
+ * says what it stands for.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fieldChanges, UNKNOWN } from "../lib/tools/plan/fields";
+import type { PlanJson, ResourceChange } from "../lib/tools/plan/format";
+import { asPlan, PlanFormatError } from "../lib/tools/plan/read";
 import { changesTrust, metadataChange } from "../lib/tools/review/certificates";
-import { asPlan, fieldChanges, PlanFormatError, reviewPlan, UNKNOWN, verbOf, type PlanJson, type ResourceChange } from "../lib/tools/review/classify";
-import { stackLabel } from "../lib/tools/review/cli";
+import { reviewPlan } from "../lib/tools/review/classify";
+import { runReview } from "../lib/tools/review/cli";
 import { consentFromFlag, type Consent } from "../lib/tools/review/consent";
-import { consentAllows, consentTarget, gate, gateReason, type GatedChange } from "../lib/tools/review/gate";
-import { code, renderStack } from "../lib/tools/review/markdown";
-import { hasChanges, reviewablePlan } from "../lib/tools/review/plan";
+import { consentTarget, gate, type GatedChange } from "../lib/tools/review/gate";
+import { renderRun } from "../lib/tools/review/markdown";
 import { parseStackName } from "../lib/rules/sharding";
+import { makeTempDir, removeTempDir } from "./support/terraform";
 
 const user = (key: string, actions: string[], change: Partial<ResourceChange["change"]> = {}): ResourceChange => ({
   address: `aws_connect_user.connect_users["${key}"]`,
@@ -29,11 +34,13 @@ const user = (key: string, actions: string[], change: Partial<ResourceChange["ch
 const FLAGS = { applyable: true, complete: true, errored: false };
 const plan = (resource_changes: ResourceChange[], extra: Partial<PlanJson> = {}): PlanJson => ({ format_version: "1.2", resource_changes, ...FLAGS, ...extra });
 const STACK = "connect-sso-dev";
-/** One plan rendered as its stack's section, gated alone with no consents. */
+/** One plan's review run, as Markdown: gated alone with no consents. */
 const render = (p: PlanJson) => {
   const review = reviewPlan(p);
-  return renderStack({ stack: STACK, review }, gate([{ stack: STACK, review }], [], []));
+  return renderRun([{ stack: STACK, review }], [], gate([{ stack: STACK, review }], [], []));
 };
+/** Why the gate holds each change of one plan of `stack`, given `consents`, and which consents allow it. */
+const gated = (p: PlanJson, consents: Consent[] = [], stack = STACK) => gate([{ stack, review: reviewPlan(p) }], [], consents).gated;
 
 describe("asPlan refuses what is not `terraform show -json` output", () => {
   test.each([
@@ -47,7 +54,7 @@ describe("asPlan refuses what is not `terraform show -json` output", () => {
   });
 });
 
-describe("reviewablePlan: only plans the gate can judge", () => {
+describe("asPlan: only plans the review and drift can judge", () => {
   const change = (c: unknown) => ({ format_version: "1.2", ...FLAGS, resource_changes: [c] });
   test.each([
     ["no errored flag (an older terraform)", { format_version: "1.1", resource_changes: [], applyable: false, complete: true }, /has no boolean `errored`/],
@@ -67,6 +74,12 @@ describe("reviewablePlan: only plans the gate can judge", () => {
       /has mode "ephemeral"; this reads managed and data/,
     ],
     ["a change without address", change({ mode: "managed", type: "a", change: { actions: ["delete"] } }), /resource_changes\[0\] has no address and type/],
+    ["resource_drift that is not a list", { format_version: "1.2", ...FLAGS, resource_drift: {} }, /resource_drift is not a list/],
+    [
+      "a drifted resource without actions (drift reads them)",
+      { format_version: "1.2", ...FLAGS, resource_drift: [{ address: "a.b", mode: "managed", type: "a", change: {} }] },
+      /resource_drift\[0\] \(a\.b\): change\.actions is not a list of strings/,
+    ],
     [
       "importing that is not an object",
       change({ address: "a.b", mode: "managed", type: "a", change: { actions: ["no-op"], importing: "id" } }),
@@ -80,24 +93,27 @@ describe("reviewablePlan: only plans the gate can judge", () => {
     [
       "a non-empty unknown key",
       { format_version: "1.2", ...FLAGS, action_invocations: [{}] },
-      /has `action_invocations`, which this review was never taught to read/,
+      /has `action_invocations`, which this tool was never taught to read/,
     ],
   ])("GIVEN %s THEN it is refused", (_, value, message) => {
-    expect(() => reviewablePlan(value)).toThrow(message);
+    expect(() => asPlan(value)).toThrow(message);
   });
 
   test('GIVEN unknown keys that are empty (null, [], {}, "") THEN they say nothing and the plan is read', () => {
-    expect(() => reviewablePlan({ format_version: "1.2", ...FLAGS, deferred_changes: [], action_invocations: null, x: {}, y: "" })).not.toThrow();
+    expect(() => asPlan({ format_version: "1.2", ...FLAGS, deferred_changes: [], action_invocations: null, x: {}, y: "" })).not.toThrow();
   });
 
+  // Terraform writes `applyable: false` for a plan without changes, as its own Changes.Empty decides.
   test.each([
-    ["every change a no-op", [user("a", ["no-op"])], {}, false],
-    ["a moved object, no other change", [{ ...user("a", ["no-op"]), previous_address: "aws_connect_user.old" }], {}, true],
-    ["an import without changes", [user("a", ["no-op"], { importing: { id: "i:u" } })], {}, true],
-    ["a data source read at apply", [{ ...user("a", ["read"]), mode: "data" as const }], {}, true],
-    ["an output that changes", [], { output_changes: { relay_state_url: { actions: ["update"] } } }, true],
-  ])("hasChanges: %s → %s (as terraform's own Changes.Empty decides)", (_, changes, extra, expected) => {
-    expect(hasChanges(plan(changes as ResourceChange[], extra))).toBe(expected);
+    ["every change a no-op", [user("a", ["no-op"])], {}, "read"],
+    ["a moved object, no other change", [{ ...user("a", ["no-op"]), previous_address: "aws_connect_user.old" }], {}, "refused"],
+    ["an import without changes", [user("a", ["no-op"], { importing: { id: "i:u" } })], {}, "refused"],
+    ["a data source read at apply", [{ ...user("a", ["read"]), mode: "data" as const }], {}, "refused"],
+    ["an output that changes", [], { output_changes: { relay_state_url: { actions: ["update"] } } }, "refused"],
+  ])("GIVEN applyable: false and %s THEN the plan is %s", (_, changes, extra, expected) => {
+    const notApplyable = () => asPlan(plan(changes as ResourceChange[], { ...extra, applyable: false }));
+    if (expected === "read") expect(notApplyable).not.toThrow();
+    else expect(notApplyable).toThrow("has changes but is marked not applyable (`applyable: false`): terraform would not apply what it shows");
   });
 });
 
@@ -127,22 +143,22 @@ describe("verbs and the gate: only exact create, update, import, read and no-op 
     ["a data source imported", "data", ["no-op"], true, "unknown", "unknown-action"],
   ])("%s: %s %j (importing: %s) → verb %s, gated as %s", (_, mode, actions, importing, verb, reason) => {
     const rc: ResourceChange = { ...user("a@example.com", actions, importing ? { importing: { id: "i:u" } } : {}), mode };
-    expect(verbOf(rc)).toBe(verb);
     const [review] = reviewPlan(plan([rc])).resources;
-    expect(review === undefined ? undefined : gateReason(review)).toBe(reason);
+    expect(review?.verb).toBe(verb);
+    expect(gated(plan([rc])).map((g) => g.change.reason)).toEqual(reason === undefined ? [] : [reason]);
   });
 
   test("GIVEN any resource type (not only identity ones) deleted THEN it is gated", () => {
-    const [review] = reviewPlan(
+    const deleted = gated(
       plan([{ address: "terraform_data.x", mode: "managed", type: "terraform_data", name: "x", change: { actions: ["delete"], before: {} } }]),
-    ).resources;
-    expect(gateReason(review)).toBe("delete");
+    );
+    expect(deleted.map((g) => g.change.reason)).toEqual(["delete"]);
   });
 });
 
 describe("consent matching: same stack, and the full address, the resource address or the for_each key", () => {
-  const [review] = reviewPlan(plan([user("a@example.com", ["delete"], { before: { id: "i:u" } })])).resources;
-  const change: GatedChange = { stack: "connect-sso-prod", reason: "delete", resource: review };
+  const deleted = plan([user("a@example.com", ["delete"], { before: { id: "i:u" } })]);
+  const change: GatedChange = { stack: "connect-sso-prod", reason: "delete", resource: reviewPlan(deleted).resources[0] };
   const consent = (stack: string, target: string): Consent => ({ stack, target, by: "sam", source: "test" });
   test.each([
     ["connect-sso-prod", 'aws_connect_user.connect_users["a@example.com"]', true],
@@ -153,18 +169,16 @@ describe("consent matching: same stack, and the full address, the resource addre
     ["connect-sso-prod", "retire", false],
     ["connect-sso-prod-users-1", "a@example.com", false],
     ["connect-sso-staging", 'aws_connect_user.connect_users["a@example.com"]', false],
-  ])("consent %s %s → %s", (stack, target, expected) => {
-    expect(consentAllows(consent(stack, target), change)).toBe(expected);
+  ])("consent %s %s → allows the deletion: %s", (stack, target, expected) => {
+    const given = consent(stack, target);
+    expect(gated(deleted, [given], "connect-sso-prod").map((g) => g.consents)).toEqual([expected ? [given] : []]);
   });
 
   test("a retired stack is allowed only by `retire` for that stack", () => {
-    const retire: GatedChange = { stack: "connect-sso-qa", reason: "retire" };
-    expect(
-      [consent("connect-sso-qa", "retire"), consent("connect-sso-prod", "retire"), consent("connect-sso-qa", "connect-sso-qa")].map((c) =>
-        consentAllows(c, retire),
-      ),
-    ).toEqual([true, false, false]);
-    expect(consentTarget(retire)).toBe("retire");
+    const given = [consent("connect-sso-qa", "retire"), consent("connect-sso-prod", "retire"), consent("connect-sso-qa", "connect-sso-qa")];
+    const [retired] = gate([], ["connect-sso-qa"], given).gated;
+    expect(retired.consents).toEqual([given[0]]);
+    expect(consentTarget(retired.change)).toBe("retire");
   });
 
   test("the suggested target is the user name, else the address; a key with spaces falls back to the resource address (one token)", () => {
@@ -208,17 +222,45 @@ describe("stack names", () => {
   ])("parseStackName(%s) is %j", (name, expected) => {
     expect(parseStackName(name)).toEqual(expected);
   });
+});
+
+describe("which stack a plan file belongs to: the nearest part of its path named after a stack", () => {
+  let dir: string;
+  beforeAll(() => (dir = makeTempDir("review-labels")));
+  afterAll(() => removeTempDir(dir));
+  /** Reviews an empty plan written at `file` (under the temp folder). */
+  const reviewAt = (file: string) => {
+    const full = path.join(dir, file);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, JSON.stringify(plan([])));
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = runReview(
+      [full],
+      (t) => out.push(t),
+      (t) => err.push(t),
+    );
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
 
   test.each([
     ["cdktf.out/stacks/connect-sso-prod/plan.json", "connect-sso-prod"],
     ["plans/connect-sso-prod-users-2.tfplan.json", "connect-sso-prod-users-2"],
     ["artifacts/connect-sso-dev/42/connect-sso-dev.json", "connect-sso-dev"],
     ["connect-sso-dev/plans/connect-sso-prod.json", "connect-sso-prod"],
-    ["somewhere/review-input.tfplan.json", undefined],
-    ["plans/my-connect-sso-prod.json", undefined],
-  ])("stackLabel(%s) is %s", (file, label) => {
-    expect(stackLabel(file)).toBe(label);
+  ])("GIVEN a plan at %s THEN the review shows it as %s", (file, stack) => {
+    const { code, out } = reviewAt(file);
+    expect({ code, headings: out.match(/^## .*$/gm) }).toEqual({ code: 0, headings: [`## ${stack}`] });
   });
+
+  test.each([["somewhere/review-input.tfplan.json"], ["plans/my-connect-sso-prod.json"]])(
+    "GIVEN a plan at %s THEN it is refused: its path names no stack",
+    (file) => {
+      const { code, err } = reviewAt(file);
+      expect(code).toBe(2);
+      expect(err).toMatch(/cannot tell its stack; name the file or a folder above it after the stack/);
+    },
+  );
 });
 
 describe("gate across plans: a Connect user's forget passes only as a move into another stack of its environment", () => {
@@ -380,7 +422,7 @@ describe("the role's own inline_policy and managed_policy_arns", () => {
   });
 });
 
-describe("renderStack: values in plain words", () => {
+describe("the review's Markdown: values in plain words", () => {
   // Hand-made: a user's profile change with one profile the plan looked up (so named) and one it did not.
   const profiles: PlanJson["prior_state"] = {
     values: {
@@ -434,7 +476,7 @@ describe("renderStack: values in plain words", () => {
   });
 
   test("GIVEN a plan with nothing to do THEN the section says No changes", () => {
-    expect(render(plan([user("same@example.com", ["no-op"])]))).toBe("## connect-sso-dev\n\nNo changes.\n");
+    expect(render(plan([user("same@example.com", ["no-op"])]))).toBe("# Plan review\n\n## connect-sso-dev\n\nNo changes.\n");
   });
 
   test("profile IDs the plan looked up are shown by name (others stay IDs), lists comma-separated, long values cut, console values never", () => {
@@ -521,7 +563,10 @@ describe("renderStack: values in plain words", () => {
     ["plain", "`plain`"],
     ["a`b", "`` a`b ``"],
     ["``x`", "``` ``x` ```"],
-  ])("code(%j) keeps the text literal: %s", (text, expected) => {
-    expect(code(text)).toBe(expected);
+  ])("GIVEN a first name changed to %j THEN it is shown literally, as inline code: %s", (text, expected) => {
+    const markdown = render(
+      plan([user("a@example.com", ["update"], { before: { identity_info: [{ first_name: "A" }] }, after: { identity_info: [{ first_name: text }] } })]),
+    );
+    expect(markdown).toContain(`  - first name: \`A\` → ${expected}\n`);
   });
 });

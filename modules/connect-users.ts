@@ -9,7 +9,7 @@ import { DataAwsConnectUser } from "@cdktf/provider-aws/lib/data-aws-connect-use
 import { DataAwsConnectSecurityProfile } from "@cdktf/provider-aws/lib/data-aws-connect-security-profile";
 import { CONNECT_USERNAME } from "../lib/rules/naming";
 import { forgetInstances, importEach } from "./state-blocks";
-import { requireMatch } from "./props";
+import { adoptedNames, requireMatch, ValidationError, type AdoptionProps } from "./props";
 
 /** Terraform name of the users resource: plans read `aws_connect_user.connect_users["<user name>"]`. */
 export const USERS_LOGICAL_ID = "connect_users";
@@ -34,17 +34,11 @@ export interface ConnectUserSpec {
   readonly afterContactWorkTimeLimit: number;
 }
 
-export interface ConnectUsersProps {
+export interface ConnectUsersProps extends AdoptionProps {
   /** Instance ID (a reference, so users wait for the instance's SAML check). */
   readonly instanceId: string;
   /** The users, keyed in Terraform by user name. */
   readonly users: ReadonlyArray<ConnectUserSpec>;
-  /**
-   * User names of users that already exist in Connect: the first apply imports them (found by
-   * name) instead of failing with "already exists".
-   * @default none
-   */
-  readonly adopt?: ReadonlyArray<string>;
   /**
    * User names whose state moves to another stack: forgotten here, never deleted in Connect.
    * @default none
@@ -60,16 +54,17 @@ export class ConnectUsers extends Construct {
   constructor(scope: Construct, id: string, props: ConnectUsersProps) {
     super(scope, id);
     forgetInstances(this, "forget", { type: ConnectUser.tfResourceType, name: USERS_LOGICAL_ID }, props.forget ?? []);
-    if (props.users.length === 0) return;
     const seen = new Set<string>();
     for (const user of props.users) {
-      requireMatch("ConnectUsers", "users[].username", user.username, CONNECT_USERNAME, "2..64 of A-Z a-z 0-9 _ . @ -");
-      if (seen.has(user.username)) throw new Error(`ConnectUsers: user name ${JSON.stringify(user.username)} is given twice; allowed: each once`);
+      requireMatch(this, "users[].username", user.username, CONNECT_USERNAME, "2..64 of A-Z a-z 0-9 _ . @ -");
+      if (seen.has(user.username)) throw new ValidationError(this, `user name ${JSON.stringify(user.username)} is given twice; allowed: each once`);
       seen.add(user.username);
       if (user.firstName !== user.firstName.normalize("NFC") || user.lastName !== user.lastName.normalize("NFC")) {
-        throw new Error(`ConnectUsers: names of ${user.username} are not in Unicode NFC; Connect refuses decomposed text`);
+        throw new ValidationError(this, `names of ${user.username} are not in Unicode NFC; Connect refuses decomposed text`);
       }
     }
+    const adopt = adoptedNames(this, props, seen, "names of the users given");
+    if (props.users.length === 0) return;
 
     const distinct = (names: string[]) => [...new Set(names)].sort();
     const securityProfiles = lookup(
@@ -122,10 +117,8 @@ export class ConnectUsers extends Construct {
     });
     resource.overrideLogicalId(USERS_LOGICAL_ID);
 
-    const adopt = props.adopt ?? [];
+    // Users that exist already are found by name, and imported with the IDs found.
     if (adopt.length > 0) {
-      const unknown = adopt.filter((name) => !seen.has(name));
-      if (unknown.length) throw new Error(`ConnectUsers: adopt names ${JSON.stringify(unknown)}, not among users; allowed: configured user names`);
       const it = TerraformIterator.fromList([...adopt]);
       const existing = new DataAwsConnectUser(this, "existing", { forEach: it, instanceId: props.instanceId, name: it.value });
       existing.overrideLogicalId("adopted_connect_users");

@@ -7,10 +7,10 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { federationPermissionsPolicy, federationTrustPolicy } from "../lib/rules/policies";
-import { IAM_ROLE_NAME } from "../lib/rules/naming";
-import { requireMatch, requireRange } from "./props";
+import { IAM_ROLE_NAME, ROLE_SESSION_SECONDS } from "../lib/rules/naming";
+import { adoptedNames, requireMatch, requireRange, type AdoptionProps } from "./props";
 
-export interface FederationRoleProps {
+export interface FederationRoleProps extends AdoptionProps {
   /** Role name; users mapped to a role cannot sign in through another, so keep it stable. */
   readonly roleName: string;
   /** ARN of the SAML provider the role trusts (and nothing else). */
@@ -19,19 +19,13 @@ export interface FederationRoleProps {
   readonly audience: string;
   /** ARN of the Connect instance users federate into. */
   readonly instanceArn: string;
-  /** Longest role session, in seconds (3600..43200); must cover the application's session duration. */
+  /** Longest role session, in seconds (ROLE_SESSION_SECONDS: 3600..43200); must cover the application's session duration. */
   readonly maxSessionDurationSeconds: number;
   /**
    * Refuse `terraform destroy` and replacement.
    * @default false
    */
   readonly protect?: boolean;
-  /**
-   * Import a role of this name made by hand on the first apply; its trust, session length and
-   * policies are then set to this module's (other inline and managed policies are removed).
-   * @default false
-   */
-  readonly adopt?: boolean;
 }
 
 export class FederationRole extends Construct {
@@ -39,8 +33,8 @@ export class FederationRole extends Construct {
 
   constructor(scope: Construct, id: string, props: FederationRoleProps) {
     super(scope, id);
-    requireMatch("FederationRole", "roleName", props.roleName, IAM_ROLE_NAME, "1..64 of A-Z a-z 0-9 _ + = , . @ -");
-    requireRange("FederationRole", "maxSessionDurationSeconds", props.maxSessionDurationSeconds, 3600, 43200, "seconds");
+    requireMatch(this, "roleName", props.roleName, IAM_ROLE_NAME, "1..64 of A-Z a-z 0-9 _ + = , . @ -");
+    requireRange(this, "maxSessionDurationSeconds", props.maxSessionDurationSeconds, ROLE_SESSION_SECONDS.min, ROLE_SESSION_SECONDS.max, "seconds");
     const role = new IamRole(this, "role", {
       name: props.roleName,
       description: "Amazon Connect sign-in through IAM Identity Center (SAML)",
@@ -49,7 +43,9 @@ export class FederationRole extends Construct {
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });
     role.overrideLogicalId("federation_role");
-    if (props.adopt) role.importFrom(props.roleName);
+    // An adopted role made by hand is imported; its trust, session length and policies are then set
+    // to this construct's (other inline and managed policies are removed).
+    if (adoptedNames(this, props, new Set([props.roleName]), `this role's name ${JSON.stringify(props.roleName)}`).length > 0) role.importFrom(props.roleName);
     const policy = new IamRolePolicy(this, "policy", {
       name: "connect-federation",
       role: role.id,

@@ -9,14 +9,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { githubOidcTrustPolicy, type PipelineRoleKind, type PolicyDocument } from "../lib/rules/policies";
-import { IAM_ROLE_NAME, PIPELINE_RESOURCE_NAMES } from "../lib/rules/naming";
-import { requireMatch } from "./props";
-
-/**
- * Longest session: a refreshing plan or drift run of a large environment takes hours at Connect's
- * API rate (README, "Cost of a plan"); a workflow asks for what it needs (`role-duration-seconds`).
- */
-const PIPELINE_SESSION_SECONDS = 43200;
+import { IAM_ROLE_NAME, PIPELINE_RESOURCE_NAMES, ROLE_SESSION_SECONDS } from "../lib/rules/naming";
+import { requireMatch, ValidationError } from "./props";
 
 export interface PipelineRoleProps {
   readonly kind: PipelineRoleKind;
@@ -42,10 +36,10 @@ export class PipelineRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineRoleProps) {
     super(scope, id);
-    requireMatch("PipelineRole", "roleName", props.roleName, IAM_ROLE_NAME, "1..64 of A-Z a-z 0-9 _ + = , . @ -");
+    requireMatch(this, "roleName", props.roleName, IAM_ROLE_NAME, "1..64 of A-Z a-z 0-9 _ + = , . @ -");
     const wildcard = props.subjects.find((s) => /[*?]/.test(s));
     if (props.subjects.length === 0 || wildcard !== undefined) {
-      throw new Error(`PipelineRole: subjects ${JSON.stringify(props.subjects)} are not valid; allowed: one or more literal sub claims, no * or ?`);
+      throw new ValidationError(this, `subjects ${JSON.stringify(props.subjects)} are not valid; allowed: one or more literal sub claims, no * or ?`);
     }
     const names = PIPELINE_RESOURCE_NAMES[props.kind];
     const role = new IamRole(this, "role", {
@@ -55,7 +49,9 @@ export class PipelineRole extends Construct {
           ? "connect-sso pipeline: read-only plans from pull requests and main"
           : "connect-sso pipeline: applies from the GitHub environment",
       assumeRolePolicy: JSON.stringify(githubOidcTrustPolicy(props.providerArn, props.audience, props.subjects)),
-      maxSessionDuration: PIPELINE_SESSION_SECONDS,
+      // The longest IAM allows: a refreshing plan or drift run of a large environment takes hours at
+      // Connect's API rate (README, "Cost of a plan"); a workflow asks for what it needs (`role-duration-seconds`).
+      maxSessionDuration: ROLE_SESSION_SECONDS.max,
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });
     role.overrideLogicalId(names.role);

@@ -3,13 +3,16 @@
  */
 import { Construct } from "constructs";
 import { IamSamlProvider } from "@cdktf/provider-aws/lib/iam-saml-provider";
-import { SAML_PROVIDER_NAME } from "../lib/rules/naming";
+import { SAML_PROVIDER_NAME, samlProviderArn, type Partition } from "../lib/rules/naming";
 import { METADATA_MAX_CHARS, METADATA_MIN_CHARS } from "../lib/config/metadata";
-import { requireMatch, requireRange } from "./props";
+import { adoptedNames, requireMatch, requireRange, type AdoptionProps } from "./props";
 
-export interface SamlProviderProps {
+export interface SamlProviderProps extends AdoptionProps {
   /** Provider name; changing it replaces the provider (and breaks sign-in until the app is updated). */
   readonly name: string;
+  /** Partition and account of the provider: an adopted provider is imported by its ARN. */
+  readonly partition: Partition;
+  readonly account: string;
   /** The metadata XML downloaded from the application; a new certificate updates the provider in place. */
   readonly metadataDocument: string;
   /**
@@ -17,11 +20,6 @@ export interface SamlProviderProps {
    * @default false
    */
   readonly protect?: boolean;
-  /**
-   * ARN of a provider made by hand that the first apply imports (then updates in place).
-   * @default none: the provider is created
-   */
-  readonly adoptArn?: string;
 }
 
 export class SamlProvider extends Construct {
@@ -29,15 +27,18 @@ export class SamlProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: SamlProviderProps) {
     super(scope, id);
-    requireMatch("SamlProvider", "name", props.name, SAML_PROVIDER_NAME, "1..128 of A-Z a-z 0-9 _ . -");
-    requireRange("SamlProvider", "metadataDocument length", props.metadataDocument.length, METADATA_MIN_CHARS, METADATA_MAX_CHARS, "characters");
+    requireMatch(this, "name", props.name, SAML_PROVIDER_NAME, "1..128 of A-Z a-z 0-9 _ . -");
+    requireRange(this, "metadataDocument length", props.metadataDocument.length, METADATA_MIN_CHARS, METADATA_MAX_CHARS, "characters");
     const provider = new IamSamlProvider(this, "provider", {
       name: props.name,
       samlMetadataDocument: props.metadataDocument,
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });
     provider.overrideLogicalId("saml_provider");
-    if (props.adoptArn) provider.importFrom(props.adoptArn);
+    // An adopted provider made by hand is imported, then updated in place.
+    if (adoptedNames(this, props, new Set([props.name]), `this provider's name ${JSON.stringify(props.name)}`).length > 0) {
+      provider.importFrom(samlProviderArn(props.partition, props.account, props.name));
+    }
     this.arn = provider.arn;
   }
 }

@@ -13,7 +13,7 @@ import { DataAwsSsoadminInstances } from "@cdktf/provider-aws/lib/data-aws-ssoad
 import { IdentitystoreUser } from "@cdktf/provider-aws/lib/identitystore-user";
 import { SsoadminApplicationAssignment } from "@cdktf/provider-aws/lib/ssoadmin-application-assignment";
 import { relayStateUrl, SSO_APPLICATION_ARN, type Destination, type Partition } from "../lib/rules/naming";
-import { requireMatch } from "./props";
+import { requireMatch, ValidationError } from "./props";
 
 export interface ApplicationUser {
   /** Identity Center user name (and email); the Connect user name. */
@@ -49,16 +49,10 @@ export class SsoApplication extends Construct {
     this.relayStateUrl = relayStateUrl(props);
     if (!props.applicationArn) {
       if (props.createUsers)
-        throw new Error("SsoApplication: createUsers needs applicationArn; allowed: createUsers only with an application to assign users to");
+        throw new ValidationError(this, "createUsers needs applicationArn; allowed: createUsers only with an application to assign users to");
       return;
     }
-    requireMatch(
-      "SsoApplication",
-      "applicationArn",
-      props.applicationArn,
-      SSO_APPLICATION_ARN,
-      "arn:<partition>:sso::<account>:application/ssoins-<16>/apl-<16>",
-    );
+    requireMatch(this, "applicationArn", props.applicationArn, SSO_APPLICATION_ARN, "arn:<partition>:sso::<account>:application/ssoins-<16>/apl-<16>");
     if (props.users.length === 0) return;
 
     const provider = props.provider;

@@ -3,7 +3,6 @@
  * versions kept (a bad apply can be rolled back) and expired after a while, no public access,
  * encryption at rest, TLS only, no ACLs.
  */
-import { PIPELINE_RESOURCE_NAMES } from "../lib/rules/naming";
 import { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -13,8 +12,9 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { PIPELINE_RESOURCE_NAMES, S3_BUCKET_NAME } from "../lib/rules/naming";
 import { stateBucketPolicy } from "../lib/rules/policies";
-import { requireMatch } from "./props";
+import { requireMatch, ValidationError } from "./props";
 
 export interface StateBucketProps {
   /** Bucket name (`backend.s3.bucket`). */
@@ -38,9 +38,9 @@ export class StateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
-    requireMatch("StateBucket", "bucket", props.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3..63 of a-z 0-9 . -");
+    requireMatch(this, "bucket", props.bucket, S3_BUCKET_NAME, "an S3 bucket name: 3..63 of a-z 0-9 . -");
     if (!Number.isInteger(props.noncurrentVersionDays) || props.noncurrentVersionDays < 1) {
-      throw new Error(`StateBucket: noncurrentVersionDays ${props.noncurrentVersionDays} is not valid; allowed: a whole number of days, 1 or more`);
+      throw new ValidationError(this, `noncurrentVersionDays ${props.noncurrentVersionDays} is not valid; allowed: a whole number of days, 1 or more`);
     }
     const { provider } = props;
     const name = (suffix: string) => `${PIPELINE_RESOURCE_NAMES.stateBucket}${suffix}`;

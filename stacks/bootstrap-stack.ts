@@ -8,13 +8,13 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { bootstrapStackName, githubOidcAudience, githubSubjects, pipelineRoleName } from "../lib/rules/naming";
+import { BOOTSTRAP_STACK_OUTPUTS } from "../lib/rules/outputs";
 import { pipelinePolicy } from "../lib/rules/policies";
 import { GithubOidcProvider } from "../modules/github-oidc";
 import { PipelineRole } from "../modules/pipeline-roles";
 import { StateBucket } from "../modules/state-bucket";
-import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { EnvironmentStack, environmentProvider, type EnvironmentStackProps } from "./environment-stack";
 
 export class BootstrapStack extends EnvironmentStack {
   constructor(scope: Construct, props: EnvironmentStackProps) {
@@ -29,7 +29,9 @@ export class BootstrapStack extends EnvironmentStack {
     super(scope, bootstrapStackName(env.name), { ...props, environment: { ...env, backend: undefined } }, (key) => key);
 
     const audience = githubOidcAudience(env.partition);
-    const oidc = new GithubOidcProvider(this, "github_oidc", { audience, existingArn: pipeline.oidcProviderArn, protect: env.protected });
+    const oidc = pipeline.oidcProviderArn
+      ? GithubOidcProvider.fromProviderArn(this, "github_oidc", pipeline.oidcProviderArn)
+      : new GithubOidcProvider(this, "github_oidc", { audience, protect: env.protected });
     const subjects = githubSubjects(pipeline.repository, env.name);
     const roles = (["plan", "apply"] as const).map(
       (kind) =>
@@ -49,25 +51,25 @@ export class BootstrapStack extends EnvironmentStack {
         bucket: backend.bucket,
         kmsKeyId: pipeline.stateKmsKeyId,
         noncurrentVersionDays: pipeline.noncurrentVersionDays,
-        provider: backend.region === env.region ? undefined : stateRegionProvider(this, env.account, backend.region, env.tags),
+        // The bucket's region when it is not the environment's: same account check, same tags.
+        provider:
+          backend.region === env.region
+            ? undefined
+            : environmentProvider(this, "state_region", env, { alias: "state_region", region: backend.region, allowedAccountIds: [env.account] }),
       });
-      new TerraformOutput(this, "state_bucket_name", {
+      new TerraformOutput(this, BOOTSTRAP_STACK_OUTPUTS.stateBucketName, {
         value: bucket.bucketName,
         description: "Bucket of the environment's Terraform state (backend.s3.bucket)",
       });
     }
-    new TerraformOutput(this, "github_oidc_provider_arn", { value: oidc.arn });
-    new TerraformOutput(this, "plan_role_arn", { value: roles[0].arn, description: "Role of pull-request plans and drift runs (read-only)" });
-    new TerraformOutput(this, "apply_role_arn", { value: roles[1].arn, description: `Role of applies, for jobs of the GitHub environment ${env.name}` });
+    new TerraformOutput(this, BOOTSTRAP_STACK_OUTPUTS.githubOidcProviderArn, { value: oidc.arn });
+    new TerraformOutput(this, BOOTSTRAP_STACK_OUTPUTS.planRoleArn, {
+      value: roles[0].arn,
+      description: "Role of pull-request plans and drift runs (read-only)",
+    });
+    new TerraformOutput(this, BOOTSTRAP_STACK_OUTPUTS.applyRoleArn, {
+      value: roles[1].arn,
+      description: `Role of applies, for jobs of the GitHub environment ${env.name}`,
+    });
   }
-}
-
-/** The bucket's region when it is not the environment's: same account check, same tags. */
-function stateRegionProvider(scope: Construct, account: string, region: string, tags: Readonly<Record<string, string>>): AwsProvider {
-  return new AwsProvider(scope, "state_region", {
-    alias: "state_region",
-    region,
-    allowedAccountIds: [account],
-    defaultTags: Object.keys(tags).length ? [{ tags: { ...tags } }] : undefined,
-  });
 }

@@ -3,16 +3,16 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Environment } from "../lib/config/environment";
-import { MAIN_STACK, usersOfStack } from "../lib/rules/sharding";
-import { maxSessionDurationSeconds, roleAttributeValue, samlAudience, samlProviderArn, stackName } from "../lib/rules/naming";
+import { MAIN_STACK_OUTPUTS } from "../lib/rules/outputs";
+import { MAIN_STACK } from "../lib/rules/sharding";
+import { maxSessionDurationSeconds, roleAttributeValue, samlAudience, stackName } from "../lib/rules/naming";
 import { ConnectInstance } from "../modules/connect-instance";
 import { ConnectUsers } from "../modules/connect-users";
 import { FederationRole } from "../modules/federation-role";
 import { SamlProvider } from "../modules/saml-provider";
 import { SsoApplication } from "../modules/sso-application";
-import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { EnvironmentStack, environmentProvider, instanceById, usersOfThisStack, type EnvironmentStackProps } from "./environment-stack";
 
 /**
  * The main stack of an environment: instance, SAML provider, role, application assignments, and
@@ -23,18 +23,22 @@ export class ConnectSsoStack extends EnvironmentStack {
     super(scope, stackName(props.environment.name), props, (key) => key);
     const env = props.environment;
 
-    const instance = new ConnectInstance(this, "connect_instance", {
-      target: env.connect,
-      partition: env.partition,
-      region: env.region,
-      account: env.account,
-      protect: env.protected,
-    });
+    const instance =
+      env.connect.kind === "create"
+        ? new ConnectInstance(this, "connect_instance", {
+            alias: env.connect.alias,
+            inboundCalls: env.connect.inboundCalls,
+            outboundCalls: env.connect.outboundCalls,
+            protect: env.protected,
+          })
+        : instanceById(this, env, env.connect.instanceId);
     const provider = new SamlProvider(this, "saml_provider", {
       name: env.iam.samlProviderName,
+      partition: env.partition,
+      account: env.account,
       metadataDocument: env.ssoApplication.metadataXml,
       protect: env.protected,
-      adoptArn: env.adopt.samlProvider ? samlProviderArn(env.partition, env.account, env.iam.samlProviderName) : undefined,
+      adopt: env.adopt.samlProvider ? [env.iam.samlProviderName] : [],
     });
     const role = new FederationRole(this, "federation_role", {
       roleName: env.iam.roleName,
@@ -43,19 +47,14 @@ export class ConnectSsoStack extends EnvironmentStack {
       instanceArn: instance.instanceArn,
       maxSessionDurationSeconds: maxSessionDurationSeconds(env.ssoApplication.sessionDurationHours),
       protect: env.protected,
-      adopt: env.adopt.role,
+      adopt: env.adopt.role ? [env.iam.roleName] : [],
     });
-    const own = usersOfStack(env.users, MAIN_STACK, env.sharding);
-    new ConnectUsers(this, "connect_users", {
-      instanceId: instance.instanceId,
-      users: own.users,
-      adopt: [...own.arriving, ...adoptedAmong(env, own.users)],
-      forget: own.leaving,
-    });
+    new ConnectUsers(this, "connect_users", usersOfThisStack(env, MAIN_STACK, instance));
     const application = new SsoApplication(this, "sso_application", {
       partition: env.partition,
       region: env.region,
-      instanceId: instance.knownInstanceId ?? instance.instanceId,
+      // The relay state is typed into the console: the literal ID when the file names the instance.
+      instanceId: env.connect.kind === "existing" ? env.connect.instanceId : instance.instanceId,
       destination: env.ssoApplication.destination,
       applicationArn: env.ssoApplication.applicationArn,
       identityStoreId: env.identityCenter.identityStoreId,
@@ -64,30 +63,26 @@ export class ConnectSsoStack extends EnvironmentStack {
       provider: identityCenterProvider(this, env),
     });
 
-    new TerraformOutput(this, "relay_state_url", { value: application.relayStateUrl, description: "Relay state of the Identity Center application" });
-    new TerraformOutput(this, "saml_provider_arn", { value: provider.arn });
-    new TerraformOutput(this, "federation_role_arn", { value: role.arn });
-    new TerraformOutput(this, "sso_role_attribute_value", {
+    new TerraformOutput(this, MAIN_STACK_OUTPUTS.relayStateUrl, {
+      value: application.relayStateUrl,
+      description: "Relay state of the Identity Center application",
+    });
+    new TerraformOutput(this, MAIN_STACK_OUTPUTS.samlProviderArn, { value: provider.arn });
+    new TerraformOutput(this, MAIN_STACK_OUTPUTS.federationRoleArn, { value: role.arn });
+    new TerraformOutput(this, MAIN_STACK_OUTPUTS.roleAttributeValue, {
       value: roleAttributeValue(role.arn, provider.arn),
       description: "Value of the https://aws.amazon.com/SAML/Attributes/Role attribute mapping",
     });
   }
 }
 
-/** Users of a stack that the environment adopts (made by hand, imported on the first apply). */
-export function adoptedAmong(env: Environment, users: ReadonlyArray<{ readonly username: string }>): string[] {
-  const here = new Set(users.map((u) => u.username));
-  return env.adopt.users.filter((name) => here.has(name));
-}
-
 /** A second provider when Identity Center lives in another region or account; else the default one. */
-function identityCenterProvider(scope: Construct, env: Environment): AwsProvider | undefined {
+function identityCenterProvider(scope: Construct, env: Environment) {
   const { region, assumeRoleArn } = env.identityCenter;
   if (region === env.region && !assumeRoleArn) return undefined;
-  return new AwsProvider(scope, "identity_center", {
+  return environmentProvider(scope, "identity_center", env, {
     alias: "identity_center",
     region,
     assumeRole: assumeRoleArn ? [{ roleArn: assumeRoleArn, sessionName: "connect-sso" }] : undefined,
-    defaultTags: Object.keys(env.tags).length ? [{ tags: { ...env.tags } }] : undefined,
   });
 }

@@ -1,11 +1,15 @@
 /**
- * What every stack of an environment shares: its state backend and its AWS provider.
+ * What every stack of an environment shares: its state backend and its AWS provider; and what the
+ * main stack and the users stacks share: the instance the file names, and how users are split.
  */
 import * as path from "node:path";
 import { Construct } from "constructs";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import type { Environment } from "../lib/config/environment";
+import { usersOfStack } from "../lib/rules/sharding";
+import { ConnectInstance, type IConnectInstance } from "../modules/connect-instance";
+import type { ConnectUsersProps } from "../modules/connect-users";
 
 export interface EnvironmentStackProps {
   /** The checked environment (see lib/config/load.ts). */
@@ -36,11 +40,39 @@ export abstract class EnvironmentStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: path.join(props.localStateDir ?? path.join("..", "..", ".."), `terraform.${name}.tfstate`) });
     }
-    new AwsProvider(this, "aws", {
-      region: env.region,
-      // A pipeline holding the wrong account's credentials stops at plan instead of applying there.
-      allowedAccountIds: [env.account],
-      defaultTags: Object.keys(env.tags).length ? [{ tags: { ...env.tags } }] : undefined,
-    });
+    // A pipeline holding the wrong account's credentials stops at plan instead of applying there.
+    environmentProvider(this, "aws", env, { region: env.region, allowedAccountIds: [env.account] });
   }
+}
+
+/** An AWS provider of an environment: every resource made through it carries the environment's tags (`default_tags`). */
+export function environmentProvider(
+  scope: Construct,
+  id: string,
+  environment: Pick<Environment, "tags">,
+  config: Omit<AwsProviderConfig, "defaultTags">,
+): AwsProvider {
+  const { tags } = environment;
+  return new AwsProvider(scope, id, { ...config, defaultTags: Object.keys(tags).length ? [{ tags: { ...tags } }] : undefined });
+}
+
+/** The instance the environment file names by ID, checked for SAML at plan time. */
+export function instanceById(scope: Construct, env: Environment, instanceId: string): IConnectInstance {
+  return ConnectInstance.fromInstanceId(scope, "connect_instance", { instanceId, partition: env.partition, region: env.region, account: env.account });
+}
+
+/**
+ * The Connect users one stack of an environment holds (MAIN_STACK or a users stack's number):
+ * its users, those whose state moves in (adopted: found by name and imported) or out (forgotten),
+ * and those the environment adopts.
+ */
+export function usersOfThisStack(env: Environment, stack: number, instance: IConnectInstance): ConnectUsersProps {
+  const own = usersOfStack(env.users, stack, env.sharding);
+  const here = new Set(own.users.map((u) => u.username));
+  return {
+    instanceId: instance.instanceId,
+    users: own.users,
+    adopt: [...own.arriving, ...env.adopt.users.filter((name) => here.has(name))],
+    forget: own.leaving,
+  };
 }

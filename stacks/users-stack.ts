@@ -4,11 +4,11 @@
  */
 import { Construct } from "constructs";
 import { stackName, usersStateKey } from "../lib/rules/naming";
-import { usersOfStack, usersStackName } from "../lib/rules/sharding";
+import { usersStackName } from "../lib/rules/sharding";
 import { ConnectInstance } from "../modules/connect-instance";
 import { ConnectUsers } from "../modules/connect-users";
-import { adoptedAmong } from "./connect-sso-stack";
-import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { ValidationError } from "../modules/props";
+import { EnvironmentStack, instanceById, usersOfThisStack, type EnvironmentStackProps } from "./environment-stack";
 
 export interface UsersStackProps extends EnvironmentStackProps {
   /** Which users stack, 1..sharding.stacks (or up to previousStacks while users move out). */
@@ -21,21 +21,13 @@ export class UsersStack extends EnvironmentStack {
     super(scope, usersStackName(env.name, props.stack), props, (key) => usersStateKey(key, props.stack));
     const last = Math.max(env.sharding.stacks, env.sharding.previousStacks ?? 0);
     if (!Number.isInteger(props.stack) || props.stack < 1 || props.stack > last) {
-      throw new Error(`UsersStack: stack ${props.stack} is out of range; allowed: 1..${last} for ${stackName(env.name)}`);
+      throw new ValidationError(this, `stack ${props.stack} is out of range; allowed: 1..${last} for ${stackName(env.name)}`);
     }
     // The main stack owns the instance; a created one is found here by its alias.
-    const instance = new ConnectInstance(this, "connect_instance", {
-      target: env.connect.kind === "existing" ? env.connect : { kind: "alias", alias: env.connect.alias },
-      partition: env.partition,
-      region: env.region,
-      account: env.account,
-    });
-    const own = usersOfStack(env.users, props.stack, env.sharding);
-    new ConnectUsers(this, "connect_users", {
-      instanceId: instance.instanceId,
-      users: own.users,
-      adopt: [...own.arriving, ...adoptedAmong(env, own.users)],
-      forget: own.leaving,
-    });
+    const instance =
+      env.connect.kind === "create"
+        ? ConnectInstance.fromAlias(this, "connect_instance", { alias: env.connect.alias })
+        : instanceById(this, env, env.connect.instanceId);
+    new ConnectUsers(this, "connect_users", usersOfThisStack(env, props.stack, instance));
   }
 }

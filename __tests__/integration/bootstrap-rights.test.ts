@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Environment } from "../../lib/config/environment";
 import { pipelinePolicy, type PipelineRoleKind } from "../../lib/rules/policies";
-import { wildcardMatches } from "../../lib/synth/security-rules";
+import { wildcardMatches } from "../../lib/synth/security/view";
 import { exampleEnvironment } from "../support/environments";
 import { startSandbox, type Sandbox } from "../support/sandbox";
 import { removeTempDir, terraformSetup, type TerraformSetup } from "../support/terraform";

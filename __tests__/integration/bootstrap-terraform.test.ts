@@ -23,7 +23,7 @@ import {
 import { XMLParser } from "fast-xml-parser";
 import type { Environment } from "../../lib/config/environment";
 import { pipelinePolicy, stateBucketPolicy } from "../../lib/rules/policies";
-import { wildcardMatches } from "../../lib/synth/security-rules";
+import { wildcardMatches } from "../../lib/synth/security/view";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { exampleEnvironment, testApp } from "../support/environments";
 import { writeBackendConfig } from "../support/s3-state";

@@ -1,5 +1,5 @@
 /**
- * The Amazon Connect / sso-admin fake (support/connect-fake.ts): first its HTTP behaviour (routes,
+ * The Amazon Connect / sso-admin fake (support/fake/): first its HTTP behaviour (routes,
  * AWS-shaped answers and errors, 501 for anything it does not implement), then the proof that
  * matters: the WHOLE dev stack planned and applied by real terraform with the real provider
  * (hashicorp/aws 5.100.0), Connect on the fake, IAM and STS on moto_server, all on 127.0.0.1.
@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
 import type { Environment } from "../../lib/config/environment";
-import { startConnectFake, writeProviderOverride, type ConnectFake } from "../support/connect-fake";
+import { startConnectFake, writeProviderOverride, type ConnectFake } from "../support/fake";
 import { DEV_PLAN_CONNECT_CALLS, exampleEnvironment, synthStack } from "../support/environments";
 import {
   httpRequest,

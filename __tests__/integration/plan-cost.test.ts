@@ -1,5 +1,5 @@
 /**
- * The plan-cost model (lib/tools/plan-cost.ts): first on synthesized stacks (no tools), then the proof
+ * The plan-cost model (lib/tools/plan-cost/): first on synthesized stacks (no tools), then the proof
  * that keeps its table honest: stacks of 3 and 12 users applied by real terraform and the real
  * provider (hashicorp/aws 5.100.0), Connect and sso-admin on the loopback fake, IAM, STS and
  * identitystore on moto_server behind a loopback counting proxy; every plan's requests, counted
@@ -11,13 +11,10 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import type { Environment } from "../../lib/config/environment";
+import { costTableMarkdown } from "../../lib/tools/plan-cost/markdown";
 import {
   callBudget,
-  CONNECT_PAGE_SIZE,
-  LIST_INSTANCES_PAGE_SIZE,
   connectCallsPerPlan,
-  costTableMarkdown,
-  COST_TABLE,
   environmentPlanCost,
   fixedConnectCalls,
   instanceCount,
@@ -28,11 +25,11 @@ import {
   recommendedUsersPerStack,
   userLookupCalls,
   usersStacksFor,
-  type ConnectInventory,
-} from "../../lib/tools/plan-cost";
+} from "../../lib/tools/plan-cost/model";
+import { CONNECT_PAGE_SIZE, COST_TABLE, LIST_INSTANCES_PAGE_SIZE, type ConnectInventory } from "../../lib/tools/plan-cost/table";
 import { movesBetween, stackOf, usersStackName } from "../../lib/rules/sharding";
 import { environmentStacks } from "../../stacks";
-import { startConnectFake, writeProviderOverride, type ConnectFake } from "../support/connect-fake";
+import { startConnectFake, writeProviderOverride, type ConnectFake } from "../support/fake";
 import { DEV_PLAN_CONNECT_CALLS, exampleEnvironment, testApp } from "../support/environments";
 import { httpRequest, removeTempDir, startMotoServer, tail, terraform, terraformSetup, type MotoServer, type TerraformSetup } from "../support/terraform";
 import { describeIfTools, missingTool } from "../support/tools";

@@ -5,7 +5,8 @@
  * the move (and after previousStacks is removed) every stack plans no changes.
  */
 import type { Environment } from "../../lib/config/environment";
-import { reviewPlan, type PlanJson } from "../../lib/tools/review/classify";
+import type { PlanJson } from "../../lib/tools/plan/format";
+import { reviewPlan } from "../../lib/tools/review/classify";
 import { gate } from "../../lib/tools/review/gate";
 import { stackOf, usersStackName } from "../../lib/rules/sharding";
 import { environmentStacks } from "../../stacks";

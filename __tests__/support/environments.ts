@@ -38,6 +38,23 @@ export function testApp(): App {
   return Testing.app({ outdir });
 }
 
+/**
+ * `synth()` once per test run for `key` (an example's stack, never a variant): kept in the run's
+ * shared folder (support/global-setup.js), so every test file after the first reads it instead of
+ * synthesizing again. Written to a temp name and renamed, so a reader never sees half a file.
+ */
+export function sharedSynth(key: string, synth: () => string): string {
+  const dir = process.env.CONNECT_SSO_TEST_CACHE;
+  if (!dir) return synth();
+  const file = path.join(dir, `${key.replace(/[^\w.-]/g, "_")}.json`);
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
+  const text = synth();
+  const partial = `${file}.${process.pid}`;
+  fs.writeFileSync(partial, text);
+  fs.renameSync(partial, file);
+  return text;
+}
+
 /** Synthesized Terraform JSON (as a string) of one environment's stack. */
 export function synthStack(environment: Environment): string {
   const app = testApp();

@@ -4,19 +4,20 @@
  * what the environment needs to exist before its first apply (the Connect instance and the
  * profiles its users name; the Identity Center instance, application and directory users when the
  * stack assigns users). Workspaces are folders under the sandbox's temp root, each with a
- * synthesized `cdk.tf.json`, the provider override (support/connect-fake.ts) and its own state
+ * synthesized `cdk.tf.json`, the provider override (support/fake/) and its own state
  * file, so several configurations can be planned against one applied state without applying them.
  *
  * Built on support/terraform.ts (temp folders, bounded terraform runs, moto) and
- * support/connect-fake.ts (the fake, the override); nothing here talks to anything but loopback.
+ * support/fake/ (the fake, the override); nothing here talks to anything but loopback.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import type { Environment } from "../../lib/config/environment";
-import { asPlan, type PlanJson } from "../../lib/tools/review/classify";
+import type { PlanJson } from "../../lib/tools/plan/format";
+import { asPlan } from "../../lib/tools/plan/read";
 import { stackName } from "../../lib/rules/naming";
-import { startConnectFake, writeProviderOverride, type ConnectFake } from "./connect-fake";
+import { startConnectFake, writeProviderOverride, type ConnectFake } from "./fake";
 import { synthStack } from "./environments";
 import {
   httpRequest,

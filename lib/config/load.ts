@@ -7,12 +7,13 @@ import { closest } from "fastest-levenshtein";
 import { isMap, isScalar, type Document } from "yaml";
 import { z } from "zod";
 import { defaultIamName, defaultStateKey, ENVIRONMENT_NAME, partitionOf } from "../rules/naming";
+import { DEFAULT_USERS_PER_STACK } from "../rules/sharding";
 import type { Environment } from "./environment";
 import { checkMetadata } from "./metadata";
 import { displayPath, fieldPath, given, hasErrors, type Problem } from "./problems";
 import { environmentFileSchema, type EnvironmentFile } from "./schema";
 import { fastParse, parseWithPositions } from "./yaml";
-import { checkAcrossEnvironments, checkEnvironmentFields, DEFAULT_USERS_PER_STACK, pipelineWarnings, shardingWarnings } from "./validate";
+import { checkAcrossEnvironments, checkEnvironmentFields, pipelineWarnings, shardingWarnings } from "./validate";
 
 export interface LoadResult {
   /** Environments without errors (all of them only when `problems` has no error). */

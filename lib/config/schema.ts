@@ -17,9 +17,11 @@ import {
   GITHUB_REPOSITORY,
   IAM_ROLE_NAME,
   IDENTITY_STORE_ID,
+  S3_BUCKET_NAME,
   SAML_PROVIDER_NAME,
   SSO_APPLICATION_ARN,
 } from "../rules/naming";
+import { DEFAULT_USERS_PER_STACK, MAX_USERS_STACKS } from "../rules/sharding";
 
 const nfc = (s: string) => s.normalize("NFC");
 
@@ -87,7 +89,7 @@ const connect = z.strictObject({
   instanceId: pattern(CONNECT_INSTANCE_ID, "the instance ID, a lowercase UUID 8-4-4-4-12 such as 0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90").optional(),
   create: z
     .strictObject({
-      alias: pattern(CONNECT_INSTANCE_ALIAS, "1..45 letters, digits and inner hyphens, not starting with d-").max(45, { error: "at most 45 characters" }),
+      alias: pattern(CONNECT_INSTANCE_ALIAS, "1..45 letters, digits and inner hyphens, not starting with d-"),
       inboundCalls: z.boolean({ error: "must be true or false" }).default(true),
       outboundCalls: z.boolean({ error: "must be true or false" }).default(true),
     })
@@ -128,7 +130,7 @@ const kmsKeyArn = () => pattern(/^arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{
 
 const backend = z.strictObject({
   s3: z.strictObject({
-    bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3..63 of a-z 0-9 . -"),
+    bucket: pattern(S3_BUCKET_NAME, "an S3 bucket name: 3..63 of a-z 0-9 . -"),
     region: z.string({ error: "must be the bucket's region, such as us-west-2" }),
     key: pattern(/^[\w!\-.*'()/]{1,1024}$/, "an object key such as connect-sso/prod/terraform.tfstate").optional(),
     kmsKeyId: kmsKeyArn().optional(),
@@ -168,10 +170,10 @@ const adopt = z.strictObject({
 
 const stackCount = (what: string) =>
   z
-    .number({ error: `must be a whole number of ${what}, 0..64` })
-    .int({ error: `must be a whole number of ${what}, 0..64` })
-    .min(0, { error: "allowed: 0..64" })
-    .max(64, { error: "allowed: 0..64" });
+    .number({ error: `must be a whole number of ${what}, 0..${MAX_USERS_STACKS}` })
+    .int({ error: `must be a whole number of ${what}, 0..${MAX_USERS_STACKS}` })
+    .min(0, { error: `allowed: 0..${MAX_USERS_STACKS}` })
+    .max(MAX_USERS_STACKS, { error: `allowed: 0..${MAX_USERS_STACKS}` });
 
 const sharding = z.strictObject({
   stacks: stackCount("users stacks (0 keeps users in the main stack)"),
@@ -180,7 +182,7 @@ const sharding = z.strictObject({
     .number({ error: "must be a whole number of users" })
     .int({ error: "must be a whole number of users" })
     .min(1, { error: "must be at least 1" })
-    .default(500),
+    .default(DEFAULT_USERS_PER_STACK),
 });
 
 /** Schema of one environment file. */

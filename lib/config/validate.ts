@@ -1,8 +1,8 @@
 /**
  * Checks that span several fields of one environment file, or several environments.
  */
-import { githubOidcProviderArn, partitionOf, partitionOfArn, pipelineRoleName, regionProblem } from "../rules/naming";
-import { stackOf, usersStackName } from "../rules/sharding";
+import { githubOidcProviderArn, partitionOf, partitionOfArn, pipelineRoleName, regionProblem, stackName } from "../rules/naming";
+import { DEFAULT_USERS_PER_STACK, stackOf, usersStackName } from "../rules/sharding";
 import type { Environment } from "./environment";
 import type { EnvironmentFile } from "./schema";
 
@@ -153,9 +153,6 @@ export function pipelineWarnings(file: EnvironmentFile): FieldProblem[] {
   ];
 }
 
-/** Users in one stack above this draw a warning (each plan refreshes every user: see the README's cost model). */
-export const DEFAULT_USERS_PER_STACK = 500;
-
 /** Warnings when a stack holds more users than planned: plans get slow; the fix is a deliberate change of stacks. */
 export function shardingWarnings(environment: string, file: EnvironmentFile): FieldProblem[] {
   const limit = file.sharding?.usersPerStack ?? DEFAULT_USERS_PER_STACK;
@@ -172,7 +169,7 @@ export function shardingWarnings(environment: string, file: EnvironmentFile): Fi
     .map(([n, count]) => ({
       path: file.sharding ? ["sharding", "stacks"] : ["users"],
       message:
-        `${n === 0 ? `connect-sso-${environment}` : usersStackName(environment, n)} would hold ${count} users (more than ${limit}): every plan refreshes each one through Connect's API (2 requests/s). ` +
+        `${n === 0 ? stackName(environment) : usersStackName(environment, n)} would hold ${count} users (more than ${limit}): every plan refreshes each one through Connect's API (2 requests/s). ` +
         `Split users over more stacks: sharding: { stacks: ${Math.max(suggested, stacks + 1)}, previousStacks: ${stacks} } (README: "Users stacks")`,
     }));
 }

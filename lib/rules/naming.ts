@@ -124,9 +124,12 @@ export function attributeMappings(roleAttribute: string): ReadonlyArray<{ attrib
   ];
 }
 
+/** Every stack's name starts with this, then the environment name (see stackName). */
+export const STACK_PREFIX = "connect-sso-";
+
 /** Stack name of an environment. */
 export function stackName(environment: string): string {
-  return `connect-sso-${environment}`;
+  return `${STACK_PREFIX}${environment}`;
 }
 
 /** Default IAM names (SAML provider and role) of an environment. */
@@ -139,15 +142,18 @@ export function defaultStateKey(environment: string): string {
   return `connect-sso/${environment}/terraform.tfstate`;
 }
 
-/** S3 state key of users stack `n`: a `users-<n>/` folder beside the main stack's key. */
-export function usersStateKey(mainKey: string, n: number): string {
+/** S3 state key of users stack `n` (`*`: of every users stack, as a pattern): a `users-<n>/` folder beside the main stack's key. */
+export function usersStateKey(mainKey: string, n: number | "*"): string {
   const slash = mainKey.lastIndexOf("/");
   return `${mainKey.slice(0, slash + 1)}users-${n}/${mainKey.slice(slash + 1)}`;
 }
 
-/** Role sessions must last at least as long as the application session; IAM allows 1 to 12 hours. */
+/** An IAM role's maximum session duration, in seconds: IAM allows 1 to 12 hours. */
+export const ROLE_SESSION_SECONDS = { min: 3600, max: 43200 } as const;
+
+/** Role sessions must last at least as long as the application session. */
 export function maxSessionDurationSeconds(sessionDurationHours: number): number {
-  return Math.min(43200, Math.max(3600, Math.ceil(sessionDurationHours * 3600)));
+  return Math.min(ROLE_SESSION_SECONDS.max, Math.max(ROLE_SESSION_SECONDS.min, Math.ceil(sessionDurationHours * 3600)));
 }
 
 // ---- Name and value patterns (AWS API references; see docs/reference/facts.md) ----
@@ -157,7 +163,8 @@ export function maxSessionDurationSeconds(sessionDurationHours: number): number 
 export const ENVIRONMENT_NAME = /^(?!.*-(users-\d+|bootstrap)$)[a-z][a-z0-9-]{0,30}$/;
 export const ACCOUNT_ID = /^\d{12}$/;
 export const CONNECT_INSTANCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const CONNECT_INSTANCE_ALIAS = /^(?!d-)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/;
+/** Connect instance aliases: 1..45 letters, digits and inner hyphens, not starting with `d-`. */
+export const CONNECT_INSTANCE_ALIAS = /^(?!d-)(?=.{1,45}$)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/;
 /** IAM role names: 1..64 of `[\w+=,.@-]`. */
 export const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** IAM SAML provider names (CreateSAMLProvider API pattern, stricter than the Terraform provider's check). */
@@ -166,6 +173,8 @@ export const SAML_PROVIDER_NAME = /^[\w._-]{1,128}$/;
 export const CONNECT_USERNAME = /^[a-zA-Z0-9_.@-]{2,64}$/;
 export const EMAIL = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$/;
 export const E164 = /^\+[1-9]\d{1,14}$/;
+/** S3 bucket names: 3..63 of a-z 0-9 . -, starting and ending with a letter or digit. */
+export const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export const SSO_APPLICATION_ARN = /^arn:(aws|aws-cn|aws-us-gov):sso::\d{12}:application\/ssoins-[a-zA-Z0-9-.]{16}\/apl-[a-zA-Z0-9]{16}$/;
 export const IDENTITY_STORE_ID = /^d-[0-9a-f]{10}$|^[0-9a-f]{8}\b-[0-9a-f]{4}\b-[0-9a-f]{4}\b-[0-9a-f]{4}\b-[0-9a-f]{12}$/;
 
@@ -189,14 +198,18 @@ export function identityCenterEntityIdPrefix(partition: Partition, region: strin
 
 // ---- The pipeline's identity and state: the bootstrap stack (see stacks/bootstrap-stack.ts) ----
 
+const BOOTSTRAP_SUFFIX = "-bootstrap";
+
 /** Stack of an environment's pipeline roles and state bucket, applied by an administrator. */
 export function bootstrapStackName(environment: string): string {
-  return `${stackName(environment)}-bootstrap`;
+  return `${stackName(environment)}${BOOTSTRAP_SUFFIX}`;
 }
 
 /** Whether a stack is an environment's bootstrap stack (applied by an administrator, never by the pipeline). */
 export function isBootstrapStack(name: string): boolean {
-  return /^connect-sso-[a-z][a-z0-9-]*-bootstrap$/.test(name);
+  return (
+    name.startsWith(STACK_PREFIX) && name.endsWith(BOOTSTRAP_SUFFIX) && /^[a-z][a-z0-9-]*$/.test(name.slice(STACK_PREFIX.length, -BOOTSTRAP_SUFFIX.length))
+  );
 }
 
 /** Role a pipeline job assumes for an environment: `plan` (pull requests, drift) or `apply` (behind the GitHub environment). */
@@ -257,8 +270,7 @@ export function s3BucketArn(partition: Partition, bucket: string): string {
  * `.tflock` lock file).
  */
 export function stateObjectPatterns(mainKey: string): string[] {
-  const slash = mainKey.lastIndexOf("/");
-  return [`${mainKey}*`, `${mainKey.slice(0, slash + 1)}users-*/${mainKey.slice(slash + 1)}*`];
+  return [`${mainKey}*`, `${usersStateKey(mainKey, "*")}*`];
 }
 
 /** Terraform names of the bootstrap stack's resources (the modules name them with these; the rules know them by them). */

@@ -7,14 +7,22 @@
  * stacks, about (m - n) / m of them, all into the new stacks).
  */
 import { createHash } from "node:crypto";
-import { isBootstrapStack } from "./naming";
+import { isBootstrapStack, STACK_PREFIX, stackName } from "./naming";
 
 /** Stack number 0 is the environment's main stack; users stacks are numbered from 1. */
 export const MAIN_STACK = 0;
 
+/** Most users stacks an environment may have (`sharding.stacks`, `sharding.previousStacks`). */
+export const MAX_USERS_STACKS = 64;
+
+/** Users in one stack above this draw a warning unless `sharding.usersPerStack` says otherwise (each plan refreshes every user). */
+export const DEFAULT_USERS_PER_STACK = 500;
+
+const USERS_INFIX = "-users-";
+
 /** Name of users stack `n` of an environment. */
 export function usersStackName(environment: string, n: number): string {
-  return `connect-sso-${environment}-users-${n}`;
+  return `${stackName(environment)}${USERS_INFIX}${n}`;
 }
 
 /** Jump consistent hash: a bucket in [0, buckets) for a 64-bit key. */
@@ -85,15 +93,18 @@ export interface StackOfEnvironment {
   readonly stack: number;
 }
 
+const STACK_NAME = new RegExp(`^${STACK_PREFIX}([a-z][a-z0-9-]{0,30}?)(?:${USERS_INFIX}([1-9]\\d*))?$`);
+const ENDS_LIKE_USERS_STACK = new RegExp(`${USERS_INFIX}\\d+$`);
+
 /**
  * Reads a stack name, `connect-sso-<env>` or `connect-sso-<env>-users-<n>` (the forms of
- * stackName and usersStackName); undefined for anything else, bootstrap stacks included.
- * Unambiguous because an environment name never ends in `-users-<n>` or `-bootstrap`
- * (ENVIRONMENT_NAME in lib/rules/naming.ts).
+ * stackName and usersStackName); undefined for anything else, bootstrap stacks included. The one
+ * parser of stack names. Unambiguous because an environment name never ends in `-users-<n>` or
+ * `-bootstrap` (ENVIRONMENT_NAME in lib/rules/naming.ts).
  */
 export function parseStackName(name: string): StackOfEnvironment | undefined {
   if (isBootstrapStack(name)) return undefined;
-  const match = /^connect-sso-([a-z][a-z0-9-]{0,30}?)(?:-users-([1-9]\d*))?$/.exec(name);
-  if (!match || match[1].endsWith("-") || /-users-\d+$/.test(match[1])) return undefined;
+  const match = STACK_NAME.exec(name);
+  if (!match || match[1].endsWith("-") || ENDS_LIKE_USERS_STACK.test(match[1])) return undefined;
   return { environment: match[1], stack: match[2] === undefined ? MAIN_STACK : Number(match[2]) };
 }

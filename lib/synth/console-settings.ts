@@ -4,6 +4,7 @@
  */
 import type { Environment } from "../config/environment";
 import { acsUrl, attributeMappings, relayStateUrl, roleArn, roleAttributeValue, samlAudience, samlProviderArn, stackName } from "../rules/naming";
+import { MAIN_STACK_OUTPUTS } from "../rules/outputs";
 
 export interface ConsoleSettings {
   readonly stack: string;
@@ -61,7 +62,7 @@ export function consoleSettings(env: Environment): ConsoleSettings {
 
 /** The Markdown sheet written next to each synthesized stack. */
 export function renderConsoleSheet(s: ConsoleSettings): string {
-  const relay = s.relayStateUrl ?? "(known after apply: `cdktf output " + s.stack + "` → `relay_state_url`)";
+  const relay = s.relayStateUrl ?? `(known after apply: \`cdktf output ${s.stack}\` → \`${MAIN_STACK_OUTPUTS.relayStateUrl}\`)`;
   const rows = s.attributeMappings.map((m) => `| \`${m.attribute}\` | \`${m.value}\` | ${m.format} |`).join("\n");
   const certs = s.certificates.map((c) => `- ${c.subject}, valid to ${c.validTo.toISOString().slice(0, 10)}, SHA-256 ${c.fingerprint256}`).join("\n");
   return `# Identity Center console settings: ${s.stack}
@@ -83,13 +84,29 @@ IAM Identity Center has no API for these settings: type them in the console exac
 Download the application's **IAM Identity Center SAML metadata file** into \`${s.metadataFile}\`
 (next to the environment file); the stack makes the IAM SAML provider from it.
 
+## What IAM checks when an agent signs in
+
+\`npm run verify-signin -- <env> --saml-response <file>\` checks a captured SAML response against this list.
+
+- **Destination** and **Recipient** are the Application ACS URL. IAM accepts the partition's sign-in
+  endpoint \`${s.acsUrl}\` or a Region's own sign-in endpoint where AWS lists one (AWS Sign-In
+  endpoints), but it gives the role's trust policy the Recipient as \`SAML:aud\`, and this role admits
+  \`${s.audience}\` only: type the ACS URL exactly as above.
+- **Audience** is \`${s.audience}\` or \`urn:amazon:webservices\`.
+- **Issuer** is the entityID of \`${s.metadataFile}\`, and the signature verifies with its signing certificate.
+- **RoleSessionName** is the user's e-mail and equals a Connect user name below, case included.
+- **Role** is \`${s.roleAttributeValue}\`: role ARN, one comma, provider ARN, no space (IAM also
+  reads the provider ARN first).
+- **SessionDuration**, if sent, is at most the role's maximum session, which the stack sets to the
+  session duration above (at least one hour).
+
 ## Attribute mappings (Actions → Edit attribute mappings)
 
 | User attribute in the application | Maps to this string value or user attribute in IAM Identity Center | Format |
 | --- | --- | --- |
 ${rows}
 
-The role value is also the stack output \`sso_role_attribute_value\`; after apply, check that they agree.
+The role value is also the stack output \`${MAIN_STACK_OUTPUTS.roleAttributeValue}\`; after apply, check that they agree.
 
 ## IAM resources this stack manages
 

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isBootstrapStack } from "../rules/naming";
+import { parseStackName } from "../rules/sharding";
 
 export const MANIFEST_FILE = "stack-hashes.json";
 
@@ -58,11 +59,12 @@ export function changedStacks(base: StackHashes, head: StackHashes): { changed: 
  * stacks by number (bootstrap stacks are applied by an administrator, never listed here).
  */
 export function stacksOfEnvironment(hashes: StackHashes, main: string): string[] {
-  const users = new RegExp(`^${main}-users-(\\d+)$`);
-  const number = (stack: string) => Number(users.exec(stack)?.[1] ?? 0);
-  return Object.keys(hashes)
-    .filter((s) => s === main || users.test(s))
-    .sort((a, b) => number(a) - number(b));
+  const environment = parseStackName(main)?.environment;
+  const ofEnvironment = Object.keys(hashes).flatMap((name) => {
+    const parsed = parseStackName(name);
+    return parsed !== undefined && parsed.environment === environment ? [{ name, number: parsed.stack }] : [];
+  });
+  return ofEnvironment.sort((a, b) => a.number - b.number).map((s) => s.name);
 }
 
 /** Reads a manifest; throws an Error naming the file and what is wrong. */

@@ -6,12 +6,13 @@ import { isPipelineRun } from "../rules/pipeline-run";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { App, DefaultTokenResolver, StringConcat, TerraformProvider, TerraformResource, Tokenization, type TerraformStack } from "cdktf";
+import { ValidationError } from "../../modules/props";
 import { environmentStacks } from "../../stacks";
 import { loadEnvironments } from "../config/load";
 import { displayPath, formatProblem, hasErrors } from "../config/problems";
 import { ALLOW_VARIABLE, allowedChanges, checkIdentityLock, LOCK_FILE, writeLock } from "./identity-lock";
 import { consoleSettings, renderConsoleSheet } from "./console-settings";
-import { CHECKED_RESOURCE_TYPES, checkStack, RULES } from "./security-rules";
+import { CHECKED_RESOURCE_TYPES, checkStack, RULES } from "./security/pack";
 import { hashStacks, writeManifest } from "./stack-manifest";
 
 export interface SynthOptions {
@@ -35,9 +36,11 @@ export interface SynthOptions {
 }
 
 /**
- * The part of a stack's Terraform JSON the security rules read (default provider and IAM
- * resources), resolved without the rest: resolving a 5,000-user map only to ignore it costs
- * more than the whole synth of it.
+ * The part of a stack's Terraform JSON the security rules read (default provider and the
+ * resource types the rules declare in `reads`), resolved without the rest: resolving a
+ * 5,000-user map only to ignore it costs more than the whole synth of it. The rules run on this
+ * resolved view rather than as a cdktf Aspect: an Aspect sees constructs before resolution, so
+ * it would have to resolve each one anyway, and would visit every user construct to skip it.
  */
 export function securityView(stack: TerraformStack): Record<string, unknown> {
   const checked = new Set<string>(CHECKED_RESOURCE_TYPES);
@@ -93,14 +96,27 @@ export function synthesize(options: SynthOptions): number {
   const app = new App({ outdir, skipBackendValidation: true });
   // Every stack is synthesized one level below <outdir>/stacks; local state lives in the project root.
   const localStateDir = path.relative(path.join(outdir, "stacks", "stack"), cwd);
-  const stacks = environments.flatMap((environment) => environmentStacks(app, environment, localStateDir));
+  // cdktf's App makes the output folder up front; leave none behind where there was none.
+  const stop = (lines: string[], summary: string) => {
+    lines.forEach((line) => options.log(line));
+    if (!outdirExisted) fs.rmSync(outdir, { recursive: true, force: true });
+    options.log(`synth stopped: ${summary}; nothing was written`);
+    return 1;
+  };
+  let stacks: ReturnType<typeof environmentStacks>;
+  try {
+    stacks = environments.flatMap((environment) => environmentStacks(app, environment, localStateDir));
+  } catch (error) {
+    // The environment checks stop bad input first; a construct's own check is the last line.
+    if (error instanceof ValidationError) return stop([`error: ${error.message}`], "a construct refused its properties");
+    throw error;
+  }
   const violations = stacks.flatMap((stack) => checkStack(securityView(stack)).map((v) => ({ stack: stack.node.id, ...v })));
   if (violations.length > 0) {
-    violations.forEach((v) => options.log(`error: ${v.stack}: ${v.address}: ${v.message} [${v.rule}: ${RULES[v.rule as keyof typeof RULES]}]`));
-    // cdktf's App makes the output folder up front; leave none behind where there was none.
-    if (!outdirExisted) fs.rmSync(outdir, { recursive: true, force: true });
-    options.log(`synth stopped: ${violations.length} security rule violation(s); nothing was written`);
-    return 1;
+    return stop(
+      violations.map((v) => `error: ${v.stack}: ${v.address}: ${v.message} [${v.rule}: ${RULES[v.rule as keyof typeof RULES]}]`),
+      `${violations.length} security rule violation(s)`,
+    );
   }
 
   app.synth();

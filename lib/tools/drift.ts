@@ -1,28 +1,44 @@
 /**
  * `npm run drift -- <env>`: synthesizes, then runs a refresh-only plan of each of the
  * environment's stacks (the main stack and its users stacks) and reports what changed outside
- * Terraform. Exit 0 = no drift, 2 = drift, 1 = could not tell (for any stack).
+ * Terraform. Exit 0 = no drift, 2 = drift, 1 = could not tell (for any stack), or bad arguments.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { asPlan, fieldChanges, profileNames, withProfileNames, type FieldChange, type ResourceChange } from "./review/classify";
 import { stackName } from "../rules/naming";
-import { persistenceProblem, stateLocation } from "./pipeline/state";
 import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment } from "../synth/stack-manifest";
-import { synthesize, type SynthOptions } from "../synth/synth";
+import { optionsFromVariables, synthesize, type SynthOptions } from "../synth/synth";
+import { fieldChanges, type FieldChange } from "./plan/fields";
+import type { PlanJson, ResourceChange } from "./plan/format";
+import { asPlan, PlanFormatError } from "./plan/read";
+import { profileNames, withProfileNames } from "./plan/profiles";
+import { persistenceProblem, stateLocation } from "./pipeline/state";
 
-export interface DriftOptions extends SynthOptions {
+const USAGE = "usage: npm run drift -- <env>   (exit 0 = no drift, 2 = drift, 1 = error)";
+
+interface DriftOptions extends SynthOptions {
   readonly environment: string;
   /** Terraform executable. @default "terraform" */
   readonly terraform?: string;
   /** Receives the report (Markdown). */
   readonly report: (text: string) => void;
-  /** A pipeline run (CI): refuse stacks whose state would not persist. @default false */
-  readonly pipeline?: boolean;
 }
 
-export function runDrift(options: DriftOptions): number {
+/**
+ * Runs the command: `log` gets messages (stderr), `report` the Markdown report (stdout). With `CI`
+ * set (a pipeline run), stacks whose state would not persist are refused.
+ */
+export function runDrift(argv: ReadonlyArray<string>, env: NodeJS.ProcessEnv, io: Pick<DriftOptions, "log" | "report">): number {
+  const [environment, ...rest] = argv;
+  if (!environment || rest.length > 0) {
+    io.log(`drift: ${environment ? `cannot read ${JSON.stringify(argv.join(" "))}` : "no environment given"}\n${USAGE}`);
+    return 1;
+  }
+  return driftOfEnvironment({ ...optionsFromVariables(env, io.log), environment, report: io.report });
+}
+
+function driftOfEnvironment(options: DriftOptions): number {
   const code = synthesize(options);
   if (code !== 0) return 1;
   const main = stackName(options.environment);
@@ -62,11 +78,13 @@ function driftOfStack(dir: string, stack: string, options: DriftOptions): number
       maxBuffer: 512 * 1024 * 1024,
       env: { ...process.env, TF_IN_AUTOMATION: "1" },
     });
-  const fail = (what: string, result: ReturnType<typeof terraform>) => {
-    options.log(`drift: ${stack}: terraform ${what} failed${result.error ? ` (${result.error.message})` : ""}:\n${result.stderr || result.stdout}`);
-    options.report(`## ${stack}\n\nCould not tell: terraform ${what} failed (see the log).\n`);
+  const couldNotTell = (why: string, detail: string) => {
+    options.log(`drift: ${stack}: ${why}:\n${detail}`);
+    options.report(`## ${stack}\n\nCould not tell: ${why} (see the log).\n`);
     return 1;
   };
+  const fail = (what: string, result: ReturnType<typeof terraform>) =>
+    couldNotTell(`terraform ${what} failed${result.error ? ` (${result.error.message})` : ""}`, result.stderr || result.stdout);
   if (!fs.existsSync(path.join(dir, ".terraform"))) {
     const init = terraform(["init", "-input=false"]);
     if (init.status !== 0) return fail("init", init);
@@ -79,7 +97,13 @@ function driftOfStack(dir: string, stack: string, options: DriftOptions): number
   if (plan.status !== 2) return fail("plan -refresh-only", plan);
   const shown = terraform(["show", "-json", "drift.tfplan"]);
   if (shown.status !== 0) return fail("show -json", shown);
-  const shownPlan = asPlan(JSON.parse(shown.stdout));
+  let shownPlan: PlanJson;
+  try {
+    shownPlan = asPlan(JSON.parse(shown.stdout));
+  } catch (error) {
+    if (!(error instanceof SyntaxError || error instanceof PlanFormatError)) throw error;
+    return couldNotTell("terraform show -json gave no plan this tool can read", error.message);
+  }
   const names = profileNames(shownPlan);
   const drifted: Array<{ rc: ResourceChange; deleted: boolean; fields: FieldChange[] }> = [];
   let ignored = 0;
@@ -88,7 +112,7 @@ function driftOfStack(dir: string, stack: string, options: DriftOptions): number
     const fields = deleted ? [] : withProfileNames(fieldChanges(rc.change, rc.type), names);
     // Not drift: a refresh that changes nothing a person set. The provider reads unset `tags` back
     // as {} (every resource, after its first apply) and fills aws_iam_role's computed copy of the
-    // inline policy that aws_iam_role_policy manages (IGNORED_FIELDS in review/classify.ts): both
+    // inline policy that aws_iam_role_policy manages (IGNORED_FIELDS in plan/fields.ts): both
     // leave no field once fieldChanges drops null → {} and the ignored fields. Changes made by
     // hand to those policies show on aws_iam_role_policy and the *_exclusive resources instead.
     // Terraform still exits 2 for such a plan, so exit 2 alone is no evidence of drift.

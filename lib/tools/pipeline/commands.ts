@@ -15,9 +15,15 @@ import { readApplied, stateClient, writeApplied, type AppliedRecord, type StateO
 import { persistenceProblem, stateLocation } from "./state";
 
 /** The saved plan of a stack, in its synthesized folder. */
-export const PLAN_FILE = "plan.tfplan";
+const PLAN_FILE = "plan.tfplan";
 
-export interface PipelineContext {
+/** Where a command writes: `out` its result (stdout), `log` each line of progress or refusal (stderr). */
+export interface CommandIo {
+  readonly log: (line: string) => void;
+  readonly out: (text: string) => void;
+}
+
+export interface PipelineContext extends CommandIo {
   /** Where synth wrote (`CDKTF_OUTDIR`, default cdktf.out). */
   readonly outdir: string;
   /** Folder of the environment files, for messages. */
@@ -27,14 +33,12 @@ export interface PipelineContext {
   readonly variables: NodeJS.ProcessEnv;
   /** Terraform executable. */
   readonly terraform: string;
-  readonly log: (line: string) => void;
-  readonly out: (text: string) => void;
 }
 
 /** A refusal the user can act on: exit 2 with this message, never a stack trace. */
 export class PipelineInputError extends Error {}
 
-export function contextFromVariables(variables: NodeJS.ProcessEnv, io: Pick<PipelineContext, "log" | "out">): PipelineContext {
+export function contextFromVariables(variables: NodeJS.ProcessEnv, io: CommandIo): PipelineContext {
   return {
     outdir: variables.CDKTF_OUTDIR ?? "cdktf.out",
     environmentsDir: variables.CONNECT_SSO_ENVIRONMENTS ?? "environments",

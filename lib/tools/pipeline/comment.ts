@@ -4,10 +4,10 @@
  */
 import type { GitHubClient } from "./github";
 
-export const COMMENT_LIMIT = 65_536;
+const COMMENT_LIMIT = 65_536;
 const CUT = "\n\n_The review is longer than a comment may be: the rest is in the workflow run's job summary._\n";
 
-export function commentBody(markdown: string): string {
+function commentBody(markdown: string): string {
   return markdown.length <= COMMENT_LIMIT ? markdown : markdown.slice(0, COMMENT_LIMIT - CUT.length) + CUT;
 }
 

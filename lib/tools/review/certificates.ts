@@ -3,7 +3,7 @@
  * identity provider (entityID) and its signing certificates. Either one decides who can sign in.
  */
 import { checkMetadata, type SigningCertificate } from "../../config/metadata";
-import { UNKNOWN } from "./fields";
+import { UNKNOWN } from "../plan/fields";
 
 export interface MetadataChange {
   /** Set when the entityID differs (undefined on a side that has none). */

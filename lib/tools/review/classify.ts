@@ -3,13 +3,11 @@
  * what a SAML metadata change does to whom IAM trusts, and the console settings a person types
  * again. Which of these need consent is gate.ts's decision.
  */
+import { fieldChanges, normalizeJson, sameValue, UNKNOWN, valueAt, type FieldChange } from "../plan/fields";
+import type { Change, PlanJson, ResourceChange } from "../plan/format";
+import { profileNames, withProfileNames } from "../plan/profiles";
+import { MAIN_STACK_OUTPUTS } from "../../rules/outputs";
 import { metadataChange, type MetadataChange } from "./certificates";
-import { fieldChanges, normalizeJson, profileNames, sameValue, UNKNOWN, valueAt, withProfileNames, type FieldChange } from "./fields";
-import type { Change, PlanJson, ResourceChange } from "./plan";
-
-// lib/tools/drift.ts and the test support read these from here.
-export { asPlan, PlanFormatError, type Change, type PlanJson, type ResourceChange } from "./plan";
-export { fieldChanges, profileNames, withProfileNames, UNKNOWN, type FieldChange } from "./fields";
 
 /** What a change does. `unknown`: an action list this review was not taught (gated). */
 export type Verb = "create" | "update" | "import" | "delete" | "replace" | "forget" | "unknown";
@@ -41,9 +39,9 @@ export interface PlanReview {
 }
 
 /** Outputs a person copies into the Identity Center console. */
-export const CONSOLE_OUTPUTS: Readonly<Record<string, string>> = {
-  relay_state_url: "Relay state (application properties)",
-  sso_role_attribute_value: "`https://aws.amazon.com/SAML/Attributes/Role` attribute mapping",
+const CONSOLE_OUTPUTS: Readonly<Record<string, string>> = {
+  [MAIN_STACK_OUTPUTS.relayStateUrl]: "Relay state (application properties)",
+  [MAIN_STACK_OUTPUTS.roleAttributeValue]: "`https://aws.amazon.com/SAML/Attributes/Role` attribute mapping",
 };
 
 /**
@@ -65,7 +63,7 @@ const METADATA_FIELD = "saml_metadata_document";
  * The verb of a change; undefined for what passes unseen (no-op, read). Only exact action lists
  * are known: anything else (an unknown word, another case, a new combination) is `unknown`.
  */
-export function verbOf(rc: Pick<ResourceChange, "mode" | "change">): Verb | undefined {
+function verbOf(rc: Pick<ResourceChange, "mode" | "change">): Verb | undefined {
   const actions = rc.change.actions;
   const exactly = (...expected: string[]) => actions.length === expected.length && expected.every((e, i) => actions[i] === e);
   const replace = exactly("delete", "create") || exactly("create", "delete");
@@ -81,7 +79,7 @@ export function verbOf(rc: Pick<ResourceChange, "mode" | "change">): Verb | unde
 }
 
 /** The resource address of an instance address (`a.b["k"]` → `a.b`); the address itself when it has no key. */
-export function resourceAddress(rc: Pick<ResourceChange, "address" | "index">): string {
+function resourceAddress(rc: Pick<ResourceChange, "address" | "index">): string {
   if (rc.index === undefined) return rc.address;
   const suffix = `[${typeof rc.index === "number" ? rc.index : JSON.stringify(rc.index)}]`;
   return rc.address.endsWith(suffix) ? rc.address.slice(0, -suffix.length) : rc.address;

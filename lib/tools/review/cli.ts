@@ -6,13 +6,13 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parseStackName } from "../../rules/sharding";
+import { PlanFormatError, readPlanFile } from "../plan/read";
 import { reviewPlan } from "./classify";
 import { consentFromFlag, ConsentFormatError, consentLine, readConsentsFile, type Consent } from "./consent";
 import { consentTarget, gate, type StackReview } from "./gate";
 import { renderRun } from "./markdown";
-import { PlanFormatError, readPlanFile } from "./plan";
 
-export const USAGE =
+const USAGE =
   "usage: npm run review -- [--consents <file.json>]... [--consent <stack>:<target>]... [--removed-stack <stack>]... <plan.json>... " +
   "(each plan from `terraform show -json <planfile>`, in a file or folder named after its stack, e.g. plans/connect-sso-prod.json)";
 
@@ -22,7 +22,7 @@ const REPLACED_FLAG =
   'and --removed-stack <stack> for a stack that disappears (its consent target is "retire")';
 
 /** The stack a plan file belongs to: the nearest part of its path named `connect-sso-<env>[-users-<n>]` (before any extension). */
-export function stackLabel(file: string): string | undefined {
+function stackLabel(file: string): string | undefined {
   const parts = path.resolve(file).split(path.sep).reverse();
   return parts
     .map((p) => /^connect-sso-[a-z0-9-]+?(?=\.|$)/.exec(p)?.[0])

@@ -40,7 +40,7 @@ export interface GateResult {
 }
 
 /** Why a single resource change needs consent; undefined when it passes on its own. */
-export function gateReason(r: ResourceReview): GateReason | undefined {
+function gateReason(r: ResourceReview): GateReason | undefined {
   switch (r.verb) {
     case "delete":
     case "replace":
@@ -67,7 +67,7 @@ function moveDestination(stack: string, r: ResourceReview, plans: ReadonlyArray<
 }
 
 /** Whether a consent allows a gated change: same stack, and the full address, resource address or for_each key. */
-export function consentAllows(consent: Consent, change: GatedChange): boolean {
+function consentAllows(consent: Consent, change: GatedChange): boolean {
   if (consent.stack !== change.stack) return false;
   if (!change.resource) return consent.target === RETIRE;
   const r = change.resource;

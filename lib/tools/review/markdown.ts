@@ -4,12 +4,13 @@
  */
 import { diffLines as diffLinesOf } from "diff";
 import type { SigningCertificate } from "../../config/metadata";
-import { CONSOLE_SETTINGS, UNKNOWN, type FieldChange, type ResourceReview } from "./classify";
+import { UNKNOWN, type FieldChange } from "../plan/fields";
+import { CONSOLE_SETTINGS, type ResourceReview } from "./classify";
 import { consentLine, type Consent } from "./consent";
 import { consentTarget, type GateResult, type GatedChange, type StackReview, type UsersStackMove } from "./gate";
 
 /** Literal text as inline code, whatever backticks it holds (CommonMark: a longer fence, padded). */
-export function code(text: string): string {
+function code(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);
   return longest === 0 ? `${fence}${text}${fence}` : `${fence} ${text} ${fence}`;
@@ -204,7 +205,7 @@ function gateLines(gated: GateResult["gated"]): string[] {
 }
 
 /** One plan's section: a heading per stack, then users, IAM, others, console changes and the gate. */
-export function renderStack(plan: StackReview, result: GateResult): string {
+function renderStack(plan: StackReview, result: GateResult): string {
   const { review } = plan;
   // A retirement of the same stack shows in its removed-stack section.
   const gated = result.gated.filter((g) => g.change.stack === plan.stack && g.change.resource);

@@ -1,7 +1,7 @@
 /**
  * Field-by-field differences of one resource change, shared by the plan review and drift reports.
  */
-import type { Change, PlanJson, StateModule } from "./plan";
+import type { Change } from "./format";
 
 /** A field that differs: dotted path, value before, value after (UNKNOWN when known after apply). */
 export interface FieldChange {
@@ -19,9 +19,9 @@ export const UNKNOWN = "(known after apply)";
  * `aws_iam_role.inline_policy` and `managed_policy_arns` are computed copies of the policies that
  * `aws_iam_role_policy` and the two `*_exclusive` resources manage (and report) themselves: the
  * refresh after the first apply fills the copy in (noise), and a replaced role shows it unknown.
- * The review shows them when the configuration sets them (see rolePolicyFields in classify.ts).
+ * The review shows them when the configuration sets them (see rolePolicyFields in lib/tools/review/classify.ts).
  */
-export const IGNORED_FIELDS: Readonly<Record<string, ReadonlyArray<string>>> = {
+const IGNORED_FIELDS: Readonly<Record<string, ReadonlyArray<string>>> = {
   aws_iam_role: ["inline_policy", "managed_policy_arns"],
 };
 
@@ -51,7 +51,7 @@ function isUnknownAt(afterUnknown: unknown, field: string): boolean {
 }
 
 /** Whether a dotted field is one of IGNORED_FIELDS of `type` (or below one). */
-export function isIgnoredField(type: string | undefined, field: string): boolean {
+function isIgnoredField(type: string | undefined, field: string): boolean {
   return (IGNORED_FIELDS[type ?? ""] ?? []).some((f) => field === f || field.startsWith(`${f}.`));
 }
 
@@ -89,35 +89,6 @@ export function fieldChanges(change: Change, type?: string): FieldChange[] {
     out.push(forces ? { field, before: b, after: a, forcesReplacement: true } : { field, before: b, after: a });
   }
   return out;
-}
-
-/** Profile IDs to names, from the profile look-ups (data sources) the plan read. */
-export function profileNames(plan: PlanJson): Map<string, string> {
-  const names = new Map<string, string>();
-  const walk = (module: StateModule | undefined) => {
-    for (const r of module?.resources ?? []) {
-      if (r.mode !== "data" || !r.values) continue;
-      const id =
-        r.type === "aws_connect_security_profile"
-          ? r.values.security_profile_id
-          : r.type === "aws_connect_routing_profile"
-            ? r.values.routing_profile_id
-            : undefined;
-      if (typeof id === "string" && typeof r.values.name === "string") names.set(id, r.values.name);
-    }
-    module?.child_modules?.forEach(walk);
-  };
-  walk(plan.prior_state?.values?.root_module);
-  return names;
-}
-
-/** A Connect user's profile IDs shown by name (IDs the plan did not look up stay IDs). */
-export function withProfileNames(fields: ReadonlyArray<FieldChange>, names: ReadonlyMap<string, string>): FieldChange[] {
-  const name = (v: unknown) => (typeof v === "string" ? (names.get(v) ?? v) : v);
-  const convert = (v: unknown) => (Array.isArray(v) ? v.map(name).sort() : name(v));
-  return fields.map((f) =>
-    f.field === "security_profile_ids" || f.field === "routing_profile_id" ? { ...f, before: convert(f.before), after: convert(f.after) } : f,
-  );
 }
 
 /** A JSON document inside a string (an IAM policy) compares by content, not by spacing. */

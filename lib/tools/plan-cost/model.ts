@@ -3,12 +3,12 @@
  * Amazon Connect, whose API allows 2 requests per second (burst 5) per account and Region by
  * default, shared by all its operations and by every caller (console, other pipelines, agents'
  * tooling). A pure model: it reads the stack's Terraform JSON (no AWS, no terraform) and prices
- * each block with {@link COST_TABLE}: how many calls hashicorp/aws 5.100.0 makes per instance
+ * each block with the cost table (./table.ts): how many calls the provider makes per instance
  * when terraform plans (refreshing managed resources, reading data sources, importing).
  *
- * The table is measured, not guessed: __tests__/plan-cost.test.ts applies stacks of 3 and 12
- * users with real terraform against the loopback Connect/sso-admin fake and moto_server, counts
- * every request of each plan, and requires the counts to equal this model's, operation by
+ * The table is measured, not guessed: __tests__/integration/plan-cost.test.ts applies stacks of 3
+ * and 12 users with real terraform against the loopback Connect/sso-admin fake and moto_server,
+ * counts every request of each plan, and requires the counts to equal this model's, operation by
  * operation. A provider upgrade that reads differently fails that test.
  *
  * Instances are counted from the JSON: `for_each` as a map literal (the users), as a
@@ -16,10 +16,7 @@
  * reference to a data source (import blocks); `count` as a number. Anything else is an error, so
  * a new block cannot be priced at zero by accident.
  */
-
-/** The APIs a plan talks to; only `connect` is under Connect's 2 requests/s. */
-export type Api = "connect" | "sso-admin" | "identitystore" | "iam" | "sts";
-export const APIS: ReadonlyArray<Api> = ["connect", "sso-admin", "identitystore", "iam", "sts"];
+import { APIS, callsPerInstance, CONNECT_PAGE_SIZE, COST_TABLE, COST_TABLE_FILE, type Api, type ConnectInventory, type CostRow, type When } from "./table";
 
 /** Connect's default request rate per account and Region (shared by all its operations): a token bucket. */
 export interface ApiRate {
@@ -30,245 +27,21 @@ export interface ApiRate {
 }
 export const CONNECT_RATE: ApiRate = { perSecond: 2, burst: 5 };
 
-/** Page size the provider asks for in Connect list calls (ListUsers, ListSecurityProfiles, ...). */
-export const CONNECT_PAGE_SIZE = 60;
-/** Page size of ListInstances in the provider (look-up of an instance by alias). */
-export const LIST_INSTANCES_PAGE_SIZE = 10;
-
-/**
- * What the Connect instance (and account) holds: list calls read every page, so their cost grows
- * with these counts, not with the stack. Each defaults as documented in {@link resolveInventory}.
- */
-export interface ConnectInventory {
-  /** Users on the instance: each by-name user look-up (data aws_connect_user) lists all of them. */
-  readonly users: number;
-  /** Security profiles on the instance. */
-  readonly securityProfiles: number;
-  /** Routing profiles on the instance. */
-  readonly routingProfiles: number;
-  /** Permissions of a looked-up security profile (AWS's Admin profile has more than 60). */
-  readonly permissionsPerSecurityProfile: number;
-  /** Queues of a looked-up routing profile. */
-  readonly queuesPerRoutingProfile: number;
-  /** Connect instances in the account and Region (look-up by alias lists them). */
-  readonly instances: number;
-}
-
-/** List calls: one per page, at least one (an empty list is one call). */
-export function pages(items: number, pageSize: number): number {
-  return Math.max(1, Math.ceil(items / pageSize));
-}
-
-// ---------------------------------------------------------------------------------------------
-// The table
-// ---------------------------------------------------------------------------------------------
-
-/**
- * When terraform makes a block's calls:
- * - `refresh`: reading a managed resource instance that is in state. `terraform plan` and
- *   `plan -refresh-only` do it for every instance; `plan -refresh=false` skips it. An instance an
- *   `import` block brings in is read once instead (also under -refresh=false).
- * - `every plan`: data sources, read by every plan whatever the refresh flag.
- * - `configure`: once per provider block per plan.
- */
-export type When = "refresh" | "every plan" | "configure";
-
-export interface CostRow {
-  /** `resource`, `data` or `provider`, as in the Terraform JSON. */
-  readonly block: "resource" | "data" | "provider";
-  readonly type: string;
-  /** A variant of the type (e.g. how an instance is looked up); one row per variant. */
-  readonly variant?: string;
-  readonly api: Api;
-  readonly when: When;
-  /** The operations per instance, for people: see `calls` for the numbers. */
-  readonly operations: string;
-  /** Calls per instance, by operation. */
-  readonly calls: (inventory: ConnectInventory) => Readonly<Record<string, number>>;
-  /** Which block body this row prices (for types with variants). */
-  readonly matches?: (body: Record<string, unknown>) => boolean;
-}
-
-const has = (key: string) => (body: Record<string, unknown>) => body[key] !== undefined && body[key] !== null;
-
-/**
- * Calls per instance per plan, by block type, for hashicorp/aws 5.100.0 (measured; see the file
- * comment). Paginated list calls read every page even when the wanted name is on the first: the
- * provider lists everything, then filters by name.
- */
-export const COST_TABLE: ReadonlyArray<CostRow> = [
-  // ---- Amazon Connect: 2 requests/s, burst 5 -------------------------------------------------
-  {
-    block: "resource",
-    type: "aws_connect_user",
-    api: "connect",
-    when: "refresh",
-    operations: "DescribeUser (tags come with it)",
-    calls: () => ({ DescribeUser: 1 }),
-  },
-  {
-    block: "data",
-    type: "aws_connect_user",
-    variant: "by name",
-    api: "connect",
-    when: "every plan",
-    operations: `ListUsers x ceil(users on the instance / ${CONNECT_PAGE_SIZE}) (every page), DescribeUser`,
-    calls: (inv) => ({ ListUsers: pages(inv.users, CONNECT_PAGE_SIZE), DescribeUser: 1 }),
-  },
-  {
-    block: "data",
-    type: "aws_connect_instance",
-    variant: "by instance_id",
-    api: "connect",
-    when: "every plan",
-    operations: "DescribeInstance, DescribeInstanceAttribute x 7 (one per attribute the provider maps)",
-    calls: () => ({ DescribeInstance: 1, DescribeInstanceAttribute: 7 }),
-    matches: has("instance_id"),
-  },
-  {
-    block: "data",
-    type: "aws_connect_instance",
-    variant: "by instance_alias",
-    api: "connect",
-    when: "every plan",
-    operations: `ListInstances x ceil(instances / ${LIST_INSTANCES_PAGE_SIZE}), DescribeInstanceAttribute x 7 (no DescribeInstance)`,
-    calls: (inv) => ({ ListInstances: pages(inv.instances, LIST_INSTANCES_PAGE_SIZE), DescribeInstanceAttribute: 7 }),
-    matches: has("instance_alias"),
-  },
-  {
-    block: "resource",
-    type: "aws_connect_instance",
-    api: "connect",
-    when: "refresh",
-    operations: "DescribeInstance, DescribeInstanceAttribute x 7",
-    calls: () => ({ DescribeInstance: 1, DescribeInstanceAttribute: 7 }),
-  },
-  {
-    block: "data",
-    type: "aws_connect_security_profile",
-    variant: "by name",
-    api: "connect",
-    when: "every plan",
-    operations: `ListSecurityProfiles x ceil(profiles / ${CONNECT_PAGE_SIZE}), DescribeSecurityProfile, ListSecurityProfilePermissions x ceil(permissions / ${CONNECT_PAGE_SIZE})`,
-    calls: (inv) => ({
-      ListSecurityProfiles: pages(inv.securityProfiles, CONNECT_PAGE_SIZE),
-      DescribeSecurityProfile: 1,
-      ListSecurityProfilePermissions: pages(inv.permissionsPerSecurityProfile, CONNECT_PAGE_SIZE),
-    }),
-  },
-  {
-    block: "data",
-    type: "aws_connect_routing_profile",
-    variant: "by name",
-    api: "connect",
-    when: "every plan",
-    operations: `ListRoutingProfiles x ceil(profiles / ${CONNECT_PAGE_SIZE}), DescribeRoutingProfile, ListRoutingProfileQueues x ceil(queues / ${CONNECT_PAGE_SIZE})`,
-    calls: (inv) => ({
-      ListRoutingProfiles: pages(inv.routingProfiles, CONNECT_PAGE_SIZE),
-      DescribeRoutingProfile: 1,
-      ListRoutingProfileQueues: pages(inv.queuesPerRoutingProfile, CONNECT_PAGE_SIZE),
-    }),
-  },
-  // ---- IAM Identity Center: other APIs, other quotas ------------------------------------------
-  {
-    block: "data",
-    type: "aws_ssoadmin_instances",
-    api: "sso-admin",
-    when: "every plan",
-    operations: "ListInstances",
-    calls: () => ({ ListInstances: 1 }),
-  },
-  {
-    block: "resource",
-    type: "aws_ssoadmin_application_assignment",
-    api: "sso-admin",
-    when: "refresh",
-    operations: "DescribeApplicationAssignment",
-    calls: () => ({ DescribeApplicationAssignment: 1 }),
-  },
-  {
-    block: "resource",
-    type: "aws_identitystore_user",
-    api: "identitystore",
-    when: "refresh",
-    operations: "DescribeUser",
-    calls: () => ({ DescribeUser: 1 }),
-  },
-  {
-    block: "data",
-    type: "aws_identitystore_user",
-    variant: "by user name",
-    api: "identitystore",
-    when: "every plan",
-    operations: "GetUserId, DescribeUser",
-    calls: () => ({ GetUserId: 1, DescribeUser: 1 }),
-  },
-  // ---- IAM and STS ----------------------------------------------------------------------------
-  {
-    block: "provider",
-    type: "aws",
-    api: "sts",
-    when: "configure",
-    operations: "GetCallerIdentity (account ID, allowed_account_ids)",
-    calls: () => ({ GetCallerIdentity: 1 }),
-  },
-  {
-    block: "resource",
-    type: "aws_iam_saml_provider",
-    api: "iam",
-    when: "refresh",
-    operations: "GetSAMLProvider",
-    calls: () => ({ GetSAMLProvider: 1 }),
-  },
-  {
-    block: "resource",
-    type: "aws_iam_role",
-    api: "iam",
-    when: "refresh",
-    operations:
-      "GetRole, ListRolePolicies, GetRolePolicy x inline policies, ListAttachedRolePolicies (inline policies: the stack's aws_iam_role_policy instances; one role per stack here)",
-    calls: () => ({ GetRole: 1, ListRolePolicies: 1, ListAttachedRolePolicies: 1 }),
-  },
-  {
-    block: "resource",
-    type: "aws_iam_role_policy",
-    api: "iam",
-    when: "refresh",
-    operations: "GetRolePolicy",
-    calls: () => ({ GetRolePolicy: 1 }),
-  },
-  {
-    block: "resource",
-    type: "aws_iam_role_policies_exclusive",
-    api: "iam",
-    when: "refresh",
-    operations: "ListRolePolicies",
-    calls: () => ({ ListRolePolicies: 1 }),
-  },
-  {
-    block: "resource",
-    type: "aws_iam_role_policy_attachments_exclusive",
-    api: "iam",
-    when: "refresh",
-    operations: "ListAttachedRolePolicies",
-    calls: () => ({ ListAttachedRolePolicies: 1 }),
-  },
-];
-
 /**
  * Blocks that cost nothing: `moved` and `removed` (a user whose state moves to another stack is
  * moved to a parking address and removed with destroy = false; terraform does not refresh it),
  * outputs, locals, variables, the backend.
  */
-export const FREE_BLOCKS = ["moved", "removed", "output", "locals", "variable", "terraform"] as const;
+const FREE_BLOCKS = ["moved", "removed", "output", "locals", "variable", "terraform"];
+const PRICED_BLOCKS = ["provider", "resource", "data", "import", "//"];
 
 function rowFor(block: CostRow["block"], type: string, body: Record<string, unknown>): CostRow {
   const rows = COST_TABLE.filter((r) => r.block === block && r.type === type);
-  const row = rows.find((r) => !r.matches || r.matches(body));
+  const row = rows.find((r) => r.selectedBy === undefined || (body[r.selectedBy] !== undefined && body[r.selectedBy] !== null));
   if (!row) {
     const what = block === "provider" ? `provider ${type}` : `${block === "data" ? "data source" : "resource"} ${type}`;
     throw new Error(
-      `plan-cost: no cost row for ${what}${rows.length ? " in this form" : ""}; add one to COST_TABLE in lib/tools/plan-cost.ts and prove it in __tests__/plan-cost.test.ts`,
+      `plan-cost: no cost row for ${what}${rows.length ? " in this form" : ""}; add one to ${COST_TABLE_FILE} and prove it in __tests__/integration/plan-cost.test.ts`,
     );
   }
   return row;
@@ -345,18 +118,16 @@ function stackObject(stackJson: unknown): Json {
   return stack as Json;
 }
 
-/** Users a stack manages: instances of `aws_connect_user` (every resource of that type). */
-export function managedConnectUsers(stackJson: unknown): number {
-  const stack = stackObject(stackJson);
-  return blocksOf(stack.resource)
-    .filter(([type]) => type === "aws_connect_user")
-    .reduce((sum, [type, name, body]) => sum + instanceCount(`${type}.${name}`, body), 0);
+/** Instances of every block of `type` in a section (`resource` or `data`) of a stack. */
+function instancesOfType(stack: Json, section: "resource" | "data", type: string): number {
+  return blocksOf(stack[section])
+    .filter(([t]) => t === type)
+    .reduce((sum, [t, name, body]) => sum + instanceCount(`${section === "data" ? "data." : ""}${t}.${name}`, body), 0);
 }
 
-function dataInstances(stack: Json, type: string): number {
-  return blocksOf(stack.data)
-    .filter(([t]) => t === type)
-    .reduce((sum, [t, name, body]) => sum + instanceCount(`data.${t}.${name}`, body), 0);
+/** Users a stack manages: instances of `aws_connect_user` (every resource of that type). */
+function managedConnectUsers(stackJson: unknown): number {
+  return instancesOfType(stackObject(stackJson), "resource", "aws_connect_user");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -399,7 +170,7 @@ export interface PlanCost {
 }
 
 /** AWS's defaults on a new instance: Admin, Agent, CallCenterManager, QualityAnalyst; Basic Routing Profile. */
-export const DEFAULT_INVENTORY: Omit<ConnectInventory, "users"> = {
+const DEFAULT_INVENTORY: Omit<ConnectInventory, "users"> = {
   securityProfiles: 4,
   routingProfiles: 1,
   permissionsPerSecurityProfile: CONNECT_PAGE_SIZE,
@@ -413,31 +184,17 @@ export const DEFAULT_INVENTORY: Omit<ConnectInventory, "users"> = {
  * raised to the number of distinct names the stacks look up (they must exist); one page of
  * permissions and queues; one instance.
  */
-export function resolveInventory(stacks: ReadonlyArray<unknown>, given: Partial<ConnectInventory> = {}): ConnectInventory {
+function resolveInventory(stacks: ReadonlyArray<unknown>, given: Partial<ConnectInventory> = {}): ConnectInventory {
   const objects = stacks.map(stackObject);
-  const most = (f: (s: Json) => number) => Math.max(0, ...objects.map(f));
+  const most = (type: string) => Math.max(0, ...objects.map((s) => instancesOfType(s, "data", type)));
   return {
     users: given.users ?? objects.reduce((sum, s) => sum + managedConnectUsers(s), 0),
-    securityProfiles:
-      given.securityProfiles ??
-      Math.max(
-        DEFAULT_INVENTORY.securityProfiles,
-        most((s) => dataInstances(s, "aws_connect_security_profile")),
-      ),
-    routingProfiles:
-      given.routingProfiles ??
-      Math.max(
-        DEFAULT_INVENTORY.routingProfiles,
-        most((s) => dataInstances(s, "aws_connect_routing_profile")),
-      ),
+    securityProfiles: given.securityProfiles ?? Math.max(DEFAULT_INVENTORY.securityProfiles, most("aws_connect_security_profile")),
+    routingProfiles: given.routingProfiles ?? Math.max(DEFAULT_INVENTORY.routingProfiles, most("aws_connect_routing_profile")),
     permissionsPerSecurityProfile: given.permissionsPerSecurityProfile ?? DEFAULT_INVENTORY.permissionsPerSecurityProfile,
     queuesPerRoutingProfile: given.queuesPerRoutingProfile ?? DEFAULT_INVENTORY.queuesPerRoutingProfile,
     instances: given.instances ?? DEFAULT_INVENTORY.instances,
   };
-}
-
-function times(operations: Readonly<Record<string, number>>, n: number): Record<string, number> {
-  return Object.fromEntries(Object.entries(operations).map(([op, calls]) => [op, calls * n]));
 }
 
 /**
@@ -450,20 +207,15 @@ export function planCost(stackJson: unknown, options: PlanCostOptions = {}): Pla
   const stack = stackObject(stackJson);
   const refresh = options.refresh ?? true;
   const inventory = resolveInventory([stack], options.inventory);
+  const instancesOf = (type: string) => instancesOfType(stack, "resource", type);
   const lines: CostLine[] = [];
-  const add = (address: string, instances: number, row: CostRow, when: CostLine["when"], extra: Record<string, number> = {}) => {
-    const operations = times(row.calls(inventory), instances);
-    for (const [op, n] of Object.entries(extra)) operations[op] = (operations[op] ?? 0) + n;
+  const add = (address: string, instances: number, row: CostRow, when: CostLine["when"]) => {
+    const operations = Object.fromEntries(Object.entries(callsPerInstance(row, inventory, instancesOf)).map(([op, calls]) => [op, calls * instances]));
     const calls = Object.values(operations).reduce((a, b) => a + b, 0);
     lines.push({ address, instances, api: row.api, when, operations, calls });
   };
 
   providerBlocks(stack.provider).forEach(([type, body], i) => add(`provider.${type}[${i}]`, 1, rowFor("provider", type, body), "configure"));
-
-  // An aws_iam_role also reads each of its inline policies (GetRolePolicy): one role per stack here.
-  const inlinePolicies = blocksOf(stack.resource)
-    .filter(([type]) => type === "aws_iam_role_policy")
-    .reduce((sum, [type, name, body]) => sum + instanceCount(`${type}.${name}`, body), 0);
 
   const resourceInstances = new Map<string, number>();
   for (const [type, name, body] of blocksOf(stack.resource)) {
@@ -471,8 +223,7 @@ export function planCost(stackJson: unknown, options: PlanCostOptions = {}): Pla
     const instances = instanceCount(address, body);
     resourceInstances.set(address, instances);
     const row = rowFor("resource", type, body);
-    if (!refresh) continue;
-    add(address, instances, row, row.when, type === "aws_iam_role" ? { GetRolePolicy: instances * inlinePolicies } : {});
+    if (refresh) add(address, instances, row, row.when);
   }
 
   const dataCounts = new Map<string, number>();
@@ -500,8 +251,8 @@ export function planCost(stackJson: unknown, options: PlanCostOptions = {}): Pla
   }
 
   for (const key of Object.keys(stack)) {
-    if (!["provider", "resource", "data", "import", "//", ...FREE_BLOCKS].includes(key)) {
-      throw new Error(`plan-cost: top-level block ${JSON.stringify(key)} is not priced; add it to lib/tools/plan-cost.ts`);
+    if (![...PRICED_BLOCKS, ...FREE_BLOCKS].includes(key)) {
+      throw new Error(`plan-cost: top-level block ${JSON.stringify(key)} is not priced; add it to lib/tools/plan-cost/model.ts`);
     }
   }
 
@@ -629,22 +380,14 @@ export function recommendedUsersPerStack(options: {
  * every such user until `adopt.users` / `sharding.previousStacks` no longer names them.
  */
 export function userLookupCalls(usersOnInstance: number): number {
-  const row = rowFor("data", "aws_connect_user", {});
-  const inventory: ConnectInventory = { ...DEFAULT_INVENTORY, users: usersOnInstance };
-  return Object.values(row.calls(inventory)).reduce((a, b) => a + b, 0);
+  const calls = callsPerInstance(rowFor("data", "aws_connect_user", {}), { ...DEFAULT_INVENTORY, users: usersOnInstance }, (type) => {
+    throw new Error(`plan-cost: a user look-up alone has no stack to count ${type} in`);
+  });
+  return Object.values(calls).reduce((a, b) => a + b, 0);
 }
 
 /** Users stacks for `users` at `usersPerStack` each (0 = no users stacks needed). */
 export function usersStacksFor(users: number, usersPerStack: number): number {
   if (!Number.isInteger(usersPerStack) || usersPerStack < 1) throw new Error(`usersPerStack ${usersPerStack}: allowed: a whole number >= 1`);
   return users <= usersPerStack ? 0 : Math.ceil(users / usersPerStack);
-}
-
-/** The table as Markdown, for the README and reports. */
-export function costTableMarkdown(): string {
-  const rows = COST_TABLE.map((r) => {
-    const what = r.block === "provider" ? `provider \`${r.type}\`` : `${r.block === "data" ? "data " : ""}\`${r.type}\`${r.variant ? ` (${r.variant})` : ""}`;
-    return `| ${what} | ${r.api} | ${r.when} | ${r.operations} |`;
-  });
-  return ["| Block, per instance | API | When | Calls |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }

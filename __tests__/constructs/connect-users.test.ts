@@ -1,0 +1,97 @@
+/**
+ * ConnectUsers alone: one for_each resource keyed by user name, one look-up per distinct profile
+ * name, adopted users imported by name, forgotten users moved out of state; and what it refuses.
+ */
+import { ConnectUsers, type ConnectUserSpec } from "../../modules/connect-users";
+import { expectValidationError, STACK, synthesized } from "./bare-stack";
+
+const user = (username: string, more: Partial<ConnectUserSpec> = {}): ConnectUserSpec => ({
+  username,
+  firstName: "Alice",
+  lastName: "Nguyen",
+  securityProfiles: ["Agent"],
+  routingProfile: "Basic Routing Profile",
+  phoneType: "SOFT_PHONE",
+  autoAccept: false,
+  afterContactWorkTimeLimit: 0,
+  ...more,
+});
+const INSTANCE = "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90";
+const alice = user("alice@example.com");
+const bob = user("bob@example.com", { securityProfiles: ["Agent", "CallCenterManager"], phoneType: "DESK_PHONE", deskPhoneNumber: "+12065550100" });
+
+describe("ConnectUsers builds", () => {
+  test("GIVEN two users WHEN built THEN one resource is keyed by their names, never sends an email, and each profile name is looked up once", () => {
+    const json = synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [alice, bob] }));
+    const users = json.resource.aws_connect_user.connect_users;
+    expect(Object.keys(users.for_each)).toEqual(["alice@example.com", "bob@example.com"]);
+    expect(users.for_each["bob@example.com"]).toMatchObject({ phone_type: "DESK_PHONE", desk_phone_number: "+12065550100", secondary_email: null });
+    expect(users.identity_info.email).toBeUndefined();
+    expect(json.data.aws_connect_security_profile.security_profiles.for_each).toBe('${toset(["Agent", "CallCenterManager"])}');
+    expect(json.data.aws_connect_routing_profile.routing_profiles.for_each).toBe('${toset(["Basic Routing Profile"])}');
+    expect(json.import).toBeUndefined();
+  });
+
+  test("GIVEN no users WHEN built THEN it adds nothing", () => {
+    const json = synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [] }));
+    expect(json.resource).toBeUndefined();
+    expect(json.data).toBeUndefined();
+  });
+
+  test("GIVEN an adopted user WHEN built THEN it is found by name and imported with the IDs found", () => {
+    const json = synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [alice, bob], adopt: ["bob@example.com"] }));
+    expect(json.data.aws_connect_user.adopted_connect_users).toEqual({
+      for_each: '${toset(["bob@example.com"])}',
+      instance_id: INSTANCE,
+      name: "${each.value}",
+    });
+    expect(json.import).toEqual([
+      {
+        for_each: "${data.aws_connect_user.adopted_connect_users}",
+        to: "aws_connect_user.connect_users[each.key]",
+        id: "${each.value.instance_id}:${each.value.user_id}",
+      },
+    ]);
+  });
+
+  test("GIVEN a forgotten user and no users left WHEN built THEN its state moves out without a delete", () => {
+    const json = synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [], forget: ["carol@example.com"] }));
+    expect(json.moved).toEqual([
+      { from: 'aws_connect_user.connect_users["carol@example.com"]', to: 'aws_connect_user.connect_users_forgotten["carol@example.com"]' },
+    ]);
+    expect(json.removed).toEqual([{ from: "aws_connect_user.connect_users_forgotten", lifecycle: { destroy: false } }]);
+  });
+});
+
+describe("ConnectUsers refuses, naming its path", () => {
+  test.each(["bob smith@example.com", "b", "ab/c@example.com"])("GIVEN user name %j WHEN built THEN it is refused", (username) => {
+    expectValidationError(
+      (stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [user(username)] }),
+      `${STACK}/users: users[].username ${JSON.stringify(username)} is not valid; allowed: 2..64 of A-Z a-z 0-9 _ . @ -`,
+    );
+  });
+
+  test("GIVEN a user name twice WHEN built THEN it is refused", () => {
+    expectValidationError(
+      (stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [alice, user("alice@example.com")] }),
+      `${STACK}/users: user name "alice@example.com" is given twice; allowed: each once`,
+    );
+  });
+
+  test("GIVEN a decomposed (NFD) last name WHEN built THEN it is refused: Connect refuses decomposed text", () => {
+    expectValidationError(
+      (stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [user("jose@example.com", { lastName: "Peña".normalize("NFD") })] }),
+      `${STACK}/users: names of jose@example.com are not in Unicode NFC; Connect refuses decomposed text`,
+    );
+  });
+
+  test.each([
+    ["a name that is not among the users", [alice], ["carol@example.com"]],
+    ["any name when there are no users", [], ["alice@example.com"]],
+  ])("GIVEN adopt with %s WHEN built THEN it is refused (it would import nothing)", (_what, users, adopt) => {
+    expectValidationError(
+      (stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users, adopt }),
+      `${STACK}/users: adopt names ${JSON.stringify(adopt)}, which this construct does not manage; allowed: names of the users given`,
+    );
+  });
+});

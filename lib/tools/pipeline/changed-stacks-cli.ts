@@ -1,0 +1,27 @@
+/**
+ * `npm run changed-stacks -- <base stack-hashes.json> <head stack-hashes.json>`: prints
+ * `{"changed":[...],"removed":[...],"bootstrap":[...]}`: the stacks a pull request must plan, stacks it
+ * removes, and bootstrap stacks it changes (an administrator applies those). Exit 0, or 2 on bad input.
+ */
+import * as fs from "node:fs";
+import { changedStacks, readManifest } from "../../synth/stack-manifest";
+import type { CommandIo } from "./commands";
+
+const USAGE = "usage: npm run changed-stacks -- <base stack-hashes.json> <head stack-hashes.json>";
+
+/** Runs the command. A missing base file (a first run) means every head stack changed; a missing head file is refused. */
+export function runChangedStacks(argv: ReadonlyArray<string>, io: CommandIo): number {
+  const [base, head, ...rest] = argv;
+  if (!base || !head || rest.length > 0) {
+    io.log(USAGE);
+    return 2;
+  }
+  try {
+    const before = fs.existsSync(base) ? readManifest(base) : {};
+    io.out(JSON.stringify(changedStacks(before, readManifest(head))));
+    return 0;
+  } catch (error) {
+    io.log(`changed-stacks: ${(error as Error).message}`);
+    return 2;
+  }
+}

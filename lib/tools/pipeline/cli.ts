@@ -1,0 +1,79 @@
+/**
+ * `npm run pipeline -- <command>`: the steps the workflow runs on synthesized stacks
+ * (commands.ts), and posting the review as a comment. Exit 0 done, 1 terraform failed (or an
+ * unexpected failure), 2 bad input or a refusal.
+ */
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+import { postReviewComment } from "./comment";
+import { applyStack, contextFromVariables, pendingStacks, PipelineInputError, planStack, type CommandIo } from "./commands";
+import { clientOptionsFromEnv, GitHubApiError, GitHubClient } from "./github";
+
+const USAGE = `usage:
+  npm run pipeline -- plan <stack> [--no-lock]   init, plan -out, show -json into plans/<stack>.json (--no-lock: read-only plans)
+  npm run pipeline -- apply <stack>              apply the stack's saved plan file, then record it beside the state
+  npm run pipeline -- pending <env>              JSON: stacks whose applied record differs from this synth, and the commits since
+  npm run pipeline -- comment <pr> <file> --repo <owner/name>   post the review file as a pull-request comment (GITHUB_TOKEN, GITHUB_API_URL)`;
+
+/**
+ * Runs one command with `env` as its variables (CDKTF_OUTDIR, CONNECT_SSO_ENVIRONMENTS, CI,
+ * GITHUB_*). Never throws: every failure is a message on `io.log` and an exit code.
+ */
+export async function runPipeline(argv: string[], env: NodeJS.ProcessEnv, io: CommandIo): Promise<number> {
+  try {
+    return await run(argv, env, io);
+  } catch (error) {
+    // A bug or an AWS failure: one line, not a stack trace; the workflow step fails.
+    io.log(`pipeline: unexpected failure: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+async function run(argv: string[], env: NodeJS.ProcessEnv, io: CommandIo): Promise<number> {
+  const ctx = contextFromVariables(env, io);
+  let args;
+  try {
+    args = parseArgs({ args: argv, allowPositionals: true, options: { "no-lock": { type: "boolean", default: false }, repo: { type: "string" } } });
+  } catch (error) {
+    io.log(`pipeline: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command, target, ...rest] = args.positionals;
+  if (command === "comment") return comment(target, rest, args.values.repo, env, io);
+  if (!command || !target || rest.length > 0 || !["plan", "apply", "pending"].includes(command)) {
+    io.log(`pipeline: ${command ? `cannot read ${JSON.stringify(args.positionals.join(" "))}` : "no command given"}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    if (command === "plan") return planStack(ctx, target, { lock: !args.values["no-lock"] });
+    if (command === "apply") return await applyStack(ctx, target);
+    ctx.out(JSON.stringify(await pendingStacks(ctx, target)));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof PipelineInputError)) throw error;
+    io.log(`pipeline: ${error.message}`);
+    return 2;
+  }
+}
+
+async function comment(pr: string | undefined, rest: string[], repository: string | undefined, env: NodeJS.ProcessEnv, io: CommandIo): Promise<number> {
+  if (!pr || !/^[1-9]\d*$/.test(pr) || rest.length !== 1 || !repository || !/^[\w.-]+\/[\w.-]+$/.test(repository)) {
+    io.log(`pipeline: comment needs a pull request number, one file and --repo <owner/name>\n${USAGE}`);
+    return 2;
+  }
+  let markdown: string;
+  try {
+    markdown = fs.readFileSync(rest[0], "utf8");
+  } catch (error) {
+    io.log(`pipeline: comment: cannot read ${rest[0]}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return 2;
+  }
+  try {
+    await postReviewComment(new GitHubClient(clientOptionsFromEnv(env)), repository, Number(pr), markdown);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof GitHubApiError)) throw error;
+    io.log(`pipeline: comment: ${error.message}`);
+    return 2;
+  }
+}
