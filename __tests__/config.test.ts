@@ -187,6 +187,77 @@ describe("user checks", () => {
   });
 });
 
+describe("user field limits from the Amazon Connect API reference (and the provider, where it is tighter)", () => {
+  const user = (edit: (u: Record<string, any>) => void) => withChange((f) => edit(f.users[1]));
+  const email = (length: number) => `${"b".repeat(length - "@home.example".length)}@home.example`;
+
+  test.each<[string, (u: Record<string, any>) => void]>([
+    ["a first name of 100 characters", (u) => (u.firstName = "F".repeat(100))],
+    ["a last name of 100 characters", (u) => (u.lastName = "L".repeat(100))],
+    ["a secondary email of 265 characters", (u) => (u.secondaryEmail = email(265))],
+    ["a desk phone number of 15 digits", (u) => Object.assign(u, { phoneType: "DESK_PHONE", deskPhoneNumber: "+123456789012345" })],
+    ["an after-contact-work limit of 2,000,000 seconds", (u) => (u.afterContactWorkTimeLimit = 2_000_000)],
+  ])("GIVEN %s (the limit) WHEN parsed THEN it passes", (_, edit) => {
+    expect(errors(user(edit))).toEqual([]);
+  });
+
+  test.each<[string, (u: Record<string, any>) => void, RegExp]>([
+    [
+      "a first name of 101 characters",
+      (u) => (u.firstName = "F".repeat(101)),
+      /^users\[1\]\.firstName: must be at most 100 characters \(the Connect user's first name\)/,
+    ],
+    [
+      "a last name of 101 characters",
+      (u) => (u.lastName = "L".repeat(101)),
+      /^users\[1\]\.lastName: must be at most 100 characters \(the Connect user's last name\)/,
+    ],
+    ["a secondary email of 266 characters", (u) => (u.secondaryEmail = email(266)), /^users\[1\]\.secondaryEmail: must be at most 265 characters/],
+    [
+      "a desk phone number of 16 digits",
+      (u) => Object.assign(u, { phoneType: "DESK_PHONE", deskPhoneNumber: "+1234567890123456" }),
+      /^users\[1\]\.deskPhoneNumber: allowed: an E\.164 number/,
+    ],
+    [
+      "a desk phone number starting with +0",
+      (u) => Object.assign(u, { phoneType: "DESK_PHONE", deskPhoneNumber: "+02065550100" }),
+      /^users\[1\]\.deskPhoneNumber: allowed: an E\.164 number/,
+    ],
+    [
+      "an after-contact-work limit of 2,000,001 seconds",
+      (u) => (u.afterContactWorkTimeLimit = 2_000_001),
+      /^users\[1\]\.afterContactWorkTimeLimit: allowed: 0\.\.2000000 seconds \(24 days\)/,
+    ],
+  ])("GIVEN %s WHEN parsed THEN it is refused, naming the limit", (_, edit, expected) => {
+    expect(errors(user(edit))).toEqual([expect.stringMatching(expected)]);
+  });
+});
+
+describe("literal text: Terraform template sequences stay text, cdktf's reference markers are refused", () => {
+  const user = (edit: (u: Record<string, any>) => void) => withChange((f) => edit(f.users[1]));
+
+  test("GIVEN names and profile names with ${...}, %{...}, $${...} and a plain $ WHEN parsed THEN they pass unchanged (synth escapes them)", () => {
+    const text = "${aws_iam_role.federation_role.arn} %{ if true }x%{ endif } $${already} $";
+    const env = parse(user((u) => Object.assign(u, { firstName: text, lastName: text, securityProfiles: [text], routingProfile: text }))).environment!;
+    expect(env.users[1]).toMatchObject({ firstName: text, lastName: text, securityProfiles: [text], routingProfile: text });
+  });
+
+  test.each(["${TfToken[TOKEN.1]}", "#{TfToken[TOKEN.1]}", "&{TfToken[TOKEN.1]}"])(
+    "GIVEN a first name holding cdktf's marker %s WHEN parsed THEN it is refused (cdktf would replace it with a reference)",
+    (marker) => {
+      expect(errors(user((u) => (u.firstName = `Bob ${marker}`)))).toEqual([
+        expect.stringMatching(
+          /^users\[1\]\.firstName: allowed: any text without \$\{TfToken\[, #\{TfToken\[ or &\{TfToken\[ .*\(the Connect user's first name\)/,
+        ),
+      ]);
+    },
+  );
+
+  test("GIVEN a tag value with ${ WHEN parsed THEN it is refused: AWS tags allow no $ or {", () => {
+    expect(errors(withChange((f) => (f.tags = { Project: "${var.x}" })))).toEqual([expect.stringMatching(/^tags\.Project: tag values: 0\.\.256 of letters/)]);
+  });
+});
+
 describe("unknown keys, YAML syntax, and all problems at once", () => {
   test("GIVEN a misspelt key WHEN parsed THEN it is refused with a suggestion and its line", () => {
     const text = `account: "111122223333"

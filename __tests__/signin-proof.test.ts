@@ -4,7 +4,7 @@
  * and get a federation token for its own Connect user, and deny another instance, another user's
  * session and another provider. Deliberately widened or narrowed policies show the proof fails.
  */
-import { acsUrl } from "../lib/rules/naming";
+import { acsUrl, samlAudiences } from "../lib/rules/naming";
 import { consoleSettings, renderConsoleSheet } from "../lib/synth/console-settings";
 import { acceptedAudiences } from "../lib/tools/signin/endpoints";
 import { CREATED_INSTANCE_PLACEHOLDER, synthesizedFederation, type Federation, type PolicyJson } from "../lib/tools/signin/federation";
@@ -43,7 +43,7 @@ describe.each(exampleEnvironments().map((env) => [env.name, env] as const))("the
   test("GIVEN its synthesized role WHEN read THEN it is the role and provider the console sheet names, trusted for the partition's sign-in endpoint", () => {
     expect(federation.roleArn).toBe(`arn:${env.partition}:iam::${env.account}:role/${env.iam.roleName}`);
     expect(federation.providerArn).toBe(`arn:${env.partition}:iam::${env.account}:saml-provider/${env.iam.samlProviderName}`);
-    expect(trustAudiences(federation.trustPolicy)).toContain(acsUrl(env.partition));
+    expect(trustAudiences(federation.trustPolicy)).toEqual(samlAudiences(env.partition, env.region));
     expect(federation.instanceKnown).toBe(env.connect.kind === "existing");
   });
 
@@ -67,7 +67,8 @@ describe("what the proof catches", () => {
   const withPermissions = (policy: PolicyJson): Federation => ({ ...federation, permissionPolicies: { "connect-federation": policy } });
 
   test("GIVEN a response posted to the Region's own endpoint WHEN the trust admits only the partition's THEN the sign-in is refused with the ACS URL row and fix", async () => {
-    const finding = await proveSignin(federation, {
+    const partitionOnly = withTrust((s) => ({ ...s, Condition: { StringEquals: { "SAML:aud": acsUrl(env.partition) } } }));
+    const finding = await proveSignin(partitionOnly, {
       ...context,
       sessionName: "alice.nguyen@example.com",
       providerArn: federation.providerArn,
@@ -79,9 +80,13 @@ describe("what the proof catches", () => {
     );
   });
 
-  test("GIVEN a trust that also admits the Region's own endpoint WHEN a response is posted there THEN the sign-in is allowed", async () => {
-    const both = withTrust((s) => ({ ...s, Condition: { StringEquals: { "SAML:aud": [acsUrl(env.partition), regional] } } }));
-    const finding = await proveSignin(both, { ...context, sessionName: "alice.nguyen@example.com", providerArn: federation.providerArn, audience: regional });
+  test("GIVEN dev's synthesized trust, which also admits us-west-2's own endpoint, WHEN a response is posted there THEN the sign-in is allowed", async () => {
+    const finding = await proveSignin(federation, {
+      ...context,
+      sessionName: "alice.nguyen@example.com",
+      providerArn: federation.providerArn,
+      audience: regional,
+    });
     expect(findingLine(finding)).toMatch(/✓ alice\.nguyen@example\.com: sts:AssumeRoleWithSAML allowed \(SAML:aud https:\/\/us-west-2\.signin/);
   });
 

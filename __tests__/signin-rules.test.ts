@@ -2,7 +2,8 @@
  * What IAM accepts as sign-in endpoints, audiences and Role values (lib/tools/signin/endpoints.ts),
  * against literal strings from AWS's documentation, and how synthesized policies are resolved.
  */
-import { acceptedAudiences, parseRolePair, signinEndpointProblem, signinEndpoints } from "../lib/tools/signin/endpoints";
+import { samlAudiences, signinEndpoints } from "../lib/rules/naming";
+import { acceptedAudiences, parseRolePair, signinEndpointProblem } from "../lib/tools/signin/endpoints";
 import { FederationShapeError, resolveReferences } from "../lib/tools/signin/federation";
 
 describe("sign-in endpoints (AWS General Reference, AWS Sign-In endpoints)", () => {
@@ -37,6 +38,12 @@ describe("sign-in endpoints (AWS General Reference, AWS Sign-In endpoints)", () 
     ],
   ] as const)("GIVEN %s in %s WHEN checked as Destination or Recipient THEN its problem (undefined: accepted) is %s", (url, partition, problem) => {
     expect(signinEndpointProblem(url, partition)).toEqual(problem);
+  });
+
+  test("GIVEN a Region WHEN the role's SAML:aud values are asked THEN they are the partition's endpoint and the Region's own, when it has one", () => {
+    expect(samlAudiences("aws", "us-west-2")).toEqual(["https://signin.aws.amazon.com/saml", "https://us-west-2.signin.aws.amazon.com/saml"]);
+    expect(samlAudiences("aws", "us-east-1")).toEqual(["https://signin.aws.amazon.com/saml"]);
+    expect(samlAudiences("aws-us-gov", "us-gov-west-1")).toEqual(["https://signin.amazonaws-us-gov.com/saml"]);
   });
 
   test("GIVEN a partition WHEN its audiences are asked THEN they are its sign-in endpoint and urn:amazon:webservices", () => {

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import type { Environment } from "../lib/config/environment";
 import { loadEnvironments } from "../lib/config/load";
 import { runVerifySignin } from "../lib/tools/signin/cli";
+import type { LiveOptions } from "../lib/tools/signin/live";
 import { synthesizedFederation, type Federation } from "../lib/tools/signin/federation";
 import { findingLine, type Finding } from "../lib/tools/signin/report";
 import { InputError, parseSamlResponseText } from "../lib/tools/signin/saml";
@@ -300,10 +301,10 @@ describe("reading the response the way a SAML tracer gives it", () => {
 });
 
 describe("the command", () => {
-  const run = async (argv: string[], variables: NodeJS.ProcessEnv = { CONNECT_SSO_ENVIRONMENTS: dir }) => {
+  const run = async (argv: string[], variables: NodeJS.ProcessEnv = { CONNECT_SSO_ENVIRONMENTS: dir }, live?: LiveOptions) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runVerifySignin(argv, variables, { out: (l) => out.push(l), err: (l) => err.push(l) }, { now: TEST_NOW, cwd: REPO });
+    const code = await runVerifySignin(argv, variables, { out: (l) => out.push(l), err: (l) => err.push(l) }, { now: TEST_NOW, cwd: REPO, live });
     return { code, out: out.join("\n"), err };
   };
   const responseFile = (name: string, text: string) => {
@@ -336,6 +337,14 @@ describe("the command", () => {
     expect(out).toMatch(/Result: this response would not sign in: 2 failed check\(s\)/);
   });
 
+  test("GIVEN a response posted to the Region's own sign-in endpoint WHEN verified THEN it exits 0: the role admits that SAML:aud too", async () => {
+    const regional = "https://us-west-2.signin.aws.amazon.com/saml";
+    const file = responseFile("regional.txt", base64(signedResponse(idp, fields({ destination: regional, recipient: regional }))));
+    const { code, out } = await run(["dev", "--saml-response", file]);
+    expect(code).toBe(0);
+    expect(out).toContain(`✓ this response (${ALICE}): sts:AssumeRoleWithSAML allowed (SAML:aud ${regional})`);
+  });
+
   test("GIVEN an expired response and --at its issue time WHEN verified THEN the validity is checked as of then", async () => {
     const old = fields({
       issueInstant: new Date("2026-11-30T10:00:00Z"),
@@ -363,6 +372,14 @@ describe("the command", () => {
     expect({ code, out }).toEqual({ code: 2, out: "" });
     expect(err.join("\n")).toMatch(message);
     expect(err.join("\n")).not.toMatch(/\n\s+at /);
+  });
+
+  test("GIVEN --live and no AWS endpoint that answers WHEN run THEN it exits 2 saying it could not reach STS", async () => {
+    const nowhere = "http://127.0.0.1:9";
+    const live: LiveOptions = { endpoints: { sts: nowhere, iam: nowhere, connect: nowhere }, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+    const { code, out, err } = await run(["dev", "--live"], undefined, live);
+    expect({ code, out }).toEqual({ code: 2, out: "" });
+    expect(err).toEqual([expect.stringMatching(/^verify-signin: --live could not reach STS: GetCallerIdentity: /)]);
   });
 
   test("GIVEN an environment file with errors WHEN run THEN it exits 2 naming the file's problem", async () => {

@@ -9,7 +9,7 @@ import { DataAwsConnectUser } from "@cdktf/provider-aws/lib/data-aws-connect-use
 import { DataAwsConnectSecurityProfile } from "@cdktf/provider-aws/lib/data-aws-connect-security-profile";
 import { CONNECT_USERNAME } from "../lib/rules/naming";
 import { forgetInstances, importEach } from "./state-blocks";
-import { adoptedNames, requireMatch, ValidationError, type AdoptionProps } from "./props";
+import { adoptedNames, literalInExpression, literalText, requireMatch, ValidationError, type AdoptionProps } from "./props";
 
 /** Terraform name of the users resource: plans read `aws_connect_user.connect_users["<user name>"]`. */
 export const USERS_LOGICAL_ID = "connect_users";
@@ -66,31 +66,40 @@ export class ConnectUsers extends Construct {
     const adopt = adoptedNames(this, props, seen, "names of the users given");
     if (props.users.length === 0) return;
 
-    const distinct = (names: string[]) => [...new Set(names)].sort();
+    // Profile names reach the look-ups inside cdktf's `toset([...])` expression, and the users' entries as literal text.
+    const distinct = (prop: string, names: string[]) => [...new Set(names)].sort().map((name) => literalInExpression(this, prop, name));
     const securityProfiles = lookup(
       this,
       "security_profiles",
-      distinct(props.users.flatMap((u) => [...u.securityProfiles])),
+      distinct(
+        "users[].securityProfiles[]",
+        props.users.flatMap((u) => [...u.securityProfiles]),
+      ),
       (scope, it) => new DataAwsConnectSecurityProfile(scope, "security_profiles", { forEach: it, instanceId: props.instanceId, name: it.value }),
     );
     const routingProfiles = lookup(
       this,
       "routing_profiles",
-      distinct(props.users.map((u) => u.routingProfile)),
+      distinct(
+        "users[].routingProfile",
+        props.users.map((u) => u.routingProfile),
+      ),
       (scope, it) => new DataAwsConnectRoutingProfile(scope, "routing_profiles", { forEach: it, instanceId: props.instanceId, name: it.value }),
     );
 
     // Every entry carries every key (null when unset): Terraform needs one shape to read each.value.x.
+    // Its text is the user's, literal (Terraform reads the map's strings as templates).
+    const text = (prop: string, value: string) => literalText(this, `users[].${prop}`, value);
     const byName: Record<string, unknown> = {};
     for (const user of props.users) {
       byName[user.username] = {
-        first_name: user.firstName,
-        last_name: user.lastName,
-        secondary_email: user.secondaryEmail ?? null,
-        security_profiles: user.securityProfiles,
-        routing_profile: user.routingProfile,
+        first_name: text("firstName", user.firstName),
+        last_name: text("lastName", user.lastName),
+        secondary_email: user.secondaryEmail === undefined ? null : text("secondaryEmail", user.secondaryEmail),
+        security_profiles: user.securityProfiles.map((name) => text("securityProfiles[]", name)),
+        routing_profile: text("routingProfile", user.routingProfile),
         phone_type: user.phoneType,
-        desk_phone_number: user.deskPhoneNumber ?? null,
+        desk_phone_number: user.deskPhoneNumber === undefined ? null : text("deskPhoneNumber", user.deskPhoneNumber),
         auto_accept: user.autoAccept,
         after_contact_work_time_limit: user.afterContactWorkTimeLimit,
       };

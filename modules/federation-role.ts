@@ -15,8 +15,8 @@ export interface FederationRoleProps extends AdoptionProps {
   readonly roleName: string;
   /** ARN of the SAML provider the role trusts (and nothing else). */
   readonly samlProviderArn: string;
-  /** Required `SAML:aud`: the partition's SAML sign-in endpoint. */
-  readonly audience: string;
+  /** `SAML:aud` values the trust admits: the partition's SAML sign-in endpoint, and the Region's own (lib/rules/naming.ts samlAudiences). */
+  readonly audiences: ReadonlyArray<string>;
   /** ARN of the Connect instance users federate into. */
   readonly instanceArn: string;
   /** Longest role session, in seconds (ROLE_SESSION_SECONDS: 3600..43200); must cover the application's session duration. */
@@ -38,7 +38,7 @@ export class FederationRole extends Construct {
     const role = new IamRole(this, "role", {
       name: props.roleName,
       description: "Amazon Connect sign-in through IAM Identity Center (SAML)",
-      assumeRolePolicy: JSON.stringify(federationTrustPolicy(props.samlProviderArn, props.audience)),
+      assumeRolePolicy: JSON.stringify(federationTrustPolicy(props.samlProviderArn, props.audiences)),
       maxSessionDuration: props.maxSessionDurationSeconds,
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });

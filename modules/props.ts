@@ -4,6 +4,7 @@
  */
 import { Token } from "cdktf";
 import type { IConstruct } from "constructs";
+import { literal, LITERAL_TEXT_ALLOWED, TOKEN_MARKER } from "../lib/rules/literal";
 
 /**
  * A prop a construct refuses. The message starts with the construct's path, such as
@@ -21,6 +22,34 @@ export class ValidationError extends Error {
 export function requireMatch(scope: IConstruct, prop: string, value: string, pattern: RegExp, allowed: string): void {
   if (!Token.isUnresolved(value) && !pattern.test(value)) {
     throw new ValidationError(scope, `${prop} ${JSON.stringify(value)} is not valid; allowed: ${allowed}`);
+  }
+}
+
+/**
+ * A literal text prop as Terraform must spell it to reach AWS unchanged (see lib/rules/literal.ts).
+ * Throws when it holds a cdktf reference marker: such a prop is literal text, never a reference.
+ */
+export function literalText(scope: IConstruct, prop: string, value: string): string {
+  refuseTokenMarker(scope, prop, value);
+  return literal(value);
+}
+
+/**
+ * Literal text inside a quoted string of an expression cdktf renders (such as a list iterator's
+ * `toset([...])`): cdktf escapes `${` and line breaks there itself, but not `\`, `"` or `%{`.
+ */
+export function literalInExpression(scope: IConstruct, prop: string, value: string): string {
+  refuseTokenMarker(scope, prop, value);
+  return value.replace(/[\\"]/g, "\\$&").replace(/%\{/g, "%%{");
+}
+
+function refuseTokenMarker(scope: IConstruct, prop: string, value: string): void {
+  const marker = TOKEN_MARKER.exec(value);
+  if (marker) {
+    throw new ValidationError(
+      scope,
+      `${prop} contains ${JSON.stringify(value.slice(marker.index, marker.index + 40))}, which is not literal text; allowed: ${LITERAL_TEXT_ALLOWED}`,
+    );
   }
 }
 

@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { IamSamlProvider } from "@cdktf/provider-aws/lib/iam-saml-provider";
 import { SAML_PROVIDER_NAME, samlProviderArn, type Partition } from "../lib/rules/naming";
 import { METADATA_MAX_CHARS, METADATA_MIN_CHARS } from "../lib/config/metadata";
-import { adoptedNames, requireMatch, requireRange, type AdoptionProps } from "./props";
+import { adoptedNames, literalText, requireMatch, requireRange, type AdoptionProps } from "./props";
 
 export interface SamlProviderProps extends AdoptionProps {
   /** Provider name; changing it replaces the provider (and breaks sign-in until the app is updated). */
@@ -31,7 +31,7 @@ export class SamlProvider extends Construct {
     requireRange(this, "metadataDocument length", props.metadataDocument.length, METADATA_MIN_CHARS, METADATA_MAX_CHARS, "characters");
     const provider = new IamSamlProvider(this, "provider", {
       name: props.name,
-      samlMetadataDocument: props.metadataDocument,
+      samlMetadataDocument: literalText(this, "metadataDocument", props.metadataDocument),
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });
     provider.overrideLogicalId("saml_provider");

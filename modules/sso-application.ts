@@ -13,7 +13,7 @@ import { DataAwsSsoadminInstances } from "@cdktf/provider-aws/lib/data-aws-ssoad
 import { IdentitystoreUser } from "@cdktf/provider-aws/lib/identitystore-user";
 import { SsoadminApplicationAssignment } from "@cdktf/provider-aws/lib/ssoadmin-application-assignment";
 import { relayStateUrl, SSO_APPLICATION_ARN, type Destination, type Partition } from "../lib/rules/naming";
-import { requireMatch, ValidationError } from "./props";
+import { literalText, requireMatch, ValidationError } from "./props";
 
 export interface ApplicationUser {
   /** Identity Center user name (and email); the Connect user name. */
@@ -60,7 +60,12 @@ export class SsoApplication extends Construct {
     const usernames = props.users.map((u) => u.username);
     let principals: string;
     if (props.createUsers) {
-      const people = Object.fromEntries(props.users.map((u) => [u.username, { given_name: u.firstName, family_name: u.lastName }]));
+      const people = Object.fromEntries(
+        props.users.map((u) => [
+          u.username,
+          { given_name: literalText(this, "users[].firstName", u.firstName), family_name: literalText(this, "users[].lastName", u.lastName) },
+        ]),
+      );
       const it = TerraformIterator.fromMap(people);
       const created = new IdentitystoreUser(this, "users", {
         provider,

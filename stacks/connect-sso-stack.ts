@@ -6,7 +6,7 @@ import { TerraformOutput } from "cdktf";
 import type { Environment } from "../lib/config/environment";
 import { MAIN_STACK_OUTPUTS } from "../lib/rules/outputs";
 import { MAIN_STACK } from "../lib/rules/sharding";
-import { maxSessionDurationSeconds, roleAttributeValue, samlAudience, stackName } from "../lib/rules/naming";
+import { maxSessionDurationSeconds, roleAttributeValue, samlAudiences, stackName } from "../lib/rules/naming";
 import { ConnectInstance } from "../modules/connect-instance";
 import { ConnectUsers } from "../modules/connect-users";
 import { FederationRole } from "../modules/federation-role";
@@ -43,7 +43,7 @@ export class ConnectSsoStack extends EnvironmentStack {
     const role = new FederationRole(this, "federation_role", {
       roleName: env.iam.roleName,
       samlProviderArn: provider.arn,
-      audience: samlAudience(env.partition),
+      audiences: samlAudiences(env.partition, env.region),
       instanceArn: instance.instanceArn,
       maxSessionDurationSeconds: maxSessionDurationSeconds(env.ssoApplication.sessionDurationHours),
       protect: env.protected,

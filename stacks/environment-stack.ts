@@ -10,6 +10,7 @@ import type { Environment } from "../lib/config/environment";
 import { usersOfStack } from "../lib/rules/sharding";
 import { ConnectInstance, type IConnectInstance } from "../modules/connect-instance";
 import type { ConnectUsersProps } from "../modules/connect-users";
+import { literalText } from "../modules/props";
 
 export interface EnvironmentStackProps {
   /** The checked environment (see lib/config/load.ts). */
@@ -52,8 +53,9 @@ export function environmentProvider(
   environment: Pick<Environment, "tags">,
   config: Omit<AwsProviderConfig, "defaultTags">,
 ): AwsProvider {
-  const { tags } = environment;
-  return new AwsProvider(scope, id, { ...config, defaultTags: Object.keys(tags).length ? [{ tags: { ...tags } }] : undefined });
+  // Tag keys and values are the user's text, literal (Terraform reads them as templates).
+  const tags = Object.entries(environment.tags).map(([key, value]) => [literalText(scope, "tags key", key), literalText(scope, `tags.${key}`, value)]);
+  return new AwsProvider(scope, id, { ...config, defaultTags: tags.length ? [{ tags: Object.fromEntries(tags) }] : undefined });
 }
 
 /** The instance the environment file names by ID, checked for SAML at plan time. */

@@ -9,7 +9,7 @@ import { expectValidationError, STACK, synthesized } from "./bare-stack";
 const props: FederationRoleProps = {
   roleName: "AmazonConnectSSO-dev",
   samlProviderArn: "arn:aws:iam::111122223333:saml-provider/AmazonConnectSSO-dev",
-  audience: "https://signin.aws.amazon.com/saml",
+  audiences: ["https://signin.aws.amazon.com/saml"],
   instanceArn: "arn:aws:connect:us-west-2:111122223333:instance/0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90",
   maxSessionDurationSeconds: 36000,
 };

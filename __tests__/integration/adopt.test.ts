@@ -126,7 +126,9 @@ describeIfTools(
         "- SAML provider `aws_iam_saml_provider.saml_provider` would change whom IAM trusts for sign-in (entityID or signing certificates, see IAM above): allowed by command line (--consent flag)",
       );
       expect(out).toContain("- `aws_iam_role.federation_role`: import\n  - trust policy changes:");
-      expect(out).toContain('  +       "Condition": {\n  +         "StringEquals": {\n  +           "SAML:aud": "https://signin.aws.amazon.com/saml"');
+      expect(out).toContain(
+        '  +       "Condition": {\n  +         "StringEquals": {\n  +           "SAML:aud": [\n  +             "https://signin.aws.amazon.com/saml",\n  +             "https://us-west-2.signin.aws.amazon.com/saml"',
+      );
       expect(out).toContain("  - inline policies (the apply deletes any other): `legacy-inline` → `connect-federation`");
       expect(out).toContain(`  - managed policies (the apply detaches any other): \`${LEGACY_MANAGED_ARN}\` → _(none)_`);
       expect(out).not.toMatch(/Needs consent|Removed|### Change by hand/);
@@ -165,7 +167,7 @@ describeIfTools(
           Effect: "Allow",
           Principal: { Federated: PROVIDER_ARN },
           Action: "sts:AssumeRoleWithSAML",
-          Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
+          Condition: { StringEquals: { "SAML:aud": ["https://signin.aws.amazon.com/saml", "https://us-west-2.signin.aws.amazon.com/saml"] } },
         },
       ]);
     }, 60_000);

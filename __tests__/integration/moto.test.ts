@@ -154,7 +154,7 @@ describeIfTools(
       expect(made).toEqual({ samlProviderArn: DEV.samlProviderArn, roleArn: DEV.roleArn, roleAttributeValue: `${DEV.roleArn},${DEV.samlProviderArn}` });
     }, 90_000);
 
-    test("WHEN the applied trust policy is read back from the state THEN it trusts only the SAML provider, for sts:AssumeRoleWithSAML with SAML:aud https://signin.aws.amazon.com/saml", () => {
+    test("WHEN the applied trust policy is read back from the state THEN it trusts only the SAML provider, for sts:AssumeRoleWithSAML with SAML:aud the partition's and us-west-2's sign-in endpoints", () => {
       needApply();
       const state = JSON.parse(fs.readFileSync(statePath, "utf8")) as { resources: StateResource[] };
       const role = state.resources.find((r) => r.type === "aws_iam_role" && r.name === "federation_role");
@@ -171,7 +171,7 @@ describeIfTools(
           Effect: "Allow",
           Principal: { Federated: DEV.samlProviderArn },
           Action: "sts:AssumeRoleWithSAML",
-          Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
+          Condition: { StringEquals: { "SAML:aud": ["https://signin.aws.amazon.com/saml", "https://us-west-2.signin.aws.amazon.com/saml"] } },
         },
       ]);
     });
@@ -183,7 +183,12 @@ describeIfTools(
       expect(Number(role.MaxSessionDuration)).toBe(DEV.maxSessionDuration);
       const trust = JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument));
       expect(trust.Statement.map((s: any) => [s.Effect, s.Action, s.Principal, s.Condition])).toEqual([
-        ["Allow", "sts:AssumeRoleWithSAML", { Federated: DEV.samlProviderArn }, { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } }],
+        [
+          "Allow",
+          "sts:AssumeRoleWithSAML",
+          { Federated: DEV.samlProviderArn },
+          { StringEquals: { "SAML:aud": ["https://signin.aws.amazon.com/saml", "https://us-west-2.signin.aws.amazon.com/saml"] } },
+        ],
       ]);
 
       const policy = (await iam(moto!, { Action: "GetRolePolicy", RoleName: DEV.roleName, PolicyName: "connect-federation" })).GetRolePolicyResponse

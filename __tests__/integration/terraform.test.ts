@@ -77,6 +77,8 @@ interface Expected {
   readonly samlProviderName: string;
   readonly roleName: string;
   readonly maxSessionDuration: number;
+  /** `SAML:aud` of the role's trust: the partition's sign-in endpoint, and the Region's own where it has another. */
+  readonly samlAud: string | ReadonlyArray<string>;
   /** ARNs the mock gives the SAML provider and the role (as AWS would make them). */
   readonly samlProviderArn: string;
   readonly roleArn: string;
@@ -111,6 +113,7 @@ const EXPECTED: Record<"dev" | "staging" | "prod", Expected> = {
     samlProviderName: "AmazonConnectSSO-dev",
     roleName: "AmazonConnectSSO-dev",
     maxSessionDuration: 36000,
+    samlAud: ["https://signin.aws.amazon.com/saml", "https://us-west-2.signin.aws.amazon.com/saml"],
     samlProviderArn: "arn:aws:iam::111122223333:saml-provider/AmazonConnectSSO-dev",
     roleArn: "arn:aws:iam::111122223333:role/AmazonConnectSSO-dev",
     roleAttributeValue: "arn:aws:iam::111122223333:role/AmazonConnectSSO-dev,arn:aws:iam::111122223333:saml-provider/AmazonConnectSSO-dev",
@@ -149,6 +152,7 @@ const EXPECTED: Record<"dev" | "staging" | "prod", Expected> = {
     samlProviderName: "AmazonConnectSSO-staging",
     roleName: "AmazonConnectSSO-staging",
     maxSessionDuration: 28800,
+    samlAud: "https://signin.aws.amazon.com/saml",
     samlProviderArn: "arn:aws:iam::222233334444:saml-provider/AmazonConnectSSO-staging",
     roleArn: "arn:aws:iam::222233334444:role/AmazonConnectSSO-staging",
     roleAttributeValue: "arn:aws:iam::222233334444:role/AmazonConnectSSO-staging,arn:aws:iam::222233334444:saml-provider/AmazonConnectSSO-staging",
@@ -194,6 +198,7 @@ const EXPECTED: Record<"dev" | "staging" | "prod", Expected> = {
     samlProviderName: "AmazonConnectSSO-prod",
     roleName: "AmazonConnectSSO-prod",
     maxSessionDuration: 36000,
+    samlAud: ["https://signin.aws.amazon.com/saml", "https://us-west-2.signin.aws.amazon.com/saml"],
     samlProviderArn: "arn:aws:iam::444455556666:saml-provider/AmazonConnectSSO-prod",
     roleArn: "arn:aws:iam::444455556666:role/AmazonConnectSSO-prod",
     roleAttributeValue: "arn:aws:iam::444455556666:role/AmazonConnectSSO-prod,arn:aws:iam::444455556666:saml-provider/AmazonConnectSSO-prod",
@@ -338,7 +343,7 @@ function runsFor(name: keyof typeof EXPECTED): RunSpec[] {
       eq(`${trust}.Statement[0].Effect`, "Allow", "trust Effect"),
       eq(`${trust}.Statement[0].Action`, "sts:AssumeRoleWithSAML", "trust Action"),
       eq(`${trust}.Statement[0].Principal`, { Federated: x.samlProviderArn }, "trust Principal (the SAML provider's ARN, nothing else)"),
-      eq(`${trust}.Statement[0].Condition`, { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } }, "trust Condition"),
+      eq(`${trust}.Statement[0].Condition`, { StringEquals: { "SAML:aud": x.samlAud } }, "trust Condition"),
       eq("aws_iam_role_policy.federation_policy.role", x.roleName, "role of the inline policy"),
       eqSet(`[for s in ${permissions}.Statement : s.Effect]`, ["Allow"], "inline policy effects"),
       // Action and Resource may be a string or a list in IAM JSON: flatten reads both.

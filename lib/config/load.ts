@@ -9,7 +9,7 @@ import { z } from "zod";
 import { defaultIamName, defaultStateKey, ENVIRONMENT_NAME, partitionOf } from "../rules/naming";
 import { DEFAULT_USERS_PER_STACK } from "../rules/sharding";
 import type { Environment } from "./environment";
-import { checkMetadata } from "./metadata";
+import { checkMetadata, decodeMetadata, METADATA_MAX_BYTES, type MetadataCheck, type Refusal } from "./metadata";
 import { displayPath, fieldPath, given, hasErrors, type Problem } from "./problems";
 import { environmentFileSchema, type EnvironmentFile } from "./schema";
 import { fastParse, parseWithPositions } from "./yaml";
@@ -26,8 +26,8 @@ export function defaultProtected(environment: string): boolean {
   return /^prod/.test(environment);
 }
 
-/** Reads a file next to the environment file; undefined when it does not exist. */
-export type ReadRelative = (relativePath: string) => string | undefined;
+/** Reads a file next to the environment file: its text, undefined when it does not exist, or why it is refused. */
+export type ReadRelative = (relativePath: string) => string | undefined | Refusal;
 
 export interface ParseInput {
   /** Environment name (the file name without extension). */
@@ -114,18 +114,37 @@ function checkData(
   for (const p of checkEnvironmentFields(file)) add(p.path, p.message);
   for (const p of [...shardingWarnings(input.name, file), ...pipelineWarnings(file)]) add(p.path, p.message, "warning");
 
-  const metadataPath = file.ssoApplication.metadataFile;
-  const xml = input.readRelative(metadataPath);
-  const metadata = xml === undefined ? undefined : checkMetadata(xml, input.now);
-  if (xml === undefined) {
-    add(["ssoApplication", "metadataFile"], `file not found: ${JSON.stringify(metadataPath)} (paths are relative to the environment file)`);
-  } else {
-    for (const message of metadata!.errors) add(["ssoApplication", "metadataFile"], `${metadataPath} ${message}`);
-    for (const message of metadata!.warnings) add(["ssoApplication", "metadataFile"], `${metadataPath} ${message}`, "warning");
-  }
+  const metadata = checkMetadataFile(input, file, (message, severity) => add(["ssoApplication", "metadataFile"], message, severity));
   if (problems.some((p) => p.severity === "error")) return { problems };
 
-  return { environment: resolve(input, file, xml!, metadata!.certificates), problems };
+  return { environment: resolve(input, file, metadata!.xml, metadata!.check.certificates), problems };
+}
+
+/**
+ * Reads and checks the metadata file an environment names, reporting each problem; undefined when
+ * it cannot be read. The text is what IAM gets: without a byte-order mark.
+ */
+function checkMetadataFile(
+  input: ParseInput,
+  file: EnvironmentFile,
+  report: (message: string, severity: Problem["severity"]) => void,
+): { xml: string; check: MetadataCheck } | undefined {
+  const metadataPath = file.ssoApplication.metadataFile;
+  const read = input.readRelative(metadataPath);
+  if (read === undefined) {
+    report(`file not found: ${JSON.stringify(metadataPath)} (paths are relative to the environment file)`, "error");
+    return undefined;
+  }
+  if (typeof read !== "string") {
+    report(`${metadataPath} ${read.refused}`, "error");
+    return undefined;
+  }
+  const xml = read.replace(/^\uFEFF/, "");
+  const partition = partitionOf(file.region);
+  const check = checkMetadata(xml, input.now, partition && { partition, region: file.identityCenter?.region ?? file.region });
+  for (const message of check.errors) report(`${metadataPath} ${message}`, "error");
+  for (const message of check.warnings) report(`${metadataPath} ${message}`, "warning");
+  return { xml, check };
 }
 
 function resolve(input: ParseInput, file: EnvironmentFile, metadataXml: string, certificates: Environment["ssoApplication"]["certificates"]): Environment {
@@ -209,7 +228,7 @@ export function loadEnvironments(options: { readonly dir: string; readonly now: 
       file: shown(full),
       text: fs.readFileSync(full, "utf8"),
       now: options.now,
-      readRelative: (relative) => readIfFile(path.resolve(path.dirname(full), relative)),
+      readRelative: (relative) => readMetadataFile(options.dir, shown, relative),
     });
     problems.push(...result.problems);
     if (result.environment) environments.push(result.environment);
@@ -220,11 +239,42 @@ export function loadEnvironments(options: { readonly dir: string; readonly now: 
   return { environments, problems };
 }
 
-function readIfFile(file: string): string | undefined {
+/**
+ * Reads a metadata file named relative to the environment folder `dir` (paths in messages via `shown`): it
+ * must stay inside that folder once symlinks are followed, be a regular file of at most
+ * METADATA_MAX_BYTES (checked before reading), and decode (see decodeMetadata).
+ */
+function readMetadataFile(dir: string, shown: (file: string) => string, relative: string): string | undefined | Refusal {
+  const allowed = `allowed: a path relative to the environment file that stays inside ${shown(dir)}`;
+  if (path.isAbsolute(relative)) return { refused: `is an absolute path; ${allowed}` };
+  let real: string;
   try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    return undefined;
+    real = fs.realpathSync(path.resolve(dir, relative));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    return { refused: `cannot be resolved (${code ?? (error as Error).message}); ${allowed}` };
+  }
+  const inside = path.relative(fs.realpathSync(dir), real);
+  if (inside === ".." || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
+    return { refused: `resolves to ${shown(real)} (symlinks followed), outside the environment folder; ${allowed}` };
+  }
+  let fd: number;
+  try {
+    // Non-blocking, so a named pipe is refused below instead of waiting for a writer.
+    fd = fs.openSync(real, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    return { refused: `cannot be opened (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { refused: "is not a regular file; allowed: the metadata XML file" };
+    if (stat.size > METADATA_MAX_BYTES) {
+      return { refused: `is ${stat.size} bytes, so it was not read; allowed: at most ${METADATA_MAX_BYTES} bytes (IAM's limit in characters)` };
+    }
+    return decodeMetadata(fs.readFileSync(fd));
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

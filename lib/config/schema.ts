@@ -21,17 +21,26 @@ import {
   SAML_PROVIDER_NAME,
   SSO_APPLICATION_ARN,
 } from "../rules/naming";
+import { LITERAL_TEXT_ALLOWED, TOKEN_MARKER } from "../rules/literal";
 import { DEFAULT_USERS_PER_STACK, MAX_USERS_STACKS } from "../rules/sharding";
 
 const nfc = (s: string) => s.normalize("NFC");
 
-/** A non-empty string without surrounding blanks. */
+/** A non-empty string without surrounding blanks, kept literal (see lib/rules/literal.ts). */
 const text = (what: string, max: number) =>
   z
     .string({ error: `must be a string (${what})` })
     .trim()
     .min(1, { error: `must not be empty (${what})` })
-    .max(max, { error: `must be at most ${max} characters (${what})` });
+    .max(max, { error: `must be at most ${max} characters (${what})` })
+    .refine((s) => !TOKEN_MARKER.test(s), { error: `allowed: ${LITERAL_TEXT_ALLOWED} (${what})` });
+
+/**
+ * Connect user fields (API reference: UserIdentityInfo, UserPhoneConfig). With SAML the API takes
+ * first names up to 255 and last names up to 300 characters, but hashicorp/aws 5.100.0 refuses
+ * more than 100 at plan: the tighter limit applies.
+ */
+export const USER_LIMITS = { name: 100, secondaryEmail: 265, afterContactWorkSeconds: 2_000_000 } as const;
 
 const pattern = (re: RegExp, allowed: string) => z.string({ error: `must be a string; allowed: ${allowed}` }).regex(re, { error: `allowed: ${allowed}` });
 
@@ -67,8 +76,8 @@ const user = z.strictObject({
       });
     }
   }),
-  firstName: text("the Connect user's first name", 100).transform(nfc),
-  lastName: text("the Connect user's last name", 100).transform(nfc),
+  firstName: text("the Connect user's first name", USER_LIMITS.name).transform(nfc),
+  lastName: text("the Connect user's last name", USER_LIMITS.name).transform(nfc),
   securityProfiles: z
     .array(text("a security profile name", 127), { error: "must be a list of security profile names" })
     .min(1, { error: "needs 1..10 security profile names" })
@@ -76,12 +85,15 @@ const user = z.strictObject({
   routingProfile: text("a routing profile name", 127),
   phoneType: z.enum(PHONE_TYPES, { error: `allowed: ${PHONE_TYPES.join(" | ")}` }).default("SOFT_PHONE"),
   deskPhoneNumber: pattern(E164, 'an E.164 number in quotes, such as "+12065550100"').optional(),
-  secondaryEmail: pattern(EMAIL, "an email address such as alice@home.example").max(265).optional(),
+  secondaryEmail: pattern(EMAIL, "an email address such as alice@home.example")
+    .max(USER_LIMITS.secondaryEmail, { error: `must be at most ${USER_LIMITS.secondaryEmail} characters (an email address)` })
+    .optional(),
   autoAccept: z.boolean({ error: "must be true or false" }).default(false),
   afterContactWorkTimeLimit: z
     .number({ error: "must be a whole number of seconds" })
     .int({ error: "must be a whole number of seconds" })
     .min(0, { error: "must be 0 or more seconds" })
+    .max(USER_LIMITS.afterContactWorkSeconds, { error: `allowed: 0..${USER_LIMITS.afterContactWorkSeconds} seconds (24 days)` })
     .default(0),
 });
 

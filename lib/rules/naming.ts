@@ -70,6 +70,38 @@ export function acsUrl(partition: Partition): string {
   return rules(partition).signinSaml;
 }
 
+/**
+ * Host suffix of a partition's Regional sign-in endpoints (AWS General Reference, "AWS Sign-In
+ * endpoints"); undefined where AWS lists none (GovCloud (US) lists only the partition's endpoint).
+ */
+const REGIONAL_SIGNIN_DOMAIN: Record<Partition, string | undefined> = {
+  aws: "signin.aws.amazon.com",
+  "aws-cn": "signin.amazonaws.cn",
+  "aws-us-gov": undefined,
+};
+
+/** The Region whose own sign-in endpoint is the partition's (the table lists us-east-1 as signin.aws.amazon.com). */
+const REGION_OF_PARTITION_ENDPOINT: Partial<Record<Partition, string>> = { aws: "us-east-1" };
+
+/** The sign-in endpoints of a Region: the partition's one, and the Region's own when it has another. */
+export function signinEndpoints(partition: Partition, region: string): { readonly partition: string; readonly regional?: string } {
+  const domain = REGIONAL_SIGNIN_DOMAIN[partition];
+  const own = domain && REGION_OF_PARTITION_ENDPOINT[partition] !== region ? `https://${region}.${domain}/saml` : undefined;
+  return { partition: acsUrl(partition), ...(own ? { regional: own } : {}) };
+}
+
+/**
+ * `SAML:aud` values the federation role admits: the partition's sign-in endpoint and the
+ * environment Region's own. IAM takes `SAML:aud` from the response's Recipient, which is the
+ * application's ACS URL, so either endpoint works as the ACS URL (the Regional one keeps sign-in
+ * working when us-east-1's endpoint does not answer: AWS Security Blog, "How to use regional SAML
+ * endpoints for failover").
+ */
+export function samlAudiences(partition: Partition, region: string): string[] {
+  const { partition: own, regional } = signinEndpoints(partition, region);
+  return regional ? [own, regional] : [own];
+}
+
 /** Landing pages the relay state can open after federation. */
 export const DESTINATIONS = ["agent-app-v2", "ccp-v2-chat"] as const;
 export type Destination = (typeof DESTINATIONS)[number];

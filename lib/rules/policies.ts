@@ -12,21 +12,17 @@ export interface PolicyDocument {
 
 /**
  * Trust: only the SAML provider, only `sts:AssumeRoleWithSAML`, only assertions addressed to
- * the partition's sign-in endpoint (what IAM Access Analyzer expects of a SAML role).
+ * the partition's sign-in endpoint or the Region's own (what IAM Access Analyzer expects of a SAML role).
  */
-export function federationTrustPolicy(samlProviderArn: string, audience: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "IdentityCenterSamlFederation",
-        Effect: "Allow",
-        Principal: { Federated: samlProviderArn },
-        Action: "sts:AssumeRoleWithSAML",
-        Condition: { StringEquals: { "SAML:aud": audience } },
-      },
-    ],
-  };
+export function federationTrustPolicy(samlProviderArn: string, audiences: ReadonlyArray<string>): PolicyDocument {
+  return federatedTrust("IdentityCenterSamlFederation", samlProviderArn, "sts:AssumeRoleWithSAML", {
+    StringEquals: { "SAML:aud": audiences.length === 1 ? audiences[0] : [...audiences] },
+  });
+}
+
+/** A trust policy of one statement: one federated principal, one action, its conditions. */
+function federatedTrust(sid: string, federated: string, action: string, condition: Record<string, unknown>): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Principal: { Federated: federated }, Action: action, Condition: condition }] };
 }
 
 /**
@@ -59,21 +55,10 @@ export const CONNECT_TOKEN_ACTIONS = ["connect:GetFederationToken", "connect:Adm
  * (`aud`) from the given workflow contexts of one repository (`sub`).
  */
 export function githubOidcTrustPolicy(providerArn: string, audience: string, subjects: ReadonlyArray<string>): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "GitHubActionsOidc",
-        Effect: "Allow",
-        Principal: { Federated: providerArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: audience },
-          StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [...subjects] },
-        },
-      },
-    ],
-  };
+  return federatedTrust("GitHubActionsOidc", providerArn, "sts:AssumeRoleWithWebIdentity", {
+    StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: audience },
+    StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [...subjects] },
+  });
 }
 
 /**

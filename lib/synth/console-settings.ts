@@ -3,7 +3,17 @@
  * computed from an environment, and the per-environment sheet that lists them.
  */
 import type { Environment } from "../config/environment";
-import { acsUrl, attributeMappings, relayStateUrl, roleArn, roleAttributeValue, samlAudience, samlProviderArn, stackName } from "../rules/naming";
+import {
+  acsUrl,
+  attributeMappings,
+  relayStateUrl,
+  roleArn,
+  roleAttributeValue,
+  samlAudience,
+  samlAudiences,
+  samlProviderArn,
+  stackName,
+} from "../rules/naming";
 import { MAIN_STACK_OUTPUTS } from "../rules/outputs";
 
 export interface ConsoleSettings {
@@ -15,6 +25,8 @@ export interface ConsoleSettings {
   readonly sessionDuration: string;
   readonly acsUrl: string;
   readonly audience: string;
+  /** `SAML:aud` values the role admits: the ACS URLs that work (the partition's sign-in endpoint, and the Region's own). */
+  readonly admittedAcsUrls: ReadonlyArray<string>;
   readonly samlProviderArn: string;
   readonly roleArn: string;
   readonly roleAttributeValue: string;
@@ -49,6 +61,7 @@ export function consoleSettings(env: Environment): ConsoleSettings {
     sessionDuration: describeDuration(env.ssoApplication.sessionDurationHours),
     acsUrl: acsUrl(env.partition),
     audience: samlAudience(env.partition),
+    admittedAcsUrls: samlAudiences(env.partition, env.region),
     samlProviderArn: provider,
     roleArn: role,
     roleAttributeValue: attribute,
@@ -89,9 +102,9 @@ Download the application's **IAM Identity Center SAML metadata file** into \`${s
 \`npm run verify-signin -- <env> --saml-response <file>\` checks a captured SAML response against this list.
 
 - **Destination** and **Recipient** are the Application ACS URL. IAM accepts the partition's sign-in
-  endpoint \`${s.acsUrl}\` or a Region's own sign-in endpoint where AWS lists one (AWS Sign-In
-  endpoints), but it gives the role's trust policy the Recipient as \`SAML:aud\`, and this role admits
-  \`${s.audience}\` only: type the ACS URL exactly as above.
+  endpoint or a Region's own sign-in endpoint where AWS lists one (AWS Sign-In endpoints), and it
+  gives the role's trust policy the Recipient as \`SAML:aud\`: this role admits
+  ${s.admittedAcsUrls.map((u) => `\`${u}\``).join(" and ")}, so ${s.admittedAcsUrls.length > 1 ? "either works as the ACS URL" : "type the ACS URL exactly as above"}.
 - **Audience** is \`${s.audience}\` or \`urn:amazon:webservices\`.
 - **Issuer** is the entityID of \`${s.metadataFile}\`, and the signature verifies with its signing certificate.
 - **RoleSessionName** is the user's e-mail and equals a Connect user name below, case included.

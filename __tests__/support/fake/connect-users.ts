@@ -1,5 +1,5 @@
 /**
- * Connect users: CreateUser, ListUsers, DescribeUser, DeleteUser and the UpdateUser* calls, with the
+ * Connect users: CreateUser, ListUsers, SearchUsers, DescribeUser, DeleteUser and the UpdateUser* calls, with the
  * rules of the API reference (CreateUser, UserIdentityInfo, UserPhoneConfig), including those of SAML
  * instances; and the inspection a test makes (users, user, deleteUser out of band).
  */
@@ -8,7 +8,7 @@ import { checkHierarchyGroup, checkRoutingProfile, checkSecurityProfiles } from 
 import { clone, epochSeconds, getInstance, type ConnectState, type ConnectUser, type InstanceState } from "./connect-state";
 import { tagsOf } from "./connect-tags";
 import { ApiError, optionalString, requireString } from "./errors";
-import { MAX_RESULT_1000, queryPage } from "./paging";
+import { bodyPage, MAX_RESULT_1000, MAX_RESULT_500, queryPage } from "./paging";
 import { route, type Call, type Reply, type Route } from "./server";
 
 /** CreateUser's Username: with SAML up to 64 of these characters, `@` only in email form; otherwise up to 20. */
@@ -105,6 +105,76 @@ function checkCredentials(instance: InstanceState, body: Call["body"]): { userna
   return { username, directoryUserId: type === "EXISTING_DIRECTORY" ? directoryUserId : undefined };
 }
 
+/** A StringCondition's fields (UserSearchCriteria's documentation) and how each reads a user. */
+const SEARCH_FIELDS: Readonly<Record<string, (u: ConnectUser) => ReadonlyArray<string>>> = {
+  Username: (u) => [u.Username],
+  FirstName: (u) => (u.IdentityInfo?.FirstName !== undefined ? [u.IdentityInfo.FirstName] : []),
+  LastName: (u) => (u.IdentityInfo?.LastName !== undefined ? [u.IdentityInfo.LastName] : []),
+  RoutingProfileId: (u) => [u.RoutingProfileId],
+  SecurityProfileId: (u) => u.SecurityProfileIds,
+  resourceId: (u) => [u.Id],
+};
+
+const asObject = (value: unknown, what: string): Record<string, unknown> => {
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new ApiError("InvalidParameterException", `${what} must be an object.`);
+  return value as Record<string, unknown>;
+};
+
+/**
+ * SearchUsers' SearchCriteria: StringCondition (EXACT, STARTS_WITH, CONTAINS), AndConditions and
+ * OrConditions. The fake refuses the other leaves (ListCondition, HierarchyGroupCondition) as not
+ * implemented, so a caller that needs them fails loudly.
+ */
+// Guess: string comparisons are case-sensitive (the API reference does not say).
+function criteriaMatcher(value: unknown): (user: ConnectUser) => boolean {
+  const criteria = asObject(value, "SearchCriteria");
+  const tests: Array<(user: ConnectUser) => boolean> = [];
+  for (const [key, member] of Object.entries(criteria)) {
+    if (member === undefined || member === null) continue;
+    if (key === "AndConditions" || key === "OrConditions") {
+      if (!Array.isArray(member)) throw new ApiError("InvalidParameterException", `SearchCriteria.${key} must be a list.`);
+      const parts = member.map(criteriaMatcher);
+      tests.push(key === "AndConditions" ? (u) => parts.every((t) => t(u)) : (u) => parts.some((t) => t(u)));
+    } else if (key === "StringCondition") {
+      const condition = asObject(member, "StringCondition");
+      const field = requireString(condition, "FieldName");
+      const read = SEARCH_FIELDS[field];
+      if (!read)
+        throw new ApiError(
+          "InvalidParameterException",
+          `StringCondition.FieldName ${JSON.stringify(field)} must be one of ${Object.keys(SEARCH_FIELDS).join(", ")}.`,
+        );
+      const wanted = requireString(condition, "Value");
+      const compare = { EXACT: (v: string) => v === wanted, STARTS_WITH: (v: string) => v.startsWith(wanted), CONTAINS: (v: string) => v.includes(wanted) }[
+        String(condition.ComparisonType)
+      ];
+      if (!compare) throw new ApiError("InvalidParameterException", "StringCondition.ComparisonType must be STARTS_WITH, CONTAINS or EXACT.");
+      tests.push((u) => read(u).some(compare));
+    } else {
+      throw new ApiError("InvalidRequestException", `connect fake: SearchUsers SearchCriteria.${key} is not implemented.`);
+    }
+  }
+  return (user) => tests.every((t) => t(user));
+}
+
+/** SearchUsers' answer for one user: UserSearchSummary, with IdentityInfoLite (no emails, no mobile). */
+function searchSummary(u: ConnectUser): Record<string, unknown> {
+  const names = { FirstName: u.IdentityInfo?.FirstName, LastName: u.IdentityInfo?.LastName };
+  return clone({
+    Arn: u.Arn,
+    Id: u.Id,
+    Username: u.Username,
+    DirectoryUserId: u.DirectoryUserId,
+    HierarchyGroupId: u.HierarchyGroupId,
+    IdentityInfo: names.FirstName === undefined && names.LastName === undefined ? undefined : names,
+    // "AfterContactWorkTimeLimit is returned in milliseconds" (SearchUsers, API reference); DescribeUser answers seconds.
+    PhoneConfig: { ...u.PhoneConfig, AfterContactWorkTimeLimit: u.PhoneConfig.AfterContactWorkTimeLimit * 1000 },
+    RoutingProfileId: u.RoutingProfileId,
+    SecurityProfileIds: u.SecurityProfileIds,
+    Tags: u.Tags,
+  });
+}
+
 function getUser(instance: InstanceState, userId: string): ConnectUser {
   const user = instance.users.get(userId);
   if (!user) throw new ApiError("ResourceNotFoundException", `User not found for UserId: ${userId}`);
@@ -157,6 +227,18 @@ export function userRoutes(state: ConnectState): Route[] {
         LastModifiedRegion: u.LastModifiedRegion,
       }));
       return { body: queryPage(query, "UserSummaryList", summaries, MAX_RESULT_1000) };
+    }),
+
+    // Guess: the order of the results (user name order here; AWS documents none) and that a NextToken is not tied to the query.
+    route("POST", "/search-users", "SearchUsers", ({ body }) => {
+      const instance = getInstance(state, requireString(body, "InstanceId"));
+      if (body.SearchFilter !== undefined && body.SearchFilter !== null)
+        throw new ApiError("InvalidRequestException", "connect fake: SearchUsers SearchFilter is not implemented.");
+      const matches = body.SearchCriteria === undefined || body.SearchCriteria === null ? () => true : criteriaMatcher(body.SearchCriteria);
+      const found = listUsers(instance).filter(matches);
+      return {
+        body: { ...bodyPage(body, "Users", found.map(searchSummary), MAX_RESULT_500, "InvalidParameterException"), ApproximateTotalCount: found.length },
+      };
     }),
 
     route("GET", "/users/:InstanceId/:UserId", "DescribeUser", ({ params }) => ({

@@ -17,6 +17,11 @@ export interface PageLimit {
  * whose reference names no default, gets the same.
  */
 export const MAX_RESULT_1000: PageLimit = { max: 1000, default: 100 };
+/**
+ * MaxResult500 (SearchUsers; botocore 1.43's model: 1..500, where 1.34's had MaxResult100).
+ * Guess: the default page size, which neither the model nor the API reference names, is 100.
+ */
+export const MAX_RESULT_500: PageLimit = { max: 500, default: 100 };
 /** MaxResult100 (ListRoutingProfileQueues): "The default MaxResult size is 100". */
 export const MAX_RESULT_100: PageLimit = { max: 100, default: 100 };
 // Guess: these shapes document no default page size; the fake uses their maximum.
@@ -58,7 +63,13 @@ export function queryPage<T>(
   return page(listKey, items, query.get("maxResults"), query.get("nextToken"), limit, errorCode);
 }
 
-/** An sso-admin list page (body `MaxResults`, `NextToken`). */
-export function bodyPage<T>(body: Readonly<Record<string, unknown>>, listKey: string, items: ReadonlyArray<T>): Record<string, unknown> {
-  return page(listKey, items, body.MaxResults, body.NextToken, SSO_MAX_RESULTS, "ValidationException");
+/** A list page read from the body (`MaxResults`, `NextToken`): sso-admin's by default, or a Connect search's. */
+export function bodyPage<T>(
+  body: Readonly<Record<string, unknown>>,
+  listKey: string,
+  items: ReadonlyArray<T>,
+  limit: PageLimit = SSO_MAX_RESULTS,
+  errorCode: ErrorCode = "ValidationException",
+): Record<string, unknown> {
+  return page(listKey, items, body.MaxResults, body.NextToken, limit, errorCode);
 }

@@ -12,6 +12,8 @@ export type Statement = Record<string, unknown>;
 export interface StackView {
   /** The partition of the default provider's region; undefined for an unknown region, which partition-bound rules refuse. */
   readonly partition?: Partition;
+  /** The default provider's region. */
+  readonly region?: string;
   /** The account the provider is limited to (`allowed_account_ids`), when exactly one. */
   readonly account?: string;
   /**
@@ -29,6 +31,7 @@ export function stackView(tf: Json, reads: ReadonlyArray<string>): StackView {
   const declared = new Set(reads);
   return {
     partition: typeof region === "string" ? partitionOf(region) : undefined,
+    region: typeof region === "string" ? region : undefined,
     account: accounts.length === 1 && typeof accounts[0] === "string" ? accounts[0] : undefined,
     resources(type) {
       if (!declared.has(type)) throw new Error(`a security rule reads ${type} without declaring it in its reads (${[...declared].join(", ")})`);

@@ -5,8 +5,8 @@
  * every user with an IAM policy simulator, and (with --live) the deployed environment read back.
  *
  * Exit 0: the sign-in would succeed (and every check passed); 1: it would not; 2: input it cannot
- * read (a missing file, something that is not a SAML response, an unknown environment), one line
- * on stderr and nothing on stdout.
+ * read (a missing file, something that is not a SAML response, an unknown environment, no AWS
+ * access for --live): one message on stderr (and the usage, for a bad command line), nothing on stdout.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

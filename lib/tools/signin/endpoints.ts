@@ -10,30 +10,10 @@
  *   whose trust names only the first endpoint refuses responses posted to a regional one.
  * - `Audience` must be the partition's sign-in endpoint or `urn:amazon:webservices`.
  */
-import { acsUrl, partitionOf, type Partition } from "../../rules/naming";
+import { acsUrl, partitionOf, signinEndpoints, type Partition } from "../../rules/naming";
 
 /** The other Audience value IAM documents besides the sign-in endpoint. */
 const AUDIENCE_URN = "urn:amazon:webservices";
-
-/**
- * Host suffix of the Regional sign-in endpoints; undefined where AWS documents none (the
- * GovCloud (US) table lists only the partition's endpoint).
- */
-const REGIONAL_SIGNIN_DOMAIN: Record<Partition, string | undefined> = {
-  aws: "signin.aws.amazon.com",
-  "aws-cn": "signin.amazonaws.cn",
-  "aws-us-gov": undefined,
-};
-
-/** The Region whose own sign-in endpoint is the partition's endpoint (AWS Sign-In endpoints table). */
-const REGION_OF_PARTITION_ENDPOINT: Partial<Record<Partition, string>> = { aws: "us-east-1" };
-
-/** The sign-in endpoints of a Region: the partition's one, and the Region's own when it has another. */
-export function signinEndpoints(partition: Partition, region: string): { readonly partition: string; readonly regional?: string } {
-  const domain = REGIONAL_SIGNIN_DOMAIN[partition];
-  const own = domain && REGION_OF_PARTITION_ENDPOINT[partition] !== region ? `https://${region}.${domain}/saml` : undefined;
-  return { partition: acsUrl(partition), ...(own ? { regional: own } : {}) };
-}
 
 /** The Region a Regional endpoint names, given the Regional form with `<region>` in it. */
 function regionIn(url: string, form: string): string | undefined {
