@@ -29,6 +29,7 @@ import { exampleEnvironment, testApp } from "../support/environments";
 import { writeBackendConfig } from "../support/s3-state";
 import {
   removeTempDir,
+  motoOverride,
   startMotoServer,
   tail,
   terraform,
@@ -55,28 +56,6 @@ const DEV = {
     apply: ["repo:acme/contact-center:environment:dev"],
   },
 };
-
-/** Terraform override file: the stack's provider pointed at moto (IAM, STS, S3 path-style), state in the temp folder. */
-function motoOverride(moto: MotoServer, statePath: string): string {
-  return JSON.stringify(
-    {
-      "//": "test only (Terraform override-file semantics): aws provider -> moto_server on loopback",
-      provider: {
-        aws: {
-          access_key: "test",
-          secret_key: "test",
-          skip_metadata_api_check: true,
-          skip_region_validation: true,
-          s3_use_path_style: true,
-          endpoints: [{ iam: moto.url, sts: moto.url, s3: moto.url }],
-        },
-      },
-      terraform: { backend: { local: { path: statePath } } },
-    },
-    null,
-    2,
-  );
-}
 
 const xml = new XMLParser({ parseTagValue: false, trimValues: false, isArray: (name) => name === "member" });
 
@@ -119,7 +98,10 @@ describeIfTools(
         maxAttempts: 1,
       });
       fs.writeFileSync(path.join(dir, "cdk.tf.json"), Testing.synth(new BootstrapStack(testApp(), { environment: env })));
-      fs.writeFileSync(path.join(dir, "zz_override.tf.json"), motoOverride(moto, path.join(setup.root, "state", "bootstrap.tfstate")));
+      fs.writeFileSync(
+        path.join(dir, "zz_override.tf.json"),
+        motoOverride(moto, path.join(setup.root, "state", "bootstrap.tfstate"), ["iam", "sts", "s3"], { s3_use_path_style: true }),
+      );
       await run(dir, ["init"]);
     }, 120_000);
 

@@ -17,6 +17,7 @@ import type { Environment } from "../../lib/config/environment";
 import { exampleEnvironment, synthStack } from "../support/environments";
 import {
   removeTempDir,
+  motoOverride,
   startMotoServer,
   tail,
   terraform,
@@ -44,29 +45,6 @@ const TARGETS = [
   "aws_iam_role_policies_exclusive.federation_role_inline_policies",
   "aws_iam_role_policy_attachments_exclusive.federation_role_managed_policies",
 ].map((t) => `-target=${t}`);
-
-/** Terraform override file: the stack's provider pointed at moto, untagged, with state in the temp folder. */
-function motoOverride(moto: MotoServer, statePath: string): string {
-  return JSON.stringify(
-    {
-      "//": "test only (Terraform override-file semantics): aws provider -> moto_server on loopback",
-      provider: {
-        aws: {
-          access_key: "test",
-          secret_key: "test",
-          skip_metadata_api_check: true,
-          skip_region_validation: true,
-          endpoints: [{ iam: moto.url, sts: moto.url, connect: moto.url, identitystore: moto.url, ssoadmin: moto.url }],
-          // moto raises on tagged SAML providers (the apply then hangs): no default tags here.
-          default_tags: [{ tags: {} }],
-        },
-      },
-      terraform: { backend: { local: { path: statePath } } },
-    },
-    null,
-    2,
-  );
-}
 
 const xml = new XMLParser({ parseTagValue: false, trimValues: false });
 
@@ -109,7 +87,11 @@ describeIfTools(
       // sts:GetCallerIdentity answers with this account, so the provider's allowed_account_ids check runs for real.
       moto = await startMotoServer({ accountId: env.account, readyTimeoutMs: 20_000 });
       fs.writeFileSync(path.join(dir, "cdk.tf.json"), synthStack(env));
-      fs.writeFileSync(path.join(dir, "zz_override.tf.json"), motoOverride(moto, statePath));
+      // moto raises on tagged SAML providers (the apply then hangs): no default tags here.
+      fs.writeFileSync(
+        path.join(dir, "zz_override.tf.json"),
+        motoOverride(moto, statePath, ["iam", "sts", "connect", "identitystore", "ssoadmin"], { default_tags: [{ tags: {} }] }),
+      );
       await terraform(setup, dir, ["init", "-input=false", "-no-color"], { timeoutMs: 60_000 });
     }, 100_000);
 

@@ -467,6 +467,21 @@ export async function startMotoServer(options: { accountId: string; readyTimeout
   };
 }
 
+/**
+ * A Terraform override file (override-file semantics) pointing a synthesized stack's aws provider
+ * at moto for `services`, with `extra` provider settings, and its state at `statePath`.
+ */
+export function motoOverride(moto: Pick<MotoServer, "url">, statePath: string, services: ReadonlyArray<string>, extra: Record<string, unknown> = {}): string {
+  const endpoints = Object.fromEntries(services.map((service) => [service, moto.url]));
+  const aws = { access_key: "test", secret_key: "test", skip_metadata_api_check: true, skip_region_validation: true, ...extra, endpoints: [endpoints] };
+  const override = {
+    "//": "test only (Terraform override-file semantics): aws provider -> moto_server on loopback",
+    provider: { aws },
+    terraform: { backend: { local: { path: statePath } } },
+  };
+  return JSON.stringify(override, null, 2);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
