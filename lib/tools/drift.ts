@@ -2,6 +2,7 @@
  * `npm run drift -- <env>`: synthesizes, then runs a refresh-only plan of each of the
  * environment's stacks (the main stack and its users stacks) and reports what changed outside
  * Terraform. Exit 0 = no drift, 2 = drift, 1 = could not tell (for any stack), or bad arguments.
+ * `--fast`: users are compared between the state and one bulk read of Connect instead (see fastDriftOfStacks).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -9,13 +10,16 @@ import * as path from "node:path";
 import { stackName } from "../rules/naming";
 import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment } from "../synth/stack-manifest";
 import { optionsFromVariables, synthesize, type SynthOptions } from "../synth/synth";
-import { fieldChanges, type FieldChange } from "./plan/fields";
-import type { PlanJson, ResourceChange } from "./plan/format";
+import { fieldChanges } from "./plan/fields";
+import type { PlanJson } from "./plan/format";
 import { asPlan, PlanFormatError } from "./plan/read";
 import { profileNames, withProfileNames } from "./plan/profiles";
 import { persistenceProblem, stateLocation } from "./pipeline/state";
+import type { ConnectUserFields } from "./connect-users/bulk-reader";
+import { needsDescribe, readStackState, regionOf, StateFormatError, userDrift, type DriftedResource, type StackState } from "./drift-fast/compare";
+import { readInstancesSync, type InstanceAnswer } from "./drift-fast/read-users";
 
-const USAGE = "usage: npm run drift -- <env>   (exit 0 = no drift, 2 = drift, 1 = error)";
+const USAGE = "usage: npm run drift -- <env> [--fast]   (exit 0 = no drift, 2 = drift, 1 = error)";
 
 interface DriftOptions extends SynthOptions {
   readonly environment: string;
@@ -23,6 +27,8 @@ interface DriftOptions extends SynthOptions {
   readonly terraform?: string;
   /** Receives the report (Markdown). */
   readonly report: (text: string) => void;
+  /** Users compared through the bulk reader (state vs. Connect), not refreshed one by one. */
+  readonly fast?: boolean;
 }
 
 /**
@@ -30,12 +36,13 @@ interface DriftOptions extends SynthOptions {
  * set (a pipeline run), stacks whose state would not persist are refused.
  */
 export function runDrift(argv: ReadonlyArray<string>, env: NodeJS.ProcessEnv, io: Pick<DriftOptions, "log" | "report">): number {
-  const [environment, ...rest] = argv;
-  if (!environment || rest.length > 0) {
+  const fast = argv.includes("--fast");
+  const [environment, ...rest] = argv.filter((a) => a !== "--fast");
+  if (!environment || rest.length > 0 || environment.startsWith("-")) {
     io.log(`drift: ${environment ? `cannot read ${JSON.stringify(argv.join(" "))}` : "no environment given"}\n${USAGE}`);
     return 1;
   }
-  return driftOfEnvironment({ ...optionsFromVariables(env, io.log), environment, report: io.report });
+  return driftOfEnvironment({ ...optionsFromVariables(env, io.log), environment, report: io.report, fast });
 }
 
 function driftOfEnvironment(options: DriftOptions): number {
@@ -64,48 +71,71 @@ function driftOfEnvironment(options: DriftOptions): number {
       return 1;
     }
   }
-  const codes = stacks.map((stack) => driftOfStack(path.join(outdir, "stacks", stack), stack, options));
+  const codes = options.fast
+    ? fastDriftOfStacks(outdir, stacks, options)
+    : stacks.map((stack) => driftOfStack(path.join(outdir, "stacks", stack), stack, options));
   return codes.includes(1) ? 1 : codes.includes(2) ? 2 : 0;
 }
 
-/** One stack's refresh-only plan, reported; returns 0 (no drift), 2 (drift) or 1 (error). */
-function driftOfStack(dir: string, stack: string, options: DriftOptions): number {
+/** terraform in a stack's folder, waited for. */
+function terraformIn(dir: string, options: DriftOptions) {
   // `show -json` of a stack with thousands of users is megabytes: past spawnSync's 1 MiB default.
-  const terraform = (args: string[]) =>
+  return (args: string[]) =>
     spawnSync(options.terraform ?? "terraform", [...args, "-no-color"], {
       cwd: dir,
       encoding: "utf8",
       maxBuffer: 512 * 1024 * 1024,
       env: { ...process.env, TF_IN_AUTOMATION: "1" },
     });
-  const couldNotTell = (why: string, detail: string) => {
-    options.log(`drift: ${stack}: ${why}:\n${detail}`);
-    options.report(`## ${stack}\n\nCould not tell: ${why} (see the log).\n`);
-    return 1;
-  };
-  const fail = (what: string, result: ReturnType<typeof terraform>) =>
-    couldNotTell(`terraform ${what} failed${result.error ? ` (${result.error.message})` : ""}`, result.stderr || result.stdout);
-  if (!fs.existsSync(path.join(dir, ".terraform"))) {
-    const init = terraform(["init", "-input=false"]);
-    if (init.status !== 0) return fail("init", init);
-  }
-  const plan = terraform(["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-lock=false", "-out=drift.tfplan"]);
-  if (plan.status === 0) {
-    options.report(`## ${stack}\n\nNo drift: AWS matches the last applied state.\n`);
-    return 0;
-  }
+}
+
+/** Logs why a stack's drift is unknown and reports it; returns 1. */
+function couldNotTell(stack: string, options: DriftOptions, why: string, detail: string): 1 {
+  options.log(`drift: ${stack}: ${why}:\n${detail}`);
+  options.report(`## ${stack}\n\nCould not tell: ${why} (see the log).\n`);
+  return 1;
+}
+
+type Terraform = ReturnType<typeof terraformIn>;
+const terraformFailed = (stack: string, options: DriftOptions, what: string, result: ReturnType<Terraform>) =>
+  couldNotTell(stack, options, `terraform ${what} failed${result.error ? ` (${result.error.message})` : ""}`, result.stderr || result.stdout);
+
+/** `terraform init` unless the stack's folder was inited; 1 (reported) when it fails. */
+function initStack(dir: string, stack: string, options: DriftOptions): 0 | 1 {
+  if (fs.existsSync(path.join(dir, ".terraform"))) return 0;
+  const init = terraformIn(dir, options)(["init", "-input=false"]);
+  return init.status === 0 ? 0 : terraformFailed(stack, options, "init", init);
+}
+
+/** What a refresh found outside Terraform: drifted resources, and how many refreshed with no setting changed. */
+interface StackDrift {
+  readonly drifted: ReadonlyArray<DriftedResource>;
+  readonly ignored: number;
+}
+
+/** One stack's refresh-only plan (`extraArgs`: e.g. -target); 1 (reported) when it cannot tell. */
+function planDrift(dir: string, stack: string, options: DriftOptions, extraArgs: ReadonlyArray<string> = []): StackDrift | 1 {
+  const terraform = terraformIn(dir, options);
+  const fail = (what: string, result: ReturnType<Terraform>) => terraformFailed(stack, options, what, result);
+  if (initStack(dir, stack, options) !== 0) return 1;
+  const plan = terraform(["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-lock=false", "-out=drift.tfplan", ...extraArgs]);
+  if (plan.status === 0) return { drifted: [], ignored: 0 };
   if (plan.status !== 2) return fail("plan -refresh-only", plan);
   const shown = terraform(["show", "-json", "drift.tfplan"]);
   if (shown.status !== 0) return fail("show -json", shown);
   let shownPlan: PlanJson;
   try {
-    shownPlan = asPlan(JSON.parse(shown.stdout));
+    const json: unknown = JSON.parse(shown.stdout);
+    // A -target plan is incomplete by design (`complete: false`): what it leaves out (the users)
+    // fast drift compares itself. Every other check of asPlan still applies.
+    const targeted = extraArgs.length > 0 && typeof json === "object" && json !== null && (json as { complete?: unknown }).complete === false;
+    shownPlan = asPlan(targeted ? { ...json, complete: true } : json);
   } catch (error) {
     if (!(error instanceof SyntaxError || error instanceof PlanFormatError)) throw error;
-    return couldNotTell("terraform show -json gave no plan this tool can read", error.message);
+    return couldNotTell(stack, options, "terraform show -json gave no plan this tool can read", error.message);
   }
   const names = profileNames(shownPlan);
-  const drifted: Array<{ rc: ResourceChange; deleted: boolean; fields: FieldChange[] }> = [];
+  const drifted: DriftedResource[] = [];
   let ignored = 0;
   for (const rc of shownPlan.resource_drift ?? []) {
     const deleted = rc.change.actions.includes("delete");
@@ -120,21 +150,124 @@ function driftOfStack(dir: string, stack: string, options: DriftOptions): number
       ignored++;
       continue;
     }
-    drifted.push({ rc, deleted, fields });
+    drifted.push({ address: rc.address, deleted, fields });
   }
+  return { drifted, ignored };
+}
+
+/** One stack's refresh-only plan, reported; returns 0 (no drift), 2 (drift) or 1 (error). */
+function driftOfStack(dir: string, stack: string, options: DriftOptions): number {
+  const found = planDrift(dir, stack, options);
+  return found === 1 ? 1 : reportDrift(stack, found, options);
+}
+
+/** Reports a stack's drift in Markdown; returns 0 (no drift) or 2 (drift). */
+function reportDrift(stack: string, { drifted, ignored }: StackDrift, options: DriftOptions, note?: string): number {
   const noise =
     ignored > 0 ? `Not counted: ${ignored} resource(s) whose refresh changed no setting (tags read back as {}, the role's copy of its inline policy).` : "";
+  const notes = [noise, note ?? ""].filter(Boolean).flatMap((n) => ["", n]);
   if (drifted.length === 0) {
-    options.report([`## ${stack}`, "", "No drift: AWS matches the last applied state.", ...(noise ? ["", noise] : []), ""].join("\n"));
+    options.report([`## ${stack}`, "", "No drift: AWS matches the last applied state.", ...notes, ""].join("\n"));
     return 0;
   }
   const lines = [`## ${stack}: drift`, "", "Changed outside Terraform since the last apply (the next apply puts them back):", ""];
-  for (const { rc, deleted, fields } of drifted) {
-    lines.push(`- \`${rc.address}\`${deleted ? ": deleted outside Terraform (the next apply creates it again)" : ""}`);
+  for (const { address, deleted, fields } of drifted) {
+    lines.push(`- \`${address}\`${deleted ? ": deleted outside Terraform (the next apply creates it again)" : ""}`);
     for (const f of fields) lines.push(`  - ${f.field}: \`${JSON.stringify(f.after)}\` in AWS, \`${JSON.stringify(f.before)}\` in state`);
   }
-  if (noise) lines.push("", noise);
-  lines.push("");
+  lines.push(...notes, "");
   options.report(lines.join("\n"));
   return 2;
+}
+
+/** A stack whose state fast drift read. */
+interface ReadStack {
+  readonly stack: string;
+  readonly dir: string;
+  readonly state: StackState;
+  readonly region: string;
+}
+
+/** A stack's state (`terraform show -json`, no refresh) and its synthesized provider settings; 1 (reported) when unreadable. */
+function readStack(outdir: string, stack: string, options: DriftOptions): ReadStack | 1 {
+  const dir = path.join(outdir, "stacks", stack);
+  if (initStack(dir, stack, options) !== 0) return 1;
+  const shown = terraformIn(dir, options)(["show", "-json"]);
+  if (shown.status !== 0) return terraformFailed(stack, options, "show -json", shown);
+  try {
+    const stackJson = readStackJson(outdir, stack);
+    return { stack, dir, state: readStackState(JSON.parse(shown.stdout)), region: regionOf(stackJson) };
+  } catch (error) {
+    if (!(error instanceof SyntaxError || error instanceof StateFormatError)) throw error;
+    return couldNotTell(stack, options, "terraform show -json gave no state this tool can read", error.message);
+  }
+}
+
+/**
+ * `--fast`: every stack's users compared between its state and one bulk read of each Connect
+ * instance (SearchUsers pages; DescribeUser only for users whose state sets a secondary email);
+ * the other managed resources (IAM, SAML provider) get today's refresh-only plan, targeted to them.
+ * Returns each stack's code: 0 no drift, 2 drift, 1 could not tell.
+ */
+function fastDriftOfStacks(outdir: string, stacks: ReadonlyArray<string>, options: DriftOptions): number[] {
+  const read = stacks.map((stack) => readStack(outdir, stack, options));
+  const readable = read.filter((r): r is ReadStack => r !== 1);
+  const requests = new Map<string, { instanceId: string; region: string; usernames: Set<string>; describe: Set<string> }>();
+  for (const { state, region } of readable)
+    for (const user of state.users) {
+      const key = `${region}/${user.instanceId}`;
+      const request = requests.get(key) ?? { instanceId: user.instanceId, region, usernames: new Set<string>(), describe: new Set<string>() };
+      request.usernames.add(user.username);
+      if (needsDescribe(user)) request.describe.add(user.username);
+      requests.set(key, request);
+    }
+  let answers: Map<string, InstanceAnswer> | Error;
+  try {
+    const list = [...requests.values()].map((r) => ({ ...r, usernames: [...r.usernames], describe: [...r.describe] }));
+    const read = readInstancesSync(list);
+    answers = new Map([...requests.keys()].map((key, i) => [key, read[i]]));
+  } catch (error) {
+    answers = error as Error;
+  }
+  const calls =
+    answers instanceof Error
+      ? []
+      : [...answers.values()].map(
+          (a) =>
+            `${a.instanceId}: ${Object.entries(a.calls)
+              .map(([op, n]) => `${op} ${n}`)
+              .join(", ")}`,
+        );
+  const callNote = (n: number) =>
+    `Fast drift: ${n} Connect user(s) compared between the state and Connect's answers (not refreshed); Connect calls for the environment: ${calls.join("; ") || "none"}.`;
+  return read.map((r) => {
+    if (r === 1) return 1;
+    if (r.state.users.length > 0 && answers instanceof Error) return couldNotTell(r.stack, options, "reading the Connect users failed", answers.message);
+    const users = answers instanceof Error ? new Map<string, ConnectUserFields | "missing">() : connectUsersOf(answers, r.region);
+    const userDrifts = r.state.users.flatMap((user) => {
+      const aws = users.get(`${user.instanceId}/${user.username}`);
+      if (aws === undefined) throw new Error(`fast drift: no answer for ${user.address}`);
+      return userDrift(user, aws, r.state.profileNames) ?? [];
+    });
+    const others =
+      r.state.otherAddresses.length > 0
+        ? planDrift(
+            r.dir,
+            r.stack,
+            options,
+            r.state.otherAddresses.map((a) => `-target=${a}`),
+          )
+        : { drifted: [], ignored: 0 };
+    if (others === 1) return 1;
+    const drifted = [...others.drifted, ...userDrifts].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    return reportDrift(r.stack, { drifted, ignored: others.ignored }, options, callNote(r.state.users.length));
+  });
+}
+
+/** The answers' users of one region, by `<instance ID>/<user name>`. */
+function connectUsersOf(answers: ReadonlyMap<string, InstanceAnswer>, region: string): Map<string, ConnectUserFields | "missing"> {
+  const users = new Map<string, ConnectUserFields | "missing">();
+  for (const [key, answer] of answers)
+    if (key.startsWith(`${region}/`)) for (const [name, fields] of answer.users) users.set(`${answer.instanceId}/${name}`, fields);
+  return users;
 }
