@@ -193,10 +193,10 @@ describe("npm run drift -- <env> --fast: arguments", () => {
     ["--fast alone", ["--fast"], /^drift: no environment given\nusage: npm run drift -- <env> \[--fast\]/],
     ["an unknown flag", ["dev", "--quick"], /^drift: cannot read "dev --quick"\nusage/],
     ["a flag in place of the environment", ["--quick"], /^drift: cannot read "--quick"\nusage/],
-  ])("GIVEN %s WHEN drift runs THEN it exits 1 with the usage, before any synth", (_, args, message) => {
+  ])("GIVEN %s WHEN drift runs THEN it exits 1 with the usage, before any synth", async (_, args, message) => {
     const log: string[] = [];
     const report: string[] = [];
-    expect(runDrift(args, {}, { log: (l) => log.push(l), report: (t) => report.push(t) })).toBe(1);
+    await expect(runDrift(args, {}, { log: (l) => log.push(l), report: (t) => report.push(t) })).resolves.toBe(1);
     expect(log.join("\n")).toMatch(message);
     expect(report).toEqual([]);
   });

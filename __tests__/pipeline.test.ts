@@ -209,10 +209,10 @@ describe("npm run changed-stacks and npm run drift on bad arguments", () => {
   test.each([
     ["no environment", [], /^drift: no environment given\nusage: npm run drift -- <env>/],
     ["two environments", ["dev", "prod"], /^drift: cannot read "dev prod"\nusage: npm run drift -- <env>/],
-  ])("GIVEN %s WHEN drift runs THEN it exits 1 with the usage, before any synth", (_, args, message) => {
+  ])("GIVEN %s WHEN drift runs THEN it exits 1 with the usage, before any synth", async (_, args, message) => {
     const { io, stdout, stderr } = recorder();
     const report: string[] = [];
-    expect(runDrift(args, { CDKTF_OUTDIR: path.join(work, "never-written") }, { log: io.log, report: (t) => report.push(t) })).toBe(1);
+    await expect(runDrift(args, { CDKTF_OUTDIR: path.join(work, "never-written") }, { log: io.log, report: (t) => report.push(t) })).resolves.toBe(1);
     expect(stderr()).toMatch(message);
     expect({ stdout: stdout(), report, synthesized: fs.existsSync(path.join(work, "never-written")) }).toEqual({ stdout: "", report: [], synthesized: false });
   });

@@ -1,7 +1,13 @@
-/** Entry point of `npm run drift -- <env>`; see lib/tools/drift.ts. */
+/** Entry point of `npm run drift -- <env> [--fast]`; see lib/tools/drift.ts. */
 import { runDrift } from "../lib/tools/drift";
 
-process.exitCode = runDrift(process.argv.slice(2), process.env, {
+runDrift(process.argv.slice(2), process.env, {
   log: (line) => console.error(line),
   report: (text) => console.log(text),
-});
+}).then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    console.error(`drift: unexpected failure: ${error.message}`);
+    process.exitCode = 1;
+  },
+);

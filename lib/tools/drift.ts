@@ -17,7 +17,7 @@ import { profileNames, withProfileNames } from "./plan/profiles";
 import { persistenceProblem, stateLocation } from "./pipeline/state";
 import type { ConnectUserFields } from "./connect-users/bulk-reader";
 import { needsDescribe, readStackState, regionOf, StateFormatError, userDrift, type DriftedResource, type StackState } from "./drift-fast/compare";
-import { readInstancesSync, type InstanceAnswer } from "./drift-fast/read-users";
+import { readInstances, type InstanceAnswer } from "./drift-fast/read-users";
 
 const USAGE = "usage: npm run drift -- <env> [--fast]   (exit 0 = no drift, 2 = drift, 1 = error)";
 
@@ -35,7 +35,7 @@ interface DriftOptions extends SynthOptions {
  * Runs the command: `log` gets messages (stderr), `report` the Markdown report (stdout). With `CI`
  * set (a pipeline run), stacks whose state would not persist are refused.
  */
-export function runDrift(argv: ReadonlyArray<string>, env: NodeJS.ProcessEnv, io: Pick<DriftOptions, "log" | "report">): number {
+export async function runDrift(argv: ReadonlyArray<string>, env: NodeJS.ProcessEnv, io: Pick<DriftOptions, "log" | "report">): Promise<number> {
   const fast = argv.includes("--fast");
   const [environment, ...rest] = argv.filter((a) => a !== "--fast");
   if (!environment || rest.length > 0 || environment.startsWith("-")) {
@@ -45,7 +45,7 @@ export function runDrift(argv: ReadonlyArray<string>, env: NodeJS.ProcessEnv, io
   return driftOfEnvironment({ ...optionsFromVariables(env, io.log), environment, report: io.report, fast });
 }
 
-function driftOfEnvironment(options: DriftOptions): number {
+async function driftOfEnvironment(options: DriftOptions): Promise<number> {
   const code = synthesize(options);
   if (code !== 0) return 1;
   const main = stackName(options.environment);
@@ -72,7 +72,7 @@ function driftOfEnvironment(options: DriftOptions): number {
     }
   }
   const codes = options.fast
-    ? fastDriftOfStacks(outdir, stacks, options)
+    ? await fastDriftOfStacks(outdir, stacks, options)
     : stacks.map((stack) => driftOfStack(path.join(outdir, "stacks", stack), stack, options));
   return codes.includes(1) ? 1 : codes.includes(2) ? 2 : 0;
 }
@@ -209,7 +209,7 @@ function readStack(outdir: string, stack: string, options: DriftOptions): ReadSt
  * the other managed resources (IAM, SAML provider) get today's refresh-only plan, targeted to them.
  * Returns each stack's code: 0 no drift, 2 drift, 1 could not tell.
  */
-function fastDriftOfStacks(outdir: string, stacks: ReadonlyArray<string>, options: DriftOptions): number[] {
+async function fastDriftOfStacks(outdir: string, stacks: ReadonlyArray<string>, options: DriftOptions): Promise<number[]> {
   const read = stacks.map((stack) => readStack(outdir, stack, options));
   const readable = read.filter((r): r is ReadStack => r !== 1);
   const requests = new Map<string, { instanceId: string; region: string; usernames: Set<string>; describe: Set<string> }>();
@@ -224,7 +224,7 @@ function fastDriftOfStacks(outdir: string, stacks: ReadonlyArray<string>, option
   let answers: Map<string, InstanceAnswer> | Error;
   try {
     const list = [...requests.values()].map((r) => ({ ...r, usernames: [...r.usernames], describe: [...r.describe] }));
-    const read = readInstancesSync(list);
+    const read = await readInstances(list);
     answers = new Map([...requests.keys()].map((key, i) => [key, read[i]]));
   } catch (error) {
     answers = error as Error;

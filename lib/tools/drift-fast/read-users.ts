@@ -1,11 +1,8 @@
 /**
- * The bulk reader run from synchronous code: drift waits for terraform with spawnSync, so the
- * (asynchronous) reader runs in a child node process started with this process's own loader
- * flags (tsx), and answers JSON on stdout. One read per Connect instance, shared by every stack.
+ * The bulk reader for drift: one read per Connect instance, shared by every stack of the
+ * environment, one instance after another (Connect's rate limit is per account).
  */
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
-import type { CallCounts, ConnectUserFields } from "../connect-users/bulk-reader";
+import { readConnectUsers, type CallCounts, type ConnectUserFields } from "../connect-users/bulk-reader";
 
 /** One instance to read: its managed user names and those that need a DescribeUser. */
 export interface InstanceRequest {
@@ -22,17 +19,13 @@ export interface InstanceAnswer {
   readonly calls: CallCounts;
 }
 
-export const CHILD_FILE = path.join(__dirname, "read-users-child.ts");
-
-/** Reads every instance, one after another; throws an Error with the reader's message when any read fails. */
-export function readInstancesSync(requests: ReadonlyArray<InstanceRequest>): InstanceAnswer[] {
-  if (requests.length === 0) return [];
-  const child = spawnSync(process.execPath, [...process.execArgv, CHILD_FILE], {
-    input: JSON.stringify(requests),
-    encoding: "utf8",
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  if (child.status !== 0)
-    throw new Error(`reading the Connect users failed${child.error ? ` (${child.error.message})` : ""}: ${(child.stderr || child.stdout).trim()}`);
-  return JSON.parse(child.stdout) as InstanceAnswer[];
+/** Reads every instance; rejects with the reader's error when any read fails. */
+export async function readInstances(requests: ReadonlyArray<InstanceRequest>): Promise<InstanceAnswer[]> {
+  const answers: InstanceAnswer[] = [];
+  for (const r of requests) {
+    const describe = new Set(r.describe);
+    const read = await readConnectUsers({ instanceId: r.instanceId, region: r.region, usernames: r.usernames, needsDescribe: (name) => describe.has(name) });
+    answers.push({ instanceId: r.instanceId, users: [...read.users], calls: { ...read.calls } });
+  }
+  return answers;
 }
