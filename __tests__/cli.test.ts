@@ -1,8 +1,8 @@
 /**
  * The app as cdktf runs it (`node --import tsx main.ts`): good input writes stacks and console
  * sheets; bad input is refused with every problem, exit 1, no stack trace, and nothing written.
- * Two tests start the real process; the others call what main.ts calls, in this process (a
- * child process costs seconds of TypeScript loading each).
+ * One test starts the real process (exit code, stderr, no stack trace); the others call what
+ * main.ts calls, in this process (a child process costs seconds of TypeScript loading each).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -74,7 +74,7 @@ function tree(dir: string): Record<string, string> {
 
 test("GIVEN the example environments WHEN the app runs THEN it writes every stack and its console sheet", () => {
   const outdir = path.join(work, "out");
-  const { code, stderr } = spawnApp(EXAMPLES_DIR, outdir);
+  const { code, stderr } = runApp(EXAMPLES_DIR, outdir);
   expect(stderr).toMatch(/synthesized 6 stack\(s\)/);
   expect(code).toBe(0);
   for (const env of ["dev", "staging", "prod"]) {
