@@ -56,6 +56,13 @@ describe("asPlan refuses what is not `terraform show -json` output", () => {
 
 describe("asPlan: only plans the review and drift can judge", () => {
   const change = (c: unknown) => ({ format_version: "1.2", ...FLAGS, resource_changes: [c] });
+
+  test("GIVEN a -target plan (complete: false) WHEN read as targeted THEN it is accepted, and its other checks still apply", () => {
+    const targeted = { format_version: "1.2", ...FLAGS, complete: false, resource_changes: [] };
+    expect(() => asPlan(targeted)).toThrow(/is marked incomplete/);
+    expect(() => asPlan(targeted, { targeted: true })).not.toThrow();
+    expect(() => asPlan({ ...targeted, errored: true }, { targeted: true })).toThrow(/is marked errored/);
+  });
   test.each([
     ["no errored flag (an older terraform)", { format_version: "1.1", resource_changes: [], applyable: false, complete: true }, /has no boolean `errored`/],
     [

@@ -126,10 +126,8 @@ function planDrift(dir: string, stack: string, options: DriftOptions, extraArgs:
   let shownPlan: PlanJson;
   try {
     const json: unknown = JSON.parse(shown.stdout);
-    // A -target plan is incomplete by design (`complete: false`): what it leaves out (the users)
-    // fast drift compares itself. Every other check of asPlan still applies.
-    const targeted = extraArgs.length > 0 && typeof json === "object" && json !== null && (json as { complete?: unknown }).complete === false;
-    shownPlan = asPlan(targeted ? { ...json, complete: true } : json);
+    // A -target plan is incomplete by design: what it leaves out (the users) fast drift compares itself.
+    shownPlan = asPlan(json, { targeted: extraArgs.length > 0 });
   } catch (error) {
     if (!(error instanceof SyntaxError || error instanceof PlanFormatError)) throw error;
     return couldNotTell(stack, options, "terraform show -json gave no plan this tool can read", error.message);

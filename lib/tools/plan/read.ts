@@ -36,8 +36,10 @@ const KNOWN_PLAN_KEYS: ReadonlySet<string> = new Set([
  * A parsed plan the review and drift can judge, or a PlanFormatError naming what is wrong: the
  * plan format 1.x, known top-level keys only, every resource change, drift and output change
  * well-formed, and neither errored, incomplete, nor "changes but not applyable".
+ * `targeted`: the caller planned with -target and judges what it left out itself, so
+ * `complete: false` is expected; every other check still applies.
  */
-export function asPlan(value: unknown): PlanJson {
+export function asPlan(value: unknown, options: { readonly targeted?: boolean } = {}): PlanJson {
   if (!isObject(value)) throw new PlanFormatError(`is not a JSON object; ${USAGE_HINT}`);
   if (typeof value.format_version !== "string") {
     throw new PlanFormatError(`has no format_version; ${USAGE_HINT} (not the plan file itself, nor state)`);
@@ -71,7 +73,7 @@ export function asPlan(value: unknown): PlanJson {
     throw new PlanFormatError(
       "is marked errored (`errored: true`): planning stopped on an error, so it may not show every change; fix the error and plan again",
     );
-  if (!plan.complete) {
+  if (!plan.complete && !options.targeted) {
     throw new PlanFormatError(
       "is marked incomplete (`complete: false`): it leaves changes for a later plan (-target or deferred changes), so it does not show everything; plan the whole stack",
     );
