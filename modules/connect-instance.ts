@@ -7,7 +7,7 @@ import { Construct, type IConstruct } from "constructs";
 import { ConnectInstance as ConnectInstanceResource } from "@cdktf/provider-aws/lib/connect-instance";
 import { DataAwsConnectInstance } from "@cdktf/provider-aws/lib/data-aws-connect-instance";
 import { connectInstanceArn, CONNECT_INSTANCE_ALIAS, CONNECT_INSTANCE_ID, type Partition } from "../lib/rules/naming";
-import { requireMatch } from "./props";
+import { requireMatch, protection, type ProtectionProps } from "./props";
 
 /** Terraform name of the instance (resource or data source): plans and the rules read `connect_instance`. */
 const LOGICAL_ID = "connect_instance";
@@ -20,16 +20,11 @@ export interface IConnectInstance extends IConstruct {
   readonly instanceArn: string;
 }
 
-export interface ConnectInstanceProps {
+export interface ConnectInstanceProps extends ProtectionProps {
   /** Alias of the new instance (its URL: `https://<alias>.my.connect.aws`). */
   readonly alias: string;
   readonly inboundCalls: boolean;
   readonly outboundCalls: boolean;
-  /**
-   * Refuse `terraform destroy` (the instance holds every agent and contact record).
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export interface ConnectInstanceIdAttributes {
@@ -69,7 +64,7 @@ export class ConnectInstance extends Construct implements IConnectInstance {
       instanceAlias: props.alias,
       inboundCallsEnabled: props.inboundCalls,
       outboundCallsEnabled: props.outboundCalls,
-      lifecycle: props.protect ? { preventDestroy: true } : undefined,
+      lifecycle: protection(props),
     });
     instance.overrideLogicalId(LOGICAL_ID);
     this.instanceId = instance.id;

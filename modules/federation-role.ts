@@ -8,9 +8,9 @@ import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-polic
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { federationPermissionsPolicy, federationTrustPolicy } from "../lib/rules/policies";
 import { IAM_ROLE_NAME, ROLE_SESSION_SECONDS } from "../lib/rules/naming";
-import { adoptedNames, requireMatch, requireRange, type AdoptionProps } from "./props";
+import { adoptedNames, requireMatch, requireRange, type AdoptionProps, protection, type ProtectionProps } from "./props";
 
-export interface FederationRoleProps extends AdoptionProps {
+export interface FederationRoleProps extends AdoptionProps, ProtectionProps {
   /** Role name; users mapped to a role cannot sign in through another, so keep it stable. */
   readonly roleName: string;
   /** ARN of the SAML provider the role trusts (and nothing else). */
@@ -21,11 +21,6 @@ export interface FederationRoleProps extends AdoptionProps {
   readonly instanceArn: string;
   /** Longest role session, in seconds (ROLE_SESSION_SECONDS: 3600..43200); must cover the application's session duration. */
   readonly maxSessionDurationSeconds: number;
-  /**
-   * Refuse `terraform destroy` and replacement.
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export class FederationRole extends Construct {
@@ -40,7 +35,7 @@ export class FederationRole extends Construct {
       description: "Amazon Connect sign-in through IAM Identity Center (SAML)",
       assumeRolePolicy: JSON.stringify(federationTrustPolicy(props.samlProviderArn, props.audiences)),
       maxSessionDuration: props.maxSessionDurationSeconds,
-      lifecycle: props.protect ? { preventDestroy: true } : undefined,
+      lifecycle: protection(props),
     });
     role.overrideLogicalId("federation_role");
     // An adopted role made by hand is imported; its trust, session length and policies are then set

@@ -6,7 +6,7 @@
 import { Construct, type IConstruct } from "constructs";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_URL, PIPELINE_RESOURCE_NAMES } from "../lib/rules/naming";
-import { requireMatch } from "./props";
+import { requireMatch, protection, type ProtectionProps } from "./props";
 
 /** GitHub's OIDC provider in an account, created here or referenced. */
 export interface IGithubOidcProvider extends IConstruct {
@@ -14,14 +14,9 @@ export interface IGithubOidcProvider extends IConstruct {
   readonly arn: string;
 }
 
-export interface GithubOidcProviderProps {
+export interface GithubOidcProviderProps extends ProtectionProps {
   /** Client ID the provider accepts, which GitHub's token carries as `aud` (see githubOidcAudience). */
   readonly audience: string;
-  /**
-   * Refuse `terraform destroy`.
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export class GithubOidcProvider extends Construct implements IGithubOidcProvider {
@@ -38,7 +33,7 @@ export class GithubOidcProvider extends Construct implements IGithubOidcProvider
     const provider = new IamOpenidConnectProvider(this, "provider", {
       url: GITHUB_OIDC_URL,
       clientIdList: [props.audience],
-      lifecycle: props.protect ? { preventDestroy: true } : undefined,
+      lifecycle: protection(props),
     });
     provider.overrideLogicalId(PIPELINE_RESOURCE_NAMES.oidcProvider);
     this.arn = provider.arn;

@@ -10,9 +10,9 @@ import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-polic
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { githubOidcTrustPolicy, type PipelineRoleKind, type PolicyDocument } from "../lib/rules/policies";
 import { IAM_ROLE_NAME, PIPELINE_RESOURCE_NAMES, ROLE_SESSION_SECONDS } from "../lib/rules/naming";
-import { requireMatch, ValidationError } from "./props";
+import { requireMatch, ValidationError, protection, type ProtectionProps } from "./props";
 
-export interface PipelineRoleProps {
+export interface PipelineRoleProps extends ProtectionProps {
   readonly kind: PipelineRoleKind;
   /** Role name, such as `connect-sso-prod-plan` (see pipelineRoleName). */
   readonly roleName: string;
@@ -24,11 +24,6 @@ export interface PipelineRoleProps {
   readonly subjects: ReadonlyArray<string>;
   /** The role's only permissions (see pipelinePolicy). */
   readonly policy: PolicyDocument;
-  /**
-   * Refuse `terraform destroy` and replacement.
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export class PipelineRole extends Construct {
@@ -52,7 +47,7 @@ export class PipelineRole extends Construct {
       // The longest IAM allows: a refreshing plan or drift run of a large environment takes hours at
       // Connect's API rate (README, "Cost of a plan"); a workflow asks for what it needs (`role-duration-seconds`).
       maxSessionDuration: ROLE_SESSION_SECONDS.max,
-      lifecycle: props.protect ? { preventDestroy: true } : undefined,
+      lifecycle: protection(props),
     });
     role.overrideLogicalId(names.role);
     const policy = new IamRolePolicy(this, "policy", { name: "connect-sso-pipeline", role: role.id, policy: JSON.stringify(props.policy) });

@@ -61,6 +61,17 @@ export function requireRange(scope: IConstruct, prop: string, value: number, min
 }
 
 /** Adoption, the same prop on every construct that can take over resources made by hand. */
+export interface ProtectionProps {
+  /**
+   * Refuse `terraform destroy` and replacement of the construct's resources (`prevent_destroy`).
+   * @default false
+   */
+  readonly protect?: boolean;
+}
+
+/** The lifecycle block that `protect` asks for. */
+export const protection = (props: ProtectionProps) => (props.protect ? { preventDestroy: true } : undefined);
+
 export interface AdoptionProps {
   /**
    * Names of this construct's resources that exist already (made by hand, or whose state moves in

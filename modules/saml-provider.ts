@@ -5,9 +5,9 @@ import { Construct } from "constructs";
 import { IamSamlProvider } from "@cdktf/provider-aws/lib/iam-saml-provider";
 import { SAML_PROVIDER_NAME, samlProviderArn, type Partition } from "../lib/rules/naming";
 import { METADATA_MAX_CHARS, METADATA_MIN_CHARS } from "../lib/config/metadata";
-import { adoptedNames, literalText, requireMatch, requireRange, type AdoptionProps } from "./props";
+import { adoptedNames, literalText, requireMatch, requireRange, type AdoptionProps, protection, type ProtectionProps } from "./props";
 
-export interface SamlProviderProps extends AdoptionProps {
+export interface SamlProviderProps extends AdoptionProps, ProtectionProps {
   /** Provider name; changing it replaces the provider (and breaks sign-in until the app is updated). */
   readonly name: string;
   /** Partition and account of the provider: an adopted provider is imported by its ARN. */
@@ -15,11 +15,6 @@ export interface SamlProviderProps extends AdoptionProps {
   readonly account: string;
   /** The metadata XML downloaded from the application; a new certificate updates the provider in place. */
   readonly metadataDocument: string;
-  /**
-   * Refuse `terraform destroy` and replacement.
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export class SamlProvider extends Construct {
@@ -32,7 +27,7 @@ export class SamlProvider extends Construct {
     const provider = new IamSamlProvider(this, "provider", {
       name: props.name,
       samlMetadataDocument: literalText(this, "metadataDocument", props.metadataDocument),
-      lifecycle: props.protect ? { preventDestroy: true } : undefined,
+      lifecycle: protection(props),
     });
     provider.overrideLogicalId("saml_provider");
     // An adopted provider made by hand is imported, then updated in place.

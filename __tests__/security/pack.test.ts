@@ -14,7 +14,7 @@ import { bootstrapStack, EXAMPLES, federationRole, mainStack, pipelineRole, rule
 
 const RULE_DIR = path.join(REPO, "lib", "synth", "security");
 /** The folder's files that hold no rule: the rule type, the shared view helpers, the pack. */
-const NOT_RULES = ["rule.ts", "view.ts", "pack.ts"];
+const NOT_RULES = ["rule.ts", "shapes.ts", "view.ts", "pack.ts"];
 const isRule = (value: unknown): value is SecurityRule =>
   typeof value === "object" && value !== null && ["id", "why", "reads", "check"].every((k) => k in value);
 

@@ -4,24 +4,21 @@
  * is refused.
  */
 import { CONNECT_TOKEN_ACTIONS } from "../../rules/policies";
-import { defineRule } from "./rule";
-import { asList, forEachStatement, policiesOf } from "./view";
+import { policyOf, statementRule } from "./shapes";
+import { asList } from "./view";
 
 const ALLOWED = "allowed for the plan role: Get/List/Describe/Search actions and kms:Decrypt";
 
-export const PIPELINE_PLAN_READ_ONLY = defineRule({
+export const PIPELINE_PLAN_READ_ONLY = statementRule({
   id: "PIPELINE_PLAN_READ_ONLY",
   why: 'the plan role (assumable from any pull request) allows only reads: Get/List/Describe/Search actions and kms:Decrypt (least privilege; README "Threat model")',
-  reads: ["aws_iam_role", "aws_iam_role_policy"],
-  check(view, fail) {
-    for (const policy of policiesOf(view, ["plan"])) {
-      forEachStatement(policy, "policy", fail, (s, where) => {
-        if (s.Effect !== "Allow") return;
-        if (s.NotAction !== undefined) fail(policy.address, `${where} allows every action but ${JSON.stringify(s.NotAction)}; ${ALLOWED}`);
-        const writes = asList(s.Action).filter((a) => !isReadAction(a));
-        if (writes.length > 0) fail(policy.address, `${where} allows ${JSON.stringify(writes)}; ${ALLOWED}`);
-      });
-    }
+  judges: policyOf("plan"),
+  judge: () => (s) => {
+    const writes = asList(s.Action).filter((a) => !isReadAction(a));
+    return [
+      ...(s.NotAction !== undefined ? [`allows every action but ${JSON.stringify(s.NotAction)}; ${ALLOWED}`] : []),
+      ...(writes.length > 0 ? [`allows ${JSON.stringify(writes)}; ${ALLOWED}`] : []),
+    ];
   },
 });
 

@@ -4,24 +4,21 @@
  * whose protection rules gate every apply. A subject that is not a literal
  * `repo:<owner>/<name>:<context>` is PIPELINE_TRUST's to refuse; this rule judges the contexts.
  */
-import { defineRule } from "./rule";
-import { forEachStatement, parseSubject, rolesOf, subjects } from "./view";
+import { trustOf, statementRule } from "./shapes";
+import { parseSubject, subjects } from "./view";
 
-export const PIPELINE_SUBJECTS = defineRule({
+export const PIPELINE_SUBJECTS = statementRule({
   id: "PIPELINE_SUBJECTS",
   why: "the plan role accepts pull requests and main only; the apply role only jobs of the GitHub environment named after its environment (its protection rules gate applies) (GitHub's OIDC subject claims and environments)",
-  reads: ["aws_iam_role"],
-  check(view, fail) {
-    for (const role of rolesOf(view, ["plan", "apply"])) {
-      const problemOf = role.kind === "plan" ? planSubjectProblem : applySubjectProblem(role.body.name);
-      forEachStatement(role, "assume_role_policy", fail, (s, where) => {
-        for (const sub of subjects(s)) {
-          const subject = parseSubject(sub);
-          const problem = subject && problemOf(subject.context);
-          if (problem) fail(role.address, `${where} accepts sub ${JSON.stringify(sub)}; ${problem}`);
-        }
+  judges: trustOf("plan", "apply"),
+  judge: (_view, role) => {
+    const problemOf = role.kind === "plan" ? planSubjectProblem : applySubjectProblem(role.body.name);
+    return (s) =>
+      subjects(s).flatMap((sub) => {
+        const subject = parseSubject(sub);
+        const problem = subject && problemOf(subject.context);
+        return problem ? [`accepts sub ${JSON.stringify(sub)}; ${problem}`] : [];
       });
-    }
   },
 });
 

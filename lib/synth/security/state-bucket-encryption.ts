@@ -1,21 +1,13 @@
 /** STATE_BUCKET_ENCRYPTION: every state object is encrypted at rest by default. */
-import { defineRule } from "./rule";
-import { blocks, buckets, type Json } from "./view";
+import { bucketCompanionRule } from "./shapes";
+import { blocks, type Json } from "./view";
 
-export const STATE_BUCKET_ENCRYPTION = defineRule({
+export const STATE_BUCKET_ENCRYPTION = bucketCompanionRule({
   id: "STATE_BUCKET_ENCRYPTION",
   why: "the state bucket encrypts by default: aws:kms with a key, or AES256 (checkov CKV_AWS_19; CKV_AWS_145 when a KMS key is given)",
-  reads: ["aws_s3_bucket", "aws_s3_bucket_server_side_encryption_configuration"],
-  check(view, fail) {
-    for (const bucket of buckets(view)) {
-      if (!bucket.companions("aws_s3_bucket_server_side_encryption_configuration").some(encryptsByDefault)) {
-        fail(
-          bucket.address,
-          `bucket ${bucket.quoted} has no default encryption; allowed: aws_s3_bucket_server_side_encryption_configuration with sse_algorithm AES256, or aws:kms with kms_master_key_id`,
-        );
-      }
-    }
-  },
+  companion: "aws_s3_bucket_server_side_encryption_configuration",
+  complies: encryptsByDefault,
+  lacks: "has no default encryption; allowed: aws_s3_bucket_server_side_encryption_configuration with sse_algorithm AES256, or aws:kms with kms_master_key_id",
 });
 
 /** Every default of the configuration encrypts: AES256, or aws:kms naming a key. */

@@ -1,21 +1,14 @@
 /** STATE_BUCKET_LIFECYCLE: old state versions expire, so versioning does not keep every state forever. */
-import { defineRule } from "./rule";
-import { blocks, buckets, type Json } from "./view";
+import { bucketCompanionRule } from "./shapes";
+import { blocks, type Json } from "./view";
 
-export const STATE_BUCKET_LIFECYCLE = defineRule({
+export const STATE_BUCKET_LIFECYCLE = bucketCompanionRule({
   id: "STATE_BUCKET_LIFECYCLE",
   why: "the state bucket expires old versions of every object after a number of days (checkov CKV2_AWS_61)",
-  reads: ["aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration"],
-  check(view, fail) {
-    for (const bucket of buckets(view)) {
-      if (!bucket.companions("aws_s3_bucket_lifecycle_configuration").some((l) => blocks(l.rule).some(expiresOldVersions))) {
-        fail(
-          bucket.address,
-          `bucket ${bucket.quoted} has no lifecycle rule expiring noncurrent versions of every object; allowed: a rule with status Enabled, no filter narrower than the bucket, noncurrent_version_expiration { noncurrent_days >= 1 }`,
-        );
-      }
-    }
-  },
+  companion: "aws_s3_bucket_lifecycle_configuration",
+  complies: (lifecycle) => blocks(lifecycle.rule).some(expiresOldVersions),
+  lacks:
+    "has no lifecycle rule expiring noncurrent versions of every object; allowed: a rule with status Enabled, no filter narrower than the bucket, noncurrent_version_expiration { noncurrent_days >= 1 }",
 });
 
 /** An enabled rule for the whole bucket that expires noncurrent versions. */

@@ -1,21 +1,12 @@
 /** STATE_BUCKET_PUBLIC_ACCESS: no ACL or bucket policy can ever make the state public. */
-import { defineRule } from "./rule";
-import { buckets } from "./view";
+import { bucketCompanionRule } from "./shapes";
 
 const SETTINGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 
-export const STATE_BUCKET_PUBLIC_ACCESS = defineRule({
+export const STATE_BUCKET_PUBLIC_ACCESS = bucketCompanionRule({
   id: "STATE_BUCKET_PUBLIC_ACCESS",
   why: "the state bucket blocks public access (all four public access block settings true) (checkov CKV_AWS_53-56, CKV2_AWS_6; cdk-nag AwsSolutions-S2)",
-  reads: ["aws_s3_bucket", "aws_s3_bucket_public_access_block"],
-  check(view, fail) {
-    for (const bucket of buckets(view)) {
-      if (!bucket.companions("aws_s3_bucket_public_access_block").some((b) => SETTINGS.every((k) => b[k] === true))) {
-        fail(
-          bucket.address,
-          `bucket ${bucket.quoted} does not block all public access; allowed: an aws_s3_bucket_public_access_block of this bucket with ${SETTINGS.join(", ")} all true`,
-        );
-      }
-    }
-  },
+  companion: "aws_s3_bucket_public_access_block",
+  complies: (block) => SETTINGS.every((k) => block[k] === true),
+  lacks: `does not block all public access; allowed: an aws_s3_bucket_public_access_block of this bucket with ${SETTINGS.join(", ")} all true`,
 });

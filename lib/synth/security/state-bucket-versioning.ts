@@ -1,16 +1,11 @@
 /** STATE_BUCKET_VERSIONING: an overwritten or deleted state can be recovered from an earlier version. */
-import { defineRule } from "./rule";
-import { blocks, buckets } from "./view";
+import { bucketCompanionRule } from "./shapes";
+import { blocks } from "./view";
 
-export const STATE_BUCKET_VERSIONING = defineRule({
+export const STATE_BUCKET_VERSIONING = bucketCompanionRule({
   id: "STATE_BUCKET_VERSIONING",
   why: "the state bucket keeps versions (aws_s3_bucket_versioning status Enabled) (checkov CKV_AWS_21; Terraform's S3 backend recommends it for state recovery)",
-  reads: ["aws_s3_bucket", "aws_s3_bucket_versioning"],
-  check(view, fail) {
-    for (const bucket of buckets(view)) {
-      if (!bucket.companions("aws_s3_bucket_versioning").some((v) => blocks(v.versioning_configuration).some((c) => c.status === "Enabled"))) {
-        fail(bucket.address, `bucket ${bucket.quoted} keeps no versions; allowed: an aws_s3_bucket_versioning of this bucket with status Enabled`);
-      }
-    }
-  },
+  companion: "aws_s3_bucket_versioning",
+  complies: (versioning) => blocks(versioning.versioning_configuration).some((c) => c.status === "Enabled"),
+  lacks: "keeps no versions; allowed: an aws_s3_bucket_versioning of this bucket with status Enabled",
 });

@@ -5,25 +5,20 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { samlAudiences } from "../../rules/naming";
-import { defineRule } from "./rule";
-import { asList, asObject, forEachStatement, rolesOf } from "./view";
+import { trustOf, statementRule } from "./shapes";
+import { asList, asObject } from "./view";
 
-export const TRUST_AUDIENCE = defineRule({
+export const TRUST_AUDIENCE = statementRule({
   id: "TRUST_AUDIENCE",
   why: "trust policy requires SAML:aud of the partition's sign-in endpoint and the Region's own (aws-cdk PR #28704, issues #22091, #24243, #25723; AWS Sign-In endpoints)",
-  reads: ["aws_iam_role"],
-  check(view, fail) {
+  judges: trustOf("federation"),
+  judge: (view) => {
     const expected = view.partition && view.region ? samlAudiences(view.partition, view.region) : undefined;
-    for (const role of rolesOf(view, ["federation"])) {
-      forEachStatement(role, "assume_role_policy", fail, (s, where) => {
-        const audience = asObject(asObject(s.Condition)?.StringEquals)?.["SAML:aud"];
-        if (!expected || !isDeepStrictEqual([...asList(audience)].sort(), [...expected].sort())) {
-          fail(
-            role.address,
-            `${where} requires SAML:aud ${JSON.stringify(audience)}; allowed: ${JSON.stringify(expected ?? "the audience of a known partition")}`,
-          );
-        }
-      });
-    }
+    return (s) => {
+      const audience = asObject(asObject(s.Condition)?.StringEquals)?.["SAML:aud"];
+      return expected && isDeepStrictEqual([...asList(audience)].sort(), [...expected].sort())
+        ? []
+        : [`requires SAML:aud ${JSON.stringify(audience)}; allowed: ${JSON.stringify(expected ?? "the audience of a known partition")}`];
+    };
   },
 });

@@ -84,6 +84,13 @@ function referencedName(value: unknown, type: string, attributes: ReadonlyArray<
   return match && attributes.includes(match[2]) ? match[1] : undefined;
 }
 
+/** The statement names exactly this one action (no NotAction, no other action, no wildcard); else the problem, with what is allowed. */
+export function onlyAction(s: Statement, action: string): string[] {
+  const actions = asList(s.Action);
+  const only = s.NotAction === undefined && actions.length === 1 && actions[0] === action;
+  return only ? [] : [`allows ${JSON.stringify(s.Action ?? s.NotAction)}; allowed: ${JSON.stringify(action)} only`];
+}
+
 /**
  * IAM's wildcard match (`*` any run of characters, `?` one): actions compare ignoring case,
  * resource ARNs exactly.
