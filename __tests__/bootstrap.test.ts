@@ -140,19 +140,12 @@ describe("policy documents", () => {
         {
           Sid: "EnvironmentConnectUsers",
           Effect: "Allow",
-          Action: [
-            "connect:DescribeInstance",
-            "connect:DescribeInstanceAttribute",
-            "connect:ListSecurityProfiles",
-            "connect:DescribeSecurityProfile",
-            "connect:ListSecurityProfilePermissions",
-            "connect:ListRoutingProfiles",
-            "connect:DescribeRoutingProfile",
-            "connect:ListRoutingProfileQueues",
-            "connect:DescribeUser",
-            "connect:ListUsers",
-            "connect:SearchUsers",
-          ],
+          // The reviewed list, in the policy's order.
+          Action: (
+            "connect:DescribeInstance connect:DescribeInstanceAttribute connect:ListSecurityProfiles connect:DescribeSecurityProfile " +
+            "connect:ListSecurityProfilePermissions connect:ListRoutingProfiles connect:DescribeRoutingProfile connect:ListRoutingProfileQueues " +
+            "connect:ListUserHierarchyGroups connect:DescribeUserHierarchyGroup connect:DescribeUser connect:ListUsers connect:SearchUsers"
+          ).split(" "),
           Resource: [instance, `${instance}/*`],
         },
         { Sid: "StateBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::acme-connect-sso-state-dev" },
@@ -232,13 +225,15 @@ describe("policy documents", () => {
     expect(sid(staging, "plan", "ApplicationAssignments")).toEqual({
       Sid: "ApplicationAssignments",
       Effect: "Allow",
-      Action: ["sso:DescribeApplicationAssignment"],
+      Action: ["sso:DescribeApplicationAssignment", "sso:GetApplicationAssignmentConfiguration"],
       Resource: [application, "arn:aws:sso:::instance/ssoins-7223a0b1c2d3e4f5"],
     });
     expect(sid(staging, "apply", "ApplicationAssignments")!.Action).toEqual([
       "sso:DescribeApplicationAssignment",
+      "sso:GetApplicationAssignmentConfiguration",
       "sso:CreateApplicationAssignment",
       "sso:DeleteApplicationAssignment",
+      "sso:PutApplicationAssignmentConfiguration",
     ]);
     expect(sid(staging, "plan", "IdentityStoreUsers")!.Resource).toEqual([
       "arn:aws:identitystore::222233334444:identitystore/d-9067a1b2c3",

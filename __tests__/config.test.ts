@@ -233,6 +233,63 @@ describe("user field limits from the Amazon Connect API reference (and the provi
   });
 });
 
+describe("hierarchy groups and user tags (users[].hierarchyGroup, users[].tags, connect.manageHierarchyGroups)", () => {
+  const managed = (edit: (u: Record<string, any>) => void) =>
+    withChange((f) => {
+      f.connect.manageHierarchyGroups = true;
+      edit(f.users[1]);
+    });
+
+  test("GIVEN a group path and tags WHEN parsed THEN they stay as written and hierarchy is managed", () => {
+    const { environment } = parse(
+      managed((u) => {
+        u.hierarchyGroup = "Americas/Seattle/Team A";
+        u.tags = { Team: "tier-1" };
+      }),
+    );
+    expect(environment?.manageHierarchyGroups).toBe(true);
+    expect(environment?.users[1]).toMatchObject({ hierarchyGroup: "Americas/Seattle/Team A", tags: { Team: "tier-1" } });
+  });
+
+  test("GIVEN no connect.manageHierarchyGroups WHEN parsed THEN hierarchy is not managed", () => {
+    expect(parse(validFile()).environment?.manageHierarchyGroups).toBe(false);
+  });
+
+  test("GIVEN a group while manageHierarchyGroups is not set WHEN parsed THEN it is refused naming the fix", () => {
+    expect(errors(withChange((f) => (f.users[1].hierarchyGroup = "Americas")))).toEqual([
+      expect.stringMatching(/^users\[1\]\.hierarchyGroup: needs connect\.manageHierarchyGroups: true/),
+    ]);
+  });
+
+  test.each([
+    ["an empty level", "Americas//Team A", 'level ""'],
+    ["blanks around the separator", "Americas / Seattle", 'level "Americas "'],
+    ["six levels", "a/b/c/d/e/f", "given 6 levels"],
+    ["a 101-character name", `Americas/${"x".repeat(101)}`, "is not"],
+  ])("GIVEN a path with %s WHEN parsed THEN it is refused with what is allowed", (_what, path, why) => {
+    const found = errors(managed((u) => (u.hierarchyGroup = path)));
+    expect(found).toEqual([expect.stringMatching(/^users\[1\]\.hierarchyGroup: allowed: 1\.\.5 level names joined by "\/"/)]);
+    expect(found[0]).toContain(why);
+  });
+
+  test("GIVEN a user tag key starting with aws: WHEN parsed THEN AWS's tag rule refuses it", () => {
+    expect(errors(withChange((f) => (f.users[1].tags = { "aws:x": "1" })))).toEqual([expect.stringMatching(/^users\[1\]\.tags\.aws:x: tag keys: 1\.\.128/)]);
+  });
+
+  test("GIVEN 30 environment tags and 21 other user tags WHEN parsed THEN the 51 together are refused; a shared key counts once", () => {
+    const tags = (prefix: string, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, "v"]));
+    const file = (userTags: Record<string, string>) =>
+      withChange((f) => {
+        f.tags = tags("E", 30);
+        f.users[1].tags = userTags;
+      });
+    expect(errors(file(tags("U", 21)))).toEqual([
+      expect.stringMatching(/^users\[1\]\.tags: with the environment's tags the user would carry 51 tags; allowed: at most 50/),
+    ]);
+    expect(errors(file({ ...tags("U", 20), E0: "mine" }))).toEqual([]);
+  });
+});
+
 describe("literal text: Terraform template sequences stay text, cdktf's reference markers are refused", () => {
   const user = (edit: (u: Record<string, any>) => void) => withChange((f) => edit(f.users[1]));
 
@@ -270,7 +327,7 @@ ssoApplication:
 `;
     const [problem, ...rest] = parse(text).problems;
     expect(problem).toMatchObject({ path: "connect.instanceID", line: 4, file: "environments/test.yaml" });
-    expect(problem.message).toMatch(/unknown key; did you mean "instanceId"\? Allowed here: instanceId, create/);
+    expect(problem.message).toMatch(/unknown key; did you mean "instanceId"\? Allowed here: instanceId, create, manageHierarchyGroups/);
     expect(rest).toEqual([]);
   });
 
@@ -483,5 +540,63 @@ describe("the pipeline section (bootstrap stack)", () => {
         expect.stringMatching(/^IAM role connect-sso-dev-plan in account 111122223333 is also claimed by environments\/dev\.yaml/),
       ]);
     });
+  });
+});
+
+describe("Identity Center groups and assignment required (ssoApplication)", () => {
+  const APP = "arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-1234567890abcdef";
+  const withApp = (edit: (app: Record<string, any>) => void) =>
+    withChange((f) => {
+      f.ssoApplication.applicationArn = APP;
+      edit(f.ssoApplication);
+    });
+
+  test("GIVEN an application ARN and nothing else WHEN parsed THEN users are assigned one by one, no group, assignment required not managed", () => {
+    const app = parse(withApp(() => undefined)).environment!.ssoApplication;
+    expect(app).toMatchObject({ assignUsers: true });
+    expect(app.groups).toBeUndefined();
+    expect(app.assignmentRequired).toBeUndefined();
+  });
+
+  test("GIVEN groups instead of users and assignment required WHEN parsed THEN the names stay exactly as written (blanks and template text included)", () => {
+    const groups = ["Contact Center Agents", " Night shift\u00a0(EU) ", "${not.a.reference} 100%{x}"];
+    const app = parse(withApp((a) => Object.assign(a, { groups, assignUsers: false, assignmentRequired: false }))).environment!.ssoApplication;
+    expect(app).toMatchObject({ groups, assignUsers: false, assignmentRequired: false });
+  });
+
+  test.each<[string, (a: Record<string, any>) => void, RegExp[]]>([
+    ["groups without an application", (a) => (a.groups = ["Agents"]), [/^ssoApplication\.groups: needs ssoApplication\.applicationArn: .*details page$/]],
+    ["assignUsers false without an application", (a) => (a.assignUsers = false), [/^ssoApplication\.assignUsers: needs ssoApplication\.applicationArn/]],
+    [
+      "assignmentRequired without an application",
+      (a) => (a.assignmentRequired = true),
+      [/^ssoApplication\.assignmentRequired: needs ssoApplication\.applicationArn/],
+    ],
+  ])("GIVEN %s WHEN parsed THEN it is refused, naming the key and the fix", (_, edit, expected) => {
+    expect(errors(withChange((f) => edit(f.ssoApplication)))).toEqual(expected.map((e) => expect.stringMatching(e)));
+  });
+
+  test.each<[string, (a: Record<string, any>) => void, RegExp]>([
+    [
+      "a group named twice",
+      (a) => (a.groups = ["Agents", "Supervisors", "Agents"]),
+      /^ssoApplication\.groups\[2\]: "Agents" repeats groups\[0\]; each group once$/,
+    ],
+    ["an empty group name", (a) => (a.groups = [""]), /^ssoApplication\.groups\[0\]: allowed: an Identity Center group's display name .*1\.\.1024/],
+    [
+      "a group name of 1025 characters",
+      (a) => (a.groups = ["g".repeat(1025)]),
+      /^ssoApplication\.groups\[0\]: allowed: an Identity Center group's display name/,
+    ],
+    [
+      "a group name with a control character",
+      (a) => (a.groups = ["Agents\u0007"]),
+      /^ssoApplication\.groups\[0\]: allowed: an Identity Center group's display name/,
+    ],
+    ["a group name holding a cdktf marker", (a) => (a.groups = ["${TfToken[TOKEN.1]}"]), /^ssoApplication\.groups\[0\]: allowed: .*group's display name/],
+    ["groups as one string", (a) => (a.groups = "Agents"), /^ssoApplication\.groups: must be a list of Identity Center group display names/],
+    ["assignmentRequired as text", (a) => (a.assignmentRequired = "yes"), /^ssoApplication\.assignmentRequired: must be true or false/],
+  ])("GIVEN %s WHEN parsed THEN it is refused", (_, edit, expected) => {
+    expect(errors(withApp(edit))).toEqual([expect.stringMatching(expected)]);
   });
 });

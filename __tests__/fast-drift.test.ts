@@ -3,8 +3,19 @@
  * `terraform show -json`, and Connect's answers as the bulk reader gives them.
  */
 import type { ConnectUserFields } from "../lib/tools/connect-users/bulk-reader";
-import { runDrift } from "../lib/tools/drift";
-import { needsDescribe, readStackState, refreshedValues, regionOf, StateFormatError, userDrift, type StateUser } from "../lib/tools/drift-fast/compare";
+import { refreshDrift, runDrift } from "../lib/tools/drift";
+import {
+  ignoredAt,
+  ignoredFields,
+  needsDescribe,
+  readStackState,
+  refreshedValues,
+  regionOf,
+  StateFormatError,
+  userDrift,
+  type StateUser,
+} from "../lib/tools/drift-fast/compare";
+import { exampleEnvironment, synthStack } from "./support/environments";
 
 const INSTANCE = "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90";
 const AGENT = "sp-agent";
@@ -121,6 +132,58 @@ describe("userDrift (state vs. the bulk reader's answer)", () => {
       arn: "arn:aws:connect:us-west-2:111122223333:instance/i/agent/u1",
       user_id: "u1",
     });
+  });
+});
+
+describe("a hierarchy group the stack leaves to the console (lifecycle.ignore_changes) is not drift", () => {
+  /** What the users of an example's synthesized stack leave to the console. */
+  const leftAloneIn = (name: "dev" | "prod") => ignoredFields(JSON.parse(synthStack(exampleEnvironment(name))));
+  const GROUP_SET = connect({ hierarchyGroupId: "hg-1" });
+
+  test("GIVEN dev (manageHierarchyGroups unset) and prod (manageHierarchyGroups: true) THEN only dev's users leave hierarchy_group_id to the console", () => {
+    expect({ dev: ignoredAt(leftAloneIn("dev"), ADDRESS), prod: ignoredAt(leftAloneIn("prod"), ADDRESS) }).toEqual({
+      dev: ["hierarchy_group_id"],
+      prod: [],
+    });
+  });
+
+  test("GIVEN a group set in the console WHEN fast drift compares a user whose stack leaves groups alone THEN it is no drift, and a name changed with it still is", () => {
+    const dev = ignoredAt(leftAloneIn("dev"), ADDRESS);
+    expect(userDrift(stateUser(), GROUP_SET, NAMES, dev)).toBeUndefined();
+    expect(userDrift(stateUser(), connect({ hierarchyGroupId: "hg-1", firstName: "Alicia" }), NAMES, dev)?.fields.map((f) => f.field)).toEqual([
+      "identity_info.0.first_name",
+    ]);
+    expect(drift(stateUser(), GROUP_SET)).toEqual(['hierarchy_group_id: "hg-1" / ""']);
+  });
+
+  test("GIVEN a refresh-only plan whose only change is a user's group WHEN the stack leaves groups alone THEN it is not counted; WHEN it manages them THEN it is drift", () => {
+    const plan = {
+      format_version: "1.2",
+      resource_drift: [
+        {
+          address: ADDRESS,
+          mode: "managed" as const,
+          type: "aws_connect_user",
+          name: "connect_users",
+          index: "alice@example.com",
+          change: { actions: ["update" as const], before: values(), after: values({ hierarchy_group_id: "hg-1" }) },
+        },
+      ],
+    };
+    expect(refreshDrift(plan, leftAloneIn("dev"))).toEqual({ drifted: [], ignored: 1 });
+    expect(refreshDrift(plan, leftAloneIn("prod"))).toEqual({
+      drifted: [{ address: ADDRESS, deleted: false, fields: [{ field: "hierarchy_group_id", before: "", after: "hg-1" }] }],
+      ignored: 0,
+    });
+  });
+
+  test.each([
+    ["all", "all"],
+    ["a nested path", ["phone_config[0].auto_accept"]],
+  ])("GIVEN ignore_changes of %s THEN the stack is refused rather than guessed (StateFormatError naming the resource)", (_, list) => {
+    const stack = { resource: { aws_connect_user: { connect_users: { lifecycle: { ignore_changes: list } } } } };
+    expect(() => ignoredFields(stack)).toThrow(StateFormatError);
+    expect(() => ignoredFields(stack)).toThrow(/aws_connect_user\.connect_users: lifecycle\.ignore_changes is not a list of attribute names/);
   });
 });
 

@@ -12,7 +12,10 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { runDrift } from "../lib/tools/drift";
 import { runChangedStacks } from "../lib/tools/pipeline/changed-stacks-cli";
+import { ConnectReadError, type ConnectUserFields } from "../lib/tools/connect-users/bulk-reader";
+import type { InstanceRequest } from "../lib/tools/drift-fast/read-users";
 import { runPipeline } from "../lib/tools/pipeline/cli";
+import { decideRefresh, fastRefresh, TARGETS_PER_REFRESH, type TerraformRun } from "../lib/tools/pipeline/fast-refresh";
 import { appliedRecordKey, persistenceProblem, stateLocation } from "../lib/tools/pipeline/state";
 import { changedStacks, stacksOfEnvironment } from "../lib/synth/stack-manifest";
 import { REPO } from "./support/environments";
@@ -124,6 +127,11 @@ describe("npm run pipeline on bad input", () => {
       /connect-sso-qa was not synthesized into .*cdktf\.out\/stacks\/connect-sso-qa: run npm run synth first/,
     ],
     ["a bootstrap stack", ["apply", "connect-sso-prod-bootstrap"], /is a bootstrap stack: an administrator applies it/],
+    [
+      "a fast refresh without the lock",
+      ["plan", "connect-sso-prod", "--fast-refresh", "--no-lock"],
+      /--fast-refresh writes the refreshed state .* drop --no-lock/,
+    ],
     ["an apply without a saved plan", ["apply", "connect-sso-prod"], /connect-sso-prod has no saved plan .*never applies without a plan file/],
     ["pending of an unknown environment", ["pending", "qa"], /no environment "qa": connect-sso-qa is not in .*cdktf\.out\/stack-hashes\.json/],
     ["a comment without --repo", ["comment", "7", "review.md"], /comment needs a pull request number, one file and --repo/],
@@ -215,5 +223,161 @@ describe("npm run changed-stacks and npm run drift on bad arguments", () => {
     await expect(runDrift(args, { CDKTF_OUTDIR: path.join(work, "never-written") }, { log: io.log, report: (t) => report.push(t) })).resolves.toBe(1);
     expect(stderr()).toMatch(message);
     expect({ stdout: stdout(), report, synthesized: fs.existsSync(path.join(work, "never-written")) }).toEqual({ stdout: "", report: [], synthesized: false });
+  });
+});
+
+describe("the fast refresh before a merge-time plan (pipeline plan --fast-refresh)", () => {
+  const INSTANCE = "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90";
+  const STACK_JSON = { provider: { aws: [{ region: "us-west-2" }] } };
+  const OTHERS = ["aws_iam_role.federation_role", "aws_iam_saml_provider.saml_provider"];
+  const address = (name: string) => `aws_connect_user.connect_users[${JSON.stringify(name)}]`;
+  /** An applied user's state values, as the aws provider 5.x writes them (default tag Project). */
+  const userValues = (name: string) => ({
+    name,
+    instance_id: INSTANCE,
+    identity_info: [{ email: "", first_name: "First", last_name: "Last", secondary_email: "" }],
+    phone_config: [{ after_contact_work_time_limit: 0, auto_accept: false, desk_phone_number: "", phone_type: "SOFT_PHONE" }],
+    routing_profile_id: "rp-basic",
+    security_profile_ids: ["sp-agent"],
+    hierarchy_group_id: "",
+    tags: null,
+    tags_all: { Project: "contact-center" },
+  });
+  /** `terraform show -json` of a state with these users and the other managed resources. */
+  const shownState = (names: ReadonlyArray<string>, others: ReadonlyArray<string> = OTHERS) => ({
+    format_version: "1.0",
+    values: {
+      root_module: {
+        resources: [
+          ...names.map((name) => ({
+            address: address(name),
+            mode: "managed",
+            type: "aws_connect_user",
+            name: "connect_users",
+            index: name,
+            values: userValues(name),
+          })),
+          ...others.map((a) => ({ address: a, mode: "managed", type: a.split(".")[0], name: a.split(".")[1], values: {} })),
+        ],
+      },
+    },
+  });
+  /** A user as SearchUsers answers it, equal to its state unless `over` says otherwise. */
+  const fields = (name: string, over: Partial<ConnectUserFields> = {}): ConnectUserFields => ({
+    id: `id-${name}`,
+    arn: `arn:aws:connect:us-west-2:111122223333:instance/${INSTANCE}/agent/id-${name}`,
+    username: name,
+    firstName: "First",
+    lastName: "Last",
+    secondaryEmail: { read: false },
+    phoneType: "SOFT_PHONE",
+    autoAccept: false,
+    afterContactWorkTimeLimit: 0,
+    securityProfileIds: ["sp-agent"],
+    routingProfileId: "rp-basic",
+    tags: { Project: "contact-center" },
+    readBy: "SearchUsers",
+    ...over,
+  });
+  /** A bulk reader answering from `connect` (user name → fields or "missing"; absent: unchanged), recording its requests. */
+  const reader = (connect: Record<string, ConnectUserFields | "missing"> = {}) => {
+    const requests: InstanceRequest[] = [];
+    const read = async (given: ReadonlyArray<InstanceRequest>) => {
+      requests.push(...given);
+      return given.map((r) => ({
+        instanceId: r.instanceId,
+        region: r.region,
+        users: r.usernames.map((n) => [n, connect[n] ?? fields(n)] as const),
+        calls: { SearchUsers: 1, ListUsers: 0, DescribeUser: 0 },
+      }));
+    };
+    return { read, requests };
+  };
+  /** A terraform that answers `show -json` with `state` and records every other call (exit `applyStatus`). */
+  const fakeTerraform = (state: unknown, applyStatus = 0) => {
+    const calls: string[][] = [];
+    const run: TerraformRun = (args) => {
+      if (args[0] === "show") return { status: 0, stdout: typeof state === "string" ? state : JSON.stringify(state) };
+      calls.push(args);
+      return { status: applyStatus, stdout: "" };
+    };
+    return { run, calls };
+  };
+  const refresh = async (state: unknown, read: ReturnType<typeof reader>["read"], stackJson: unknown = STACK_JSON, applyStatus = 0) => {
+    const terraform = fakeTerraform(state, applyStatus);
+    const log: string[] = [];
+    const result = await fastRefresh("connect-sso-dev", stackJson, terraform.run, (l) => log.push(l), read);
+    return { result, applies: terraform.calls, log: log.join("\n") };
+  };
+  const targets = (apply: ReadonlyArray<string>) => apply.filter((a) => a.startsWith("-target=")).map((a) => a.slice("-target=".length));
+
+  test("GIVEN no user differs from Connect WHEN the fast refresh runs THEN only the non-user resources are refreshed, in one targeted apply -refresh-only, and the plan gets -refresh=false", async () => {
+    const { read, requests } = reader();
+    const { result, applies, log } = await refresh(shownState(["a@example.com", "b@example.com"]), read);
+    expect(result).toEqual(["-refresh=false"]);
+    expect(applies).toEqual([["apply", "-refresh-only", "-auto-approve", "-input=false", ...OTHERS.map((a) => `-target=${a}`)]]);
+    expect(requests).toEqual([{ instanceId: INSTANCE, region: "us-west-2", usernames: ["a@example.com", "b@example.com"], describe: [] }]);
+    expect(log).toMatch(
+      /fast refresh: 2 Connect user\(s\) compared in bulk \(Connect calls: .*SearchUsers 1.*\), 0 changed or missing; refreshing 2 resource\(s\)/,
+    );
+  });
+
+  test("GIVEN a changed name, a deleted user and a default tag removed by hand WHEN decided THEN exactly those users are refreshed with the other resources", async () => {
+    const { read } = reader({
+      "renamed@example.com": fields("renamed@example.com", { firstName: "Other" }),
+      "gone@example.com": "missing",
+      // Only tags_all differs: drift shows no field, but a refresh writes it and the plan puts the tag back.
+      "untagged@example.com": fields("untagged@example.com", { tags: {} }),
+    });
+    const names = ["renamed@example.com", "same@example.com", "gone@example.com", "untagged@example.com"];
+    const decision = await decideRefresh(STACK_JSON, shownState(names), read);
+    expect(decision).toMatchObject({
+      kind: "fast",
+      changedUsers: [address("renamed@example.com"), address("gone@example.com"), address("untagged@example.com")],
+      targets: [address("renamed@example.com"), address("gone@example.com"), address("untagged@example.com"), ...OTHERS],
+      comparedUsers: 4,
+    });
+  });
+
+  test("GIVEN more changed users than one command line takes WHEN refreshed THEN the targets are split into applies of at most TARGETS_PER_REFRESH", async () => {
+    const names = Array.from({ length: 2 * TARGETS_PER_REFRESH + 1 }, (_, i) => `u${i}@example.com`);
+    const { read } = reader(Object.fromEntries(names.map((n) => [n, "missing" as const])));
+    const { result, applies } = await refresh(shownState(names), read);
+    expect(result).toEqual(["-refresh=false"]);
+    expect(applies.map((a) => targets(a).length)).toEqual([TARGETS_PER_REFRESH, TARGETS_PER_REFRESH, 1 + OTHERS.length]);
+    expect(new Set(applies.flatMap(targets)).size).toBe(names.length + OTHERS.length);
+  });
+
+  test("GIVEN a state with nothing in it (a first apply) WHEN refreshed THEN nothing is applied and the plan gets -refresh=false", async () => {
+    const { read, requests } = reader();
+    expect(await refresh({ format_version: "1.0" }, read)).toMatchObject({ result: ["-refresh=false"], applies: [] });
+    expect(requests).toEqual([]);
+  });
+
+  test.each([
+    ["the bulk read fails", shownState(["a@example.com"]), STACK_JSON, /the bulk read of the Connect users failed: SearchUsers .* ThrottlingException/],
+    ["the state is a plan", { format_version: "1.2", resource_changes: [] }, STACK_JSON, /the state could not be read: terraform show -json gave a plan/],
+    ["show -json is not JSON", "not json", STACK_JSON, /terraform show -json gave no JSON/],
+    ["the stack imports resources", shownState(["a@example.com"]), { ...STACK_JSON, import: [{ to: "x", id: "y" }] }, /has import blocks/],
+    ["the stack moves and forgets users", shownState(["a@example.com"]), { ...STACK_JSON, moved: [{}], removed: [{}] }, /has moved, removed blocks/],
+  ])(
+    "GIVEN %s WHEN the fast refresh runs THEN it falls back to a full refreshing plan, says why, and refreshes nothing itself",
+    async (_, state, stackJson, reason) => {
+      const read = async () => {
+        throw new ConnectReadError("SearchUsers on Connect instance i failed (the SDK gave up after 3 attempts): ThrottlingException: Rate exceeded");
+      };
+      const { result, applies, log } = await refresh(state, read, stackJson);
+      expect({ result, applies }).toEqual({ result: [], applies: [] });
+      expect(log).toMatch(/^pipeline: connect-sso-dev: fast refresh not used: /);
+      expect(log).toMatch(reason);
+      expect(log).toMatch(/planning with a full refresh$/);
+    },
+  );
+
+  test("GIVEN terraform apply -refresh-only fails WHEN refreshed THEN the plan step is not reached (1) and the log names the step", async () => {
+    const { read } = reader();
+    const { result, log } = await refresh(shownState(["a@example.com"]), read, STACK_JSON, 1);
+    expect(result).toBe(1);
+    expect(log).toMatch(/terraform apply -refresh-only failed \(exit 1\)/);
   });
 });

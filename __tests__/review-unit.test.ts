@@ -513,6 +513,37 @@ describe("the review's Markdown: values in plain words", () => {
     expect(markdown).not.toContain("saml_provider_arn");
   });
 
+  test("GIVEN a user's own tags changed, added and removed, and a default tag changed THEN each own tag is a line in words and tags_all is not shown", () => {
+    // Hand-made: `tags` is the user's own (users[].tags); tags_all adds the environment's default tags (Project).
+    const markdown = render(
+      plan([
+        user("a@example.com", ["update"], {
+          before: { tags: { Team: "tier-1", Owner: "ops" }, tags_all: { Project: "old", Team: "tier-1", Owner: "ops" } },
+          after: { tags: { Team: "tier-2", CostCenter: "42" }, tags_all: { Project: "new", Team: "tier-2", CostCenter: "42" } },
+        }),
+        user("b@example.com", ["update"], { before: { tags: null }, after: { tags: { "Cost Center": "" } }, after_unknown: { tags: true } }),
+      ]),
+    );
+    /** The detail lines under a user's line. */
+    const linesOf = (key: string) => {
+      const below = markdown
+        .slice(markdown.indexOf(`- \`${key}\`\n`))
+        .split("\n")
+        .slice(1);
+      return below.slice(
+        0,
+        below.findIndex((l) => !l.startsWith("  - ")),
+      );
+    };
+    expect(linesOf("a@example.com")).toEqual([
+      "  - tag `CostCenter` added: `42`",
+      "  - tag `Owner` removed (was `ops`)",
+      "  - tag `Team`: `tier-1` → `tier-2`",
+    ]);
+    expect(linesOf("b@example.com")).toEqual(["  - tags: _(none)_ → _(known after apply)_"]);
+    expect(markdown).not.toMatch(/tags_all|Project/);
+  });
+
   test("a permissions policy change is a line diff; a session of one hour is singular; a first apply's outputs are not console changes", () => {
     // Hand-made: the instance the policy names moves (a real plan of that would also re-create every user).
     const doc = (instance: string) =>

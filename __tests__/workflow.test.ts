@@ -123,6 +123,9 @@ test("GIVEN a push to main WHEN applying THEN each environment's job is gated by
   expect(order.every((i) => i >= 0)).toBe(true);
   expect([...order].sort((a, b) => a - b)).toEqual(order);
   expect(script).toMatch(/pipeline -- pending "\$ENVIRONMENT"/);
+  // The merge-time plan refreshes through the bulk reader; it holds the lock (never --no-lock), because apply -refresh-only writes state.
+  expect(loop).toMatch(/pipeline -- plan "\$stack" --fast-refresh\n/);
+  expect(script).not.toMatch(/--fast-refresh.*--no-lock|--no-lock.*--fast-refresh/);
   expect(script).toMatch(/consents -- --repo "\$REPOSITORY" "\$\{args\[@\]\}"/);
 });
 

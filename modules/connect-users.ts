@@ -7,6 +7,8 @@ import { ConnectUser } from "@cdktf/provider-aws/lib/connect-user";
 import { DataAwsConnectRoutingProfile } from "@cdktf/provider-aws/lib/data-aws-connect-routing-profile";
 import { DataAwsConnectUser } from "@cdktf/provider-aws/lib/data-aws-connect-user";
 import { DataAwsConnectSecurityProfile } from "@cdktf/provider-aws/lib/data-aws-connect-security-profile";
+import { DataAwsConnectUserHierarchyGroup } from "@cdktf/provider-aws/lib/data-aws-connect-user-hierarchy-group";
+import { HIERARCHY, hierarchyLevels, hierarchyPathProblem } from "../lib/rules/hierarchy";
 import { CONNECT_USERNAME } from "../lib/rules/naming";
 import { forgetInstances, importEach } from "./state-blocks";
 import { adoptedNames, literalInExpression, literalText, requireMatch, ValidationError, type AdoptionProps } from "./props";
@@ -32,6 +34,13 @@ export interface ConnectUserSpec {
   readonly autoAccept: boolean;
   /** Seconds of after-contact work; 0 means no limit. */
   readonly afterContactWorkTimeLimit: number;
+  /**
+   * Hierarchy group as its path from the top level, level names joined by "/" ("Americas/Seattle/Team A");
+   * only with `manageHierarchyGroups`. @default none
+   */
+  readonly hierarchyGroup?: string;
+  /** The user's own tags; the provider's default_tags add the environment's (the user's win on a key). @default none */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface ConnectUsersProps extends AdoptionProps {
@@ -44,6 +53,11 @@ export interface ConnectUsersProps extends AdoptionProps {
    * @default none
    */
   readonly forget?: ReadonlyArray<string>;
+  /**
+   * The users' hierarchy groups are the file's: a user without `hierarchyGroup` has none. When false,
+   * `hierarchy_group_id` is ignored (a group set in the console stays). @default false
+   */
+  readonly manageHierarchyGroups?: boolean;
 }
 
 /**
@@ -54,6 +68,7 @@ export class ConnectUsers extends Construct {
   constructor(scope: Construct, id: string, props: ConnectUsersProps) {
     super(scope, id);
     forgetInstances(this, "forget", { type: ConnectUser.tfResourceType, name: USERS_LOGICAL_ID }, props.forget ?? []);
+    const manage = props.manageHierarchyGroups ?? false;
     const seen = new Set<string>();
     for (const user of props.users) {
       requireMatch(this, "users[].username", user.username, CONNECT_USERNAME, "2..64 of A-Z a-z 0-9 _ . @ -");
@@ -61,6 +76,9 @@ export class ConnectUsers extends Construct {
       seen.add(user.username);
       if (user.firstName !== user.firstName.normalize("NFC") || user.lastName !== user.lastName.normalize("NFC")) {
         throw new ValidationError(this, `names of ${user.username} are not in Unicode NFC; Connect refuses decomposed text`);
+      }
+      if (user.hierarchyGroup !== undefined && !manage) {
+        throw new ValidationError(this, `${user.username} names hierarchy group ${JSON.stringify(user.hierarchyGroup)}, but manageHierarchyGroups is false`);
       }
     }
     const adopt = adoptedNames(this, props, seen, "names of the users given");
@@ -87,6 +105,8 @@ export class ConnectUsers extends Construct {
       (scope, it) => new DataAwsConnectRoutingProfile(scope, "routing_profiles", { forEach: it, instanceId: props.instanceId, name: it.value }),
     );
 
+    const groups = manage ? hierarchyGroups(this, props) : undefined;
+
     // Every entry carries every key (null when unset): Terraform needs one shape to read each.value.x.
     // Its text is the user's, literal (Terraform reads the map's strings as templates).
     const text = (prop: string, value: string) => literalText(this, `users[].${prop}`, value);
@@ -102,6 +122,8 @@ export class ConnectUsers extends Construct {
         desk_phone_number: user.deskPhoneNumber === undefined ? null : text("deskPhoneNumber", user.deskPhoneNumber),
         auto_accept: user.autoAccept,
         after_contact_work_time_limit: user.afterContactWorkTimeLimit,
+        tags: user.tags === undefined ? null : Object.fromEntries(Object.entries(user.tags).map(([k, v]) => [text("tags key", k), text(`tags.${k}`, v)])),
+        ...(groups ? { hierarchy_group: user.hierarchyGroup === undefined ? null : text("hierarchyGroup", user.hierarchyGroup) } : {}),
       };
     }
     const each = TerraformIterator.fromMap(byName);
@@ -123,6 +145,12 @@ export class ConnectUsers extends Construct {
         afterContactWorkTimeLimit: each.getNumber("after_contact_work_time_limit"),
         deskPhoneNumber: each.getString("desk_phone_number"),
       },
+      tags: each.getStringMap("tags"),
+      // Managed: the file's group, or none (null clears it). Not managed: whatever the console set stays.
+      ...(groups
+        ? { hierarchyGroupId: Token.asString(`\${each.value.hierarchy_group == null ? null : ${groups}[each.value.hierarchy_group].hierarchy_group_id}`) }
+        : {}),
+      ...(manage ? {} : { lifecycle: { ignoreChanges: ["hierarchy_group_id"] } }),
     });
     resource.overrideLogicalId(USERS_LOGICAL_ID);
 
@@ -138,6 +166,46 @@ export class ConnectUsers extends Construct {
       });
     }
   }
+}
+
+/** hierarchy_path's levels, top first, as the data source names them. */
+const LEVELS = ["level_one", "level_two", "level_three", "level_four", "level_five"];
+
+/**
+ * One hierarchy group look-up per distinct path (keyed by the path), by the last level's name; a
+ * postcondition fails the plan unless the group found sits at exactly that path, so a group of that
+ * name under another parent is never taken. (hashicorp/aws 5.100 itself refuses a name two groups
+ * share: "too many results".) Returns the look-ups' address, or undefined when no user names a group.
+ */
+function hierarchyGroups(scope: Construct, props: ConnectUsersProps): string | undefined {
+  const paths = [...new Set(props.users.flatMap((u) => (u.hierarchyGroup === undefined ? [] : [u.hierarchyGroup])))].sort();
+  if (paths.length === 0) return undefined;
+  const byPath: Record<string, string> = {};
+  for (const path of paths) {
+    const problem = hierarchyPathProblem(path);
+    if (problem) throw new ValidationError(scope, `hierarchy group path ${JSON.stringify(path)}: ${problem}`);
+    const levels = hierarchyLevels(path);
+    byPath[literalText(scope, "users[].hierarchyGroup", path)] = literalText(scope, "users[].hierarchyGroup", levels[levels.length - 1]);
+  }
+  const found = `join(${JSON.stringify(HIERARCHY.separator)}, compact([for level in ${JSON.stringify(LEVELS)} : try(self.hierarchy_path[0][level][0].name, null)]))`;
+  const it = TerraformIterator.fromMap(byPath);
+  const source = new DataAwsConnectUserHierarchyGroup(scope, "hierarchy_groups", {
+    forEach: it,
+    instanceId: props.instanceId,
+    name: it.value,
+    lifecycle: {
+      postcondition: [
+        {
+          condition: `\${${found} == each.key}`,
+          errorMessage:
+            `Hierarchy group "\${each.key}" (users[].hierarchyGroup): the group named "\${self.name}" in Connect is at "\${${found}}", not at that path. ` +
+            "Fix the path in the environment file, or move the group in Connect.",
+        },
+      ],
+    },
+  });
+  source.overrideLogicalId("hierarchy_groups");
+  return source.fqn;
 }
 
 /** A data source over distinct names; returns its address for `[name]` look-ups in expressions. */

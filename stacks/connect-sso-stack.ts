@@ -60,6 +60,9 @@ export class ConnectSsoStack extends EnvironmentStack {
       identityStoreId: env.identityCenter.identityStoreId,
       createUsers: env.identityCenter.createUsers,
       users: env.users,
+      assignUsers: env.ssoApplication.assignUsers,
+      groups: env.ssoApplication.groups,
+      assignmentRequired: env.ssoApplication.assignmentRequired,
       provider: identityCenterProvider(this, env),
     });
 

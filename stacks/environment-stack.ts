@@ -76,5 +76,6 @@ export function usersOfThisStack(env: Environment, stack: number, instance: ICon
     users: own.users,
     adopt: [...own.arriving, ...env.adopt.users.filter((name) => here.has(name))],
     forget: own.leaving,
+    manageHierarchyGroups: env.manageHierarchyGroups ?? false,
   };
 }

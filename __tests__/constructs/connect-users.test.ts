@@ -63,6 +63,75 @@ describe("ConnectUsers builds", () => {
   });
 });
 
+describe("ConnectUsers hierarchy groups and tags", () => {
+  const teamA = "Americas/Seattle/Team A";
+  const build = (users: ConnectUserSpec[], manageHierarchyGroups?: boolean) =>
+    synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users, manageHierarchyGroups }));
+
+  test("GIVEN hierarchy not managed WHEN built THEN hierarchy_group_id is unset and ignored, so a group set in the console stays", () => {
+    const users = build([alice]).resource.aws_connect_user.connect_users;
+    expect(users.hierarchy_group_id).toBeUndefined();
+    expect(users.lifecycle).toEqual({ ignore_changes: ["hierarchy_group_id"] });
+  });
+
+  test("GIVEN two users in one group and one without WHEN managed THEN the group is looked up once by its last name and checked against its whole path", () => {
+    const json = build([user("a@example.com", { hierarchyGroup: teamA }), user("b@example.com", { hierarchyGroup: teamA }), alice], true);
+    const groups = json.data.aws_connect_user_hierarchy_group.hierarchy_groups;
+    expect(groups.for_each).toEqual({ [teamA]: "Team A" });
+    expect(groups.name).toBe("${each.value}");
+    const [check] = groups.lifecycle.postcondition;
+    expect(check.condition).toBe(
+      '${join("/", compact([for level in ["level_one","level_two","level_three","level_four","level_five"] : try(self.hierarchy_path[0][level][0].name, null)])) == each.key}',
+    );
+    expect(check.error_message).toContain("not at that path. Fix the path in the environment file, or move the group in Connect.");
+    const users = json.resource.aws_connect_user.connect_users;
+    expect(users.lifecycle).toBeUndefined();
+    expect(users.hierarchy_group_id).toBe(
+      "${each.value.hierarchy_group == null ? null : data.aws_connect_user_hierarchy_group.hierarchy_groups[each.value.hierarchy_group].hierarchy_group_id}",
+    );
+    // A user without a group has none: managed means cleared.
+    expect(users.for_each["alice@example.com"].hierarchy_group).toBeNull();
+    expect(users.for_each["a@example.com"].hierarchy_group).toBe(teamA);
+  });
+
+  test("GIVEN managed hierarchy and no user in a group WHEN built THEN nothing is looked up and every group is cleared", () => {
+    const json = build([alice], true);
+    expect(json.data.aws_connect_user_hierarchy_group).toBeUndefined();
+    expect(json.resource.aws_connect_user.connect_users.hierarchy_group_id).toBeUndefined();
+    expect(json.resource.aws_connect_user.connect_users.lifecycle).toBeUndefined();
+  });
+
+  test("GIVEN template text in a group path and in tags WHEN built THEN it reaches Terraform literal", () => {
+    const path = "${var.x}/%{ if true }y";
+    const json = build([user("a@example.com", { hierarchyGroup: path, tags: { Team: "${a}" } })], true);
+    expect(json.data.aws_connect_user_hierarchy_group.hierarchy_groups.for_each).toEqual({ "$${var.x}/%%{ if true }y": "%%{ if true }y" });
+    expect(json.resource.aws_connect_user.connect_users.for_each["a@example.com"]).toMatchObject({
+      hierarchy_group: "$${var.x}/%%{ if true }y",
+      tags: { Team: "$${a}" },
+    });
+  });
+
+  test("GIVEN a user's tags WHEN built THEN the resource carries them (the environment's come from default_tags) and a user without has none", () => {
+    const users = build([user("a@example.com", { tags: { CostCenter: "42" } }), alice]).resource.aws_connect_user.connect_users;
+    expect(users.tags).toBe("${each.value.tags}");
+    expect(users.for_each["a@example.com"].tags).toEqual({ CostCenter: "42" });
+    expect(users.for_each["alice@example.com"].tags).toBeNull();
+  });
+
+  test("GIVEN a group while hierarchy is not managed WHEN built THEN it is refused", () => {
+    expectValidationError(
+      (stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [user("a@example.com", { hierarchyGroup: teamA })] }),
+      `${STACK}/users: a@example.com names hierarchy group "Americas/Seattle/Team A", but manageHierarchyGroups is false`,
+    );
+  });
+
+  test.each(["Americas//Team A", "Americas / Seattle", "a/b/c/d/e/f"])("GIVEN group path %j WHEN built THEN it is refused", (path) => {
+    expect(() => build([user("a@example.com", { hierarchyGroup: path })], true)).toThrow(
+      `hierarchy group path ${JSON.stringify(path)}: allowed: 1..5 level names`,
+    );
+  });
+});
+
 describe("ConnectUsers refuses, naming its path", () => {
   test.each(["bob smith@example.com", "b", "ab/c@example.com"])("GIVEN user name %j WHEN built THEN it is refused", (username) => {
     expectValidationError(

@@ -1,9 +1,10 @@
 /**
  * SsoApplication alone: the relay state the console needs; given the application's ARN, each user
- * found (or created) in Identity Center and assigned; and what it refuses.
+ * found (or created) in Identity Center and assigned, groups found by display name and assigned,
+ * "assignment required" when set; and what it refuses.
  */
 import { SsoApplication, type SsoApplicationProps } from "../../modules/sso-application";
-import { expectValidationError, STACK, synthesized } from "./bare-stack";
+import { bareStack, expectValidationError, STACK, synthesized } from "./bare-stack";
 
 const ARN = "arn:aws:sso::111122223333:application/ssoins-7223a0b1c2d3e4f5/apl-0a1b2c3d4e5f6a7b";
 const props: SsoApplicationProps = {
@@ -51,14 +52,75 @@ describe("SsoApplication builds", () => {
       "${aws_identitystore_user.identity_center_users[each.value].user_id}",
     );
   });
+
+  test("GIVEN groups besides users WHEN built THEN each distinct group is found by display name once and assigned as a GROUP, users as before", () => {
+    const json = synthesized(
+      (stack) =>
+        new SsoApplication(stack, "application", { ...props, applicationArn: ARN, identityStoreId: "d-9067a1b2c3", groups: ["Supervisors", "Agents (EU)"] }),
+    );
+    const found = json.data.aws_identitystore_group.identity_center_groups;
+    expect(found).toMatchObject({
+      for_each: '${toset(["Agents (EU)", "Supervisors"])}',
+      identity_store_id: "d-9067a1b2c3",
+      alternate_identifier: { unique_attribute: { attribute_path: "DisplayName", attribute_value: "${each.value}" } },
+    });
+    expect(json.resource.aws_ssoadmin_application_assignment.application_group_assignments).toMatchObject({
+      for_each: '${toset(["Agents (EU)", "Supervisors"])}',
+      application_arn: ARN,
+      principal_type: "GROUP",
+      principal_id: "${data.aws_identitystore_group.identity_center_groups[each.value].group_id}",
+    });
+    // The users' assignments keep their address: an upgrade moves nothing.
+    expect(json.resource.aws_ssoadmin_application_assignment.application_assignments.principal_type).toBe("USER");
+    expect(json.resource.aws_ssoadmin_application_assignment_configuration).toBeUndefined();
+  });
+
+  test("GIVEN assignUsers false, a group and assignmentRequired WHEN built THEN only the group is assigned, users are not looked up, and the setting is managed", () => {
+    const json = synthesized(
+      (stack) => new SsoApplication(stack, "application", { ...props, applicationArn: ARN, assignUsers: false, groups: ["Agents"], assignmentRequired: false }),
+    );
+    expect(Object.keys(json.resource.aws_ssoadmin_application_assignment)).toEqual(["application_group_assignments"]);
+    expect(json.data.aws_identitystore_user).toBeUndefined();
+    expect(json.data.aws_identitystore_group.identity_center_groups.identity_store_id).toBe(
+      "${element(data.aws_ssoadmin_instances.identity_center_instances.identity_store_ids, 0)}",
+    );
+    expect(json.resource.aws_ssoadmin_application_assignment_configuration.application_assignment_configuration).toEqual({
+      application_arn: ARN,
+      assignment_required: false,
+    });
+  });
+
+  test("GIVEN a group display name with template sequences, quotes and a backslash WHEN built THEN the look-up's set spells it so Terraform reads it as written", () => {
+    const json = synthesized((stack) => new SsoApplication(stack, "application", { ...props, applicationArn: ARN, groups: ['${x} %{ y } "q" \\z'] }));
+    expect(json.data.aws_identitystore_group.identity_center_groups.for_each).toBe('${toset(["$${x} %%{ y } \\"q\\" \\\\z"])}');
+  });
 });
 
 describe("SsoApplication refuses, naming its path", () => {
   test("GIVEN createUsers without an application ARN WHEN built THEN it is refused: there is nothing to assign them to", () => {
     expectValidationError(
       (stack) => new SsoApplication(stack, "application", { ...props, createUsers: true }),
-      `${STACK}/application: createUsers needs applicationArn; allowed: createUsers only with an application to assign users to`,
+      `${STACK}/application: createUsers needs applicationArn; allowed: createUsers only with an application to assign to`,
     );
+  });
+
+  test("GIVEN groups, assignUsers false and assignmentRequired without an application ARN WHEN built THEN all three are named in one refusal", () => {
+    expectValidationError(
+      (stack) => new SsoApplication(stack, "application", { ...props, groups: ["Agents"], assignUsers: false, assignmentRequired: true }),
+      `${STACK}/application: groups, assignUsers, assignmentRequired need applicationArn; allowed: groups, assignUsers, assignmentRequired only with an application to assign to`,
+    );
+  });
+
+  test("GIVEN a group named twice WHEN built THEN it is refused: one assignment per group", () => {
+    expectValidationError(
+      (stack) => new SsoApplication(stack, "application", { ...props, applicationArn: ARN, groups: ["Agents", "Agents"] }),
+      `${STACK}/application: groups ["Agents","Agents"] name a group twice; allowed: each once`,
+    );
+  });
+
+  test("GIVEN a group display name holding a cdktf reference marker WHEN built THEN it is refused as not literal text", () => {
+    const stack = () => new SsoApplication(bareStack(), "application", { ...props, applicationArn: ARN, groups: ["${TfToken[TOKEN.1]}"] });
+    expect(stack).toThrow(/groups\[\] contains "\$\{TfToken\[TOKEN\.1\]\}", which is not literal text/);
   });
 
   test.each([

@@ -17,7 +17,7 @@ import {
   hclString,
   parseTestReport,
   removeTempDir,
-  runCommand,
+  runTerraform,
   tail,
   terraform,
   terraformSetup,
@@ -113,7 +113,7 @@ describeIfTools(
         return;
       }
       fs.writeFileSync(path.join(dir, "literal.tftest.hcl"), tftest());
-      testRun = await runCommand("terraform", ["test", "-json", "-no-color"], { cwd: dir, env: setup.env, timeoutMs: 120_000 });
+      testRun = await runTerraform(setup, dir, ["test", "-json", "-no-color"], 120_000);
       report = parseTestReport(testRun.stdout);
     }, 170_000);
 

@@ -11,6 +11,11 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import type { Environment } from "../../lib/config/environment";
+import { ConnectClient, CreateUserCommand } from "@aws-sdk/client-connect";
+import { readConnectUsers } from "../../lib/tools/connect-users/bulk-reader";
+import { needsDescribe, readStackState, type StateUser } from "../../lib/tools/drift-fast/compare";
+import { readInstances } from "../../lib/tools/drift-fast/read-users";
+import { bulkReadCalls, fastDriftCost, fastRefreshCost } from "../../lib/tools/plan-cost/bulk";
 import { costTableMarkdown } from "../../lib/tools/plan-cost/markdown";
 import {
   callBudget,
@@ -255,16 +260,27 @@ const APP_LARGE = `arn:aws:sso::${ACCOUNT}:application/ssoins-7223a0b1c2d3e4f5/a
 /** Seeded out of band after the large apply: the list calls then need a second page of 60. */
 const EXTRA_SECURITY_PROFILES = 61;
 const EXTRA_USERS = 60;
+/** The small users' hierarchy groups, as paths from the top level: two look-ups (the third user has none). */
+const SMALL_HIERARCHY = ["Americas/Seattle/Team A", "Americas/Seattle"] as const;
+/** Top-level groups seeded after the small users' three: every look-up then reads a second page of 60. */
+const EXTRA_HIERARCHY_GROUPS = 60;
+/** The Identity Center group the small stack assigns to its application. */
+const SMALL_GROUP = "Contact Center Supervisors";
 
 /**
- * 3 users on an existing instance with two routing profiles; the stack creates their Identity
- * Center users and assigns them (identity store found through sso-admin ListInstances).
+ * 3 users on an existing instance with two routing profiles, two of them in hierarchy groups; the
+ * stack creates their Identity Center users and assigns them and a group found by display name,
+ * and sets "assignment required" (identity store found through sso-admin ListInstances).
  */
 const SMALL = envWith("pcsmall", {
   connect: { kind: "existing", instanceId: SMALL_INSTANCE },
-  ssoApplication: { ...base.ssoApplication, applicationArn: APP_SMALL },
+  manageHierarchyGroups: true,
+  ssoApplication: { ...base.ssoApplication, applicationArn: APP_SMALL, groups: [SMALL_GROUP], assignmentRequired: true },
   identityCenter: { region: REGION, createUsers: true },
-  users: users(3, "small", ["Basic Routing Profile", "Sales Routing Profile"]),
+  // The third sets a secondary email: the one user the bulk path must describe.
+  users: users(3, "small", ["Basic Routing Profile", "Sales Routing Profile"]).map((u, i) =>
+    i === 2 ? { ...u, secondaryEmail: "small03@home.example" } : { ...u, hierarchyGroup: SMALL_HIERARCHY[i] },
+  ),
 });
 
 /**
@@ -276,6 +292,112 @@ const LARGE = envWith("pclarge", {
   ssoApplication: { ...base.ssoApplication, applicationArn: APP_LARGE },
   identityCenter: { region: "us-east-1", identityStoreId: IDENTITY_STORE, createUsers: false },
   users: users(12, "large"),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The bulk path's reads proven on the fake (no terraform)
+// ---------------------------------------------------------------------------------------------
+
+/** Runs `body` with the SDK's chain pointed at the fake, as fast drift finds it: endpoint, test credentials, no retries. */
+async function withConnectEndpoint<T>(url: string, body: () => Promise<T>): Promise<T> {
+  const vars: Record<string, string> = { AWS_ENDPOINT_URL_CONNECT: url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_MAX_ATTEMPTS: "1" };
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await body();
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** A stack's users as `terraform apply` writes them to state, in the shape fast drift reads (instance, secondary email). */
+function stateUsersOf(stack: Tf, instanceId: string): StateUser[] {
+  const forEach = stack.resource.aws_connect_user.connect_users.for_each as Record<string, { secondary_email: string | null }>;
+  return Object.entries(forEach).map(([username, v]) => ({
+    address: `aws_connect_user.connect_users["${username}"]`,
+    username,
+    instanceId,
+    values: { identity_info: [{ secondary_email: v.secondary_email ?? "" }] },
+  }));
+}
+
+describe("the bulk path's reads on the fake: 1,000 users on the instance, 900 managed, every 9th with a secondary email", () => {
+  const INSTANCE = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+  const ON_INSTANCE = 1000;
+  const managed = users(900, "bulk").map((u, i) => (i % 9 === 0 ? { ...u, secondaryEmail: `bulk${i}@home.example` } : u));
+  const stacks = synthAll(envWith("pcbulk", { connect: { kind: "existing", instanceId: INSTANCE }, users: managed }));
+  const main = stacks["connect-sso-pcbulk"];
+  const stateUsers = stateUsersOf(main, INSTANCE);
+  let fake: ConnectFake;
+  let client: ConnectClient;
+  const connectCounts = () => Object.fromEntries(Object.entries(fake.operationCounts()).map(([op, n]) => [`connect:${op}`, n]));
+
+  beforeAll(async () => {
+    fake = await startConnectFake({ accountId: ACCOUNT, region: REGION });
+    fake.addInstance({ id: INSTANCE, identityManagementType: "SAML", region: REGION, withDefaults: true });
+    const profile = fake.addSecurityProfile(INSTANCE, "Bulk Agent").id;
+    const routing = fake.addRoutingProfile(INSTANCE, "Bulk Routing").id;
+    client = new ConnectClient({ region: REGION, endpoint: fake.url, credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+    // Seeded through the API, not terraform: the managed users, then 100 a person made in the console.
+    const people = [...managed, ...users(ON_INSTANCE - managed.length, "console")];
+    for (const u of people)
+      await client.send(
+        new CreateUserCommand({
+          InstanceId: INSTANCE,
+          Username: u.username,
+          IdentityInfo: { FirstName: u.firstName, LastName: u.lastName, ...(u.secondaryEmail ? { SecondaryEmail: u.secondaryEmail } : {}) },
+          PhoneConfig: { PhoneType: "SOFT_PHONE" },
+          SecurityProfileIds: [profile],
+          RoutingProfileId: routing,
+        }),
+      );
+    expect(fake.users(INSTANCE)).toHaveLength(ON_INSTANCE);
+  }, 60_000);
+
+  afterAll(() => fake?.stop());
+
+  test("GIVEN no drift WHEN fast drift's read runs THEN the fake saw exactly the model's Connect calls: 10 SearchUsers pages and 100 DescribeUser", async () => {
+    fake.resetCounts();
+    await withConnectEndpoint(fake.url, () =>
+      readInstances([
+        {
+          instanceId: INSTANCE,
+          region: REGION,
+          usernames: stateUsers.map((u) => u.username),
+          describe: stateUsers.filter(needsDescribe).map((u) => u.username),
+        },
+      ]),
+    );
+    const model = fastDriftCost(stacks, { usersOnInstance: ON_INSTANCE });
+    const modelConnect = Object.fromEntries(Object.entries(model.byOperation).filter(([k]) => k.startsWith("connect:")));
+    expect(connectCounts()).toEqual(modelConnect);
+    expect(model.bulkRead).toEqual({ SearchUsers: 10, ListUsers: 0, DescribeUser: 100 });
+    expect({ connect: model.connect, unavoidable: model.unavoidableDescribeUser }).toEqual({ connect: 110, unavoidable: 100 });
+  }, 60_000);
+
+  test("GIVEN 3 managed users deleted outside Terraform and pages of 500 WHEN read THEN one ListUsers walk is added and the model says so", async () => {
+    const gone = managed.filter((u) => !u.secondaryEmail).slice(0, 3);
+    for (const u of gone) expect(fake.deleteUser(INSTANCE, u.username)).toBe(true);
+    fake.resetCounts();
+    const read = await readConnectUsers(
+      {
+        instanceId: INSTANCE,
+        region: REGION,
+        usernames: stateUsers.map((u) => u.username),
+        needsDescribe: (name) => stateUsers.some((u) => u.username === name && needsDescribe(u)),
+        pageSize: 500,
+      },
+      client,
+    );
+    expect([...read.users].filter(([, f]) => f === "missing").map(([name]) => name)).toEqual(gone.map((u) => u.username));
+    const model = bulkReadCalls({ usersOnInstance: ON_INSTANCE - gone.length, secondaryEmails: 100, missingUsers: gone.length, pageSize: 500 });
+    expect(fake.operationCounts()).toEqual({ SearchUsers: 2, ListUsers: 1, DescribeUser: 100 });
+    expect(model).toEqual({ SearchUsers: 2, ListUsers: 1, DescribeUser: 100 });
+    expect(read.calls).toEqual(model);
+  }, 60_000);
 });
 
 describeIfTools(
@@ -306,21 +428,32 @@ describeIfTools(
       return dir;
     };
 
-    /** One plan; returns what the APIs saw, keyed like PlanCost.byOperation. */
-    const countedPlan = async (dir: string, extra: string[], okCodes: number[]) => {
+    /** Runs `steps`; returns what the APIs saw meanwhile, keyed like PlanCost.byOperation. */
+    const counted = async (steps: () => Promise<unknown>) => {
       fake!.resetCounts();
       proxy!.reset();
-      await tf(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", ...extra], okCodes);
+      await steps();
       expect(fake!.unimplemented()).toEqual([]);
       expect(fake!.requests.filter((r) => r.status !== 200).map((r) => `${r.operation} ${r.status} ${r.errorCode}`)).toEqual([]);
       const seen: Record<string, number> = { ...proxy!.counts() };
       for (const [op, n] of Object.entries(fake!.operationCounts())) seen[op.startsWith("sso-admin:") ? op : `connect:${op}`] = n;
       return seen;
     };
+    /** One plan; returns what the APIs saw. */
+    const countedPlan = (dir: string, extra: string[], okCodes: number[]) =>
+      counted(() => tf(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", ...extra], okCodes));
+    /** Fast drift's and fast refresh's first step: the bulk read of the users a state holds, as fast drift requests it. */
+    const bulkRead = (users: ReadonlyArray<StateUser>, instanceId: string) =>
+      withConnectEndpoint(fake!.url, () =>
+        readInstances([{ instanceId, region: REGION, usernames: users.map((u) => u.username), describe: users.filter(needsDescribe).map((u) => u.username) }]),
+      );
+    const stateOf = async (dir: string) => readStackState(JSON.parse((await tf(dir, ["show", "-json", "-no-color"])).stdout));
     const connectOf = (counts: Record<string, number>) => Object.entries(counts).reduce((sum, [k, n]) => sum + (k.startsWith("connect:") ? n : 0), 0);
     const need = (what: string) => {
       if (!applied.has(what)) throw new Error(`the apply of ${what} did not succeed (see the failing test above)`);
     };
+    /** What the small instance holds: AWS's default profiles, a second routing profile, its users' 3 hierarchy groups and the extras. */
+    const smallInventory: Partial<ConnectInventory> = { routingProfiles: 2, hierarchyGroups: 3 + EXTRA_HIERARCHY_GROUPS };
     /** What the large instance holds once seeded: its 12 users and AWS's 4 default profiles, plus the extras. */
     const largeInventory: Partial<ConnectInventory> = { users: 12 + EXTRA_USERS, securityProfiles: 4 + EXTRA_SECURITY_PROFILES, instances: 2 };
 
@@ -331,28 +464,38 @@ describeIfTools(
 
       fake.addInstance({ id: SMALL_INSTANCE, identityManagementType: "SAML", region: REGION, withDefaults: true });
       fake.addRoutingProfile(SMALL_INSTANCE, "Sales Routing Profile");
+      const americas = fake.addHierarchyGroup(SMALL_INSTANCE, "Americas").id;
+      const seattle = fake.addHierarchyGroup(SMALL_INSTANCE, "Seattle", americas).id;
+      fake.addHierarchyGroup(SMALL_INSTANCE, "Team A", seattle);
+      for (let i = 0; i < EXTRA_HIERARCHY_GROUPS; i++) fake.addHierarchyGroup(SMALL_INSTANCE, `Region ${i}`);
       const sso = fake.addSsoInstance({ identityStoreId: IDENTITY_STORE });
       fake.addApplication(APP_SMALL, { instanceArn: sso.instanceArn });
       fake.addApplication(APP_LARGE, { instanceArn: sso.instanceArn });
-      // The large environment's people already exist in Identity Center (its home Region: us-east-1).
-      for (const user of LARGE.users) {
-        const answer = await httpRequest(`${moto.url}/`, {
+      const motoUrl = moto.url;
+      /** Seeds moto's identity store in `region` (straight to moto: the proxy counts only what terraform asks). */
+      const identityStore = async (operation: string, region: string, body: Record<string, unknown>) => {
+        const answer = await httpRequest(`${motoUrl}/`, {
           method: "POST",
           headers: {
             "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": "AWSIdentityStore.CreateUser",
-            Authorization: "AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/identitystore/aws4_request, SignedHeaders=host, Signature=0",
+            "X-Amz-Target": `AWSIdentityStore.${operation}`,
+            Authorization: `AWS4-HMAC-SHA256 Credential=test/20261201/${region}/identitystore/aws4_request, SignedHeaders=host, Signature=0`,
           },
-          body: JSON.stringify({
-            IdentityStoreId: IDENTITY_STORE,
-            UserName: user.username,
-            DisplayName: `${user.firstName} ${user.lastName}`,
-            Name: { GivenName: user.firstName, FamilyName: user.lastName },
-          }),
+          body: JSON.stringify({ IdentityStoreId: IDENTITY_STORE, ...body }),
           timeoutMs: 10_000,
         });
-        if (answer.status !== 200) throw new Error(`moto identitystore CreateUser ${user.username}: HTTP ${answer.status} ${answer.body}`);
+        if (answer.status !== 200) throw new Error(`moto identitystore ${operation} ${JSON.stringify(body)}: HTTP ${answer.status} ${answer.body}`);
+      };
+      // The large environment's people already exist in Identity Center (its home Region: us-east-1).
+      for (const user of LARGE.users) {
+        await identityStore("CreateUser", "us-east-1", {
+          UserName: user.username,
+          DisplayName: `${user.firstName} ${user.lastName}`,
+          Name: { GivenName: user.firstName, FamilyName: user.lastName },
+        });
       }
+      // The small environment's group was made in Identity Center (its home Region: the environment's).
+      await identityStore("CreateGroup", REGION, { DisplayName: SMALL_GROUP });
       for (const [name, env] of [
         ["small", SMALL],
         ["large", LARGE],
@@ -367,15 +510,72 @@ describeIfTools(
       removeTempDir(setup?.root);
     }, 30_000);
 
-    test("GIVEN 3 users applied WHEN terraform plans THEN every API saw exactly the modelled calls", async () => {
+    test("GIVEN 3 users applied, two in hierarchy groups, and a group assigned with assignment required WHEN terraform plans THEN every API saw exactly the modelled calls", async () => {
       await tf(dirs.small, ["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"]);
       applied.add("small");
       const json = synthAll(SMALL)["connect-sso-pcsmall"];
       const seen = await countedPlan(dirs.small, [], [0]);
-      const model = planCost(json, { inventory: { routingProfiles: 2 } });
+      const model = planCost(json, { inventory: smallInventory });
       expect(seen).toEqual(model.byOperation);
-      expect(connectOf(seen)).toBe(connectCallsPerPlan(json, { inventory: { routingProfiles: 2 } }));
+      expect(connectOf(seen)).toBe(connectCallsPerPlan(json, { inventory: smallInventory }));
       expect(seen["connect:DescribeUser"]).toBe(3);
+      // Each of the 2 hierarchy look-ups lists all 63 groups (2 pages of 60), though its group is on the first.
+      expect([seen["connect:ListUserHierarchyGroups"], seen["connect:DescribeUserHierarchyGroup"]]).toEqual([2 * 2, 2]);
+      const hierarchyPageSizes = fake!.requests
+        .filter((r) => r.operation === "ListUserHierarchyGroups")
+        .map((r) => new URLSearchParams(r.query).get("maxResults"));
+      expect(new Set(hierarchyPageSizes)).toEqual(new Set([String(CONNECT_PAGE_SIZE)]));
+      // The group's assignment is read like a user's; the setting once; the group found by display name.
+      expect(seen["sso-admin:DescribeApplicationAssignment"]).toBe(3 + 1);
+      expect(seen["sso-admin:GetApplicationAssignmentConfiguration"]).toBe(1);
+      expect([seen["identitystore:GetGroupId"], seen["identitystore:DescribeGroup"]]).toEqual([1, 1]);
+    }, 120_000);
+
+    test("GIVEN 3 users applied, one with a secondary email WHEN fast drift's steps run (bulk read, refresh-only plan targeted to the other resources) THEN every API saw exactly the modelled calls", async () => {
+      need("small");
+      const json = synthAll(SMALL)["connect-sso-pcsmall"];
+      const state = await stateOf(dirs.small);
+      expect(state.users).toHaveLength(3);
+      const seen = await counted(async () => {
+        await bulkRead(state.users, SMALL_INSTANCE);
+        // Exit 2 too: the provider reports moto's role as changed outside Terraform (tags, inline_policy); the calls are the same.
+        await tf(
+          dirs.small,
+          ["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", ...state.otherAddresses.map((a) => `-target=${a}`)],
+          [0, 2],
+        );
+      });
+      const model = fastDriftCost({ "connect-sso-pcsmall": json }, { inventory: smallInventory });
+      expect(seen).toEqual(model.byOperation);
+      // The targeted plan reads no Connect look-up: the other resources reference none.
+      expect({ connect: connectOf(seen), unavoidable: model.unavoidableDescribeUser }).toEqual({ connect: 1 + 1, unavoidable: 1 });
+    }, 120_000);
+
+    test("GIVEN a first name changed in Connect WHEN fast refresh's steps run (bulk read, apply -refresh-only targeted to that user and the other resources, plan -refresh=false) THEN every API saw exactly the modelled calls and the plan shows the change", async () => {
+      need("small");
+      const json = synthAll(SMALL)["connect-sso-pcsmall"];
+      const state = await stateOf(dirs.small);
+      const changed = SMALL.users[0].username;
+      const id = fake!.user(SMALL_INSTANCE, changed)!.Id;
+      const edit = await httpRequest(`${fake!.url}/users/${SMALL_INSTANCE}/${id}/identity-info`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          Authorization: `AWS4-HMAC-SHA256 Credential=test/20261201/${REGION}/connect/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body: JSON.stringify({ IdentityInfo: { FirstName: "Changed", LastName: SMALL.users[0].lastName } }),
+      });
+      expect(edit.status).toBe(200);
+      let plan = "";
+      const seen = await counted(async () => {
+        const [read] = await bulkRead(state.users, SMALL_INSTANCE);
+        expect(new Map(read.users).get(changed)).toMatchObject({ firstName: "Changed" });
+        const targets = [`aws_connect_user.connect_users["${changed}"]`, ...state.otherAddresses].map((a) => `-target=${a}`);
+        await tf(dirs.small, ["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color", "-lock=false", ...targets]);
+        plan = (await tf(dirs.small, ["plan", "-refresh=false", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"], [2])).stdout;
+      });
+      expect(seen).toEqual(fastRefreshCost("connect-sso-pcsmall", json, { changedUsers: 1, inventory: smallInventory }).byOperation);
+      expect(plan).toContain(`aws_connect_user.connect_users["${changed}"] will be updated in-place`);
     }, 120_000);
 
     test("GIVEN 12 users applied and a fuller instance WHEN terraform plans THEN every API saw exactly the modelled calls, list calls page by 60", async () => {

@@ -9,8 +9,10 @@ import { Testing } from "cdktf";
 import type { Environment } from "../../lib/config/environment";
 import { environmentStacks } from "../../stacks";
 import { exampleEnvironment, testApp } from "../support/environments";
+import { hierarchyGroupMock } from "../support/hierarchy-mock";
 import {
   formatDiagnostic,
+  hcl,
   hclString,
   parseTestReport,
   removeTempDir,
@@ -23,6 +25,7 @@ import {
 import { describeIfTools, missingTool } from "../support/tools";
 
 const INSTANCE = "5b7d2e90-3c4a-4f1e-8a6b-9d0c1e2f3a4b";
+const INSTANCE_ARN = `arn:aws:connect:us-west-2:444455556666:instance/${INSTANCE}`;
 
 /** Where each prod user is with 3 users stacks, and which stacks they leave from 2 (pinned: the hash is stable). */
 const EXPECTED: Record<string, { users: string[]; forgets: string[]; imports: string[] }> = {
@@ -36,10 +39,18 @@ const EXPECTED: Record<string, { users: string[]; forgets: string[]; imports: st
   },
 };
 
-/** A mocked apply that checks which users a stack holds; imports need an override_resource. */
+/**
+ * A mocked apply that checks which users a stack holds; imports need an override_resource, and each
+ * hierarchy look-up the group at its path (its postcondition compares them).
+ */
 function testFile(expected: (typeof EXPECTED)[string], json: Record<string, any>): string {
   const data = json.data ?? {};
+  const groupPaths = Object.keys(data.aws_connect_user_hierarchy_group?.hierarchy_groups?.for_each ?? {});
   const mocks = [
+    ...groupPaths.map(
+      (group) =>
+        `override_data {\n  target = data.aws_connect_user_hierarchy_group.hierarchy_groups[${hclString(group)}]\n  values = ${hcl(hierarchyGroupMock(group, (p) => `group-${p}`, INSTANCE_ARN))}\n}`,
+    ),
     `override_data {\n  target = data.aws_connect_instance.connect_instance\n  values = { identity_management_type = "SAML", id = ${hclString(INSTANCE)} }\n}`,
     data.aws_ssoadmin_instances
       ? `override_data {\n  target = data.aws_ssoadmin_instances.identity_center_instances\n  values = { identity_store_ids = ["d-9067a1b2c3"] }\n}`

@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EXAMPLES_DIR, exampleEnvironment, synthStack } from "../support/environments";
+import { hierarchyGroupMock } from "../support/hierarchy-mock";
 import {
   protectedAddresses,
   writeTeardownOverride,
@@ -23,7 +24,7 @@ import {
   hclString,
   parseTestReport,
   removeTempDir,
-  runCommand,
+  runTerraform,
   serialQueue,
   tail,
   terraform,
@@ -48,6 +49,13 @@ const SECURITY_PROFILE_IDS = {
   CallCenterManager: "5ec0a9e1-0000-4000-8000-0000000cc3a9",
   QualityAnalyst: "5ec0a9e1-0000-4000-8000-0000000a0a1e",
 } as const;
+/** Mock IDs of the hierarchy groups (by path from the top level), parents included: the look-ups' hierarchy_path names them. */
+const HIERARCHY_GROUP_IDS: Readonly<Record<string, string>> = {
+  Americas: "41e7a2c0-0000-4000-8000-0000000a3e71",
+  "Americas/Seattle": "41e7a2c0-0000-4000-8000-00000005ea77",
+  "Americas/Seattle/Team A": "41e7a2c0-0000-4000-8000-00000000700a",
+  "Americas/Seattle/Sales": "41e7a2c0-0000-4000-8000-0000000005a1",
+};
 
 interface ExpectedUser {
   readonly firstName: string;
@@ -59,6 +67,10 @@ interface ExpectedUser {
   readonly deskPhoneNumber: string | null;
   readonly autoAccept: boolean;
   readonly afterContactWorkTimeLimit: number;
+  /** Path of the user's hierarchy group (a key of HIERARCHY_GROUP_IDS), or null for none. */
+  readonly hierarchyGroup: string | null;
+  /** The user's own tags (`aws_connect_user.tags`; the environment's come through default_tags). */
+  readonly tags: Readonly<Record<string, string>> | null;
 }
 
 interface Expected {
@@ -94,12 +106,22 @@ interface Expected {
     readonly storeFrom: "environment" | "aws_ssoadmin_instances";
     /** Mock Identity Center user IDs by user name. */
     readonly userIds: Readonly<Record<string, string>>;
+    /** Whether `ssoApplication.groups` names groups (assigned by `application_group_assignments`). */
+    readonly assignsGroups: boolean;
   };
   /** Resources with prevent_destroy. */
   readonly protectedResources: ReadonlyArray<string>;
 }
 
-const softPhone = { phoneType: "SOFT_PHONE", deskPhoneNumber: null, autoAccept: false, afterContactWorkTimeLimit: 0, secondaryEmail: null } as const;
+const softPhone = {
+  phoneType: "SOFT_PHONE",
+  deskPhoneNumber: null,
+  autoAccept: false,
+  afterContactWorkTimeLimit: 0,
+  secondaryEmail: null,
+  hierarchyGroup: null,
+  tags: null,
+} as const;
 
 const EXPECTED: Record<"dev" | "staging" | "prod", Expected> = {
   dev: {
@@ -180,6 +202,7 @@ const EXPECTED: Record<"dev" | "staging" | "prod", Expected> = {
       applicationArn: "arn:aws:sso::222233334444:application/ssoins-7223a0b1c2d3e4f5/apl-5f4e3d2c1b0a9988",
       identityStoreId: "d-9067a1b2c3",
       storeFrom: "environment",
+      assignsGroups: false,
       userIds: {
         "alice.nguyen@example.com": "9067a1b2c3-0a1c-4e00-8000-00000000a11c",
         "bob.martin@example.com": "9067a1b2c3-0b0b-4e00-8000-000000000b0b",
@@ -188,7 +211,7 @@ const EXPECTED: Record<"dev" | "staging" | "prod", Expected> = {
     protectedResources: [],
   },
   prod: {
-    summary: "existing SAML instance, protected, assigns users in the account's identity store",
+    summary: "existing SAML instance, protected, assigns users in the account's identity store, manages hierarchy groups",
     instance: {
       kind: "existing",
       id: "5b7d2e90-3c4a-4f1e-8a6b-9d0c1e2f3a4b",
@@ -211,6 +234,7 @@ const EXPECTED: Record<"dev" | "staging" | "prod", Expected> = {
         routingProfile: "Basic Routing Profile",
         securityProfiles: ["Agent"],
         secondaryEmail: "alice@home.example",
+        hierarchyGroup: "Americas/Seattle/Team A",
       },
       // Precomposed (NFC) é and ñ, written as escapes so this file shows the code points
       // (compared code point by code point on the JSON: Terraform itself normalizes to NFC).
@@ -220,6 +244,7 @@ const EXPECTED: Record<"dev" | "staging" | "prod", Expected> = {
         lastName: "Pe\u00f1a",
         routingProfile: "Basic Routing Profile",
         securityProfiles: ["Agent", "QualityAnalyst"],
+        hierarchyGroup: "Americas/Seattle/Team A",
       },
       "bob.martin@example.com": {
         ...softPhone,
@@ -231,6 +256,8 @@ const EXPECTED: Record<"dev" | "staging" | "prod", Expected> = {
         deskPhoneNumber: "+12065550100",
         autoAccept: true,
         afterContactWorkTimeLimit: 120,
+        hierarchyGroup: "Americas/Seattle/Sales",
+        tags: { Team: "sales", CostCenter: "4420" },
       },
       "supervisor.kim@example.com": {
         ...softPhone,
@@ -238,12 +265,15 @@ const EXPECTED: Record<"dev" | "staging" | "prod", Expected> = {
         lastName: "Kim",
         routingProfile: "Basic Routing Profile",
         securityProfiles: ["CallCenterManager"],
+        hierarchyGroup: "Americas/Seattle",
+        tags: { Team: "supervisors" },
       },
     },
     identityCenter: {
       applicationArn: "arn:aws:sso::444455556666:application/ssoins-7223a0b1c2d3e4f5/apl-0a1b2c3d4e5f6a7b",
       identityStoreId: "d-92670c4b2e",
       storeFrom: "aws_ssoadmin_instances",
+      assignsGroups: true,
       userIds: {
         "alice.nguyen@example.com": "92670c4b2e-0a1c-4e00-8000-00000000a11c",
         "jose.pena@example.com": "92670c4b2e-0e05-4e00-8000-00000000e05e",
@@ -285,6 +315,10 @@ const eq = (actual: string, value: unknown, what: string): Assertion => ({
   expected: `${what} should be ${JSON.stringify(value)}`,
   actual,
 });
+
+/** Map equality (an HCL object literal never equals a map(string) without the conversion); null is no map. */
+const eqMap = (actual: string, value: Readonly<Record<string, string>> | null, what: string): Assertion =>
+  value === null ? eq(actual, null, what) : { ...eq(actual, value, what), condition: `${actual} == tomap(${hcl(value)})` };
 
 /** Set equality (order and duplicates do not matter). */
 const eqSet = (actual: string, values: ReadonlyArray<unknown>, what: string): Assertion => ({
@@ -392,7 +426,7 @@ function runsFor(name: keyof typeof EXPECTED): RunSpec[] {
   const users = "aws_connect_user.connect_users";
   runs.push({
     name: "connect_users",
-    title: `WHEN applied THEN exactly the Connect users ${usernames.join(", ")} exist, keyed and named by user name, with their names, no identity_info.email (refused on SAML instances) and their phone and profiles`,
+    title: `WHEN applied THEN exactly the Connect users ${usernames.join(", ")} exist, keyed and named by user name, with their names, no identity_info.email (refused on SAML instances), their phone, profiles, hierarchy group and own tags`,
     command: "apply",
     asserts: [
       eqSet(`keys(${users})`, usernames, "Connect user keys"),
@@ -416,6 +450,12 @@ function runsFor(name: keyof typeof EXPECTED): RunSpec[] {
             e.securityProfiles.map((p) => SECURITY_PROFILE_IDS[p]),
             `${u}: security_profile_ids (of ${e.securityProfiles.join(", ")})`,
           ),
+          eq(
+            `${one}.hierarchy_group_id`,
+            e.hierarchyGroup === null ? null : HIERARCHY_GROUP_IDS[e.hierarchyGroup],
+            `${u}: hierarchy_group_id (of ${e.hierarchyGroup ?? "no group"})`,
+          ),
+          eqMap(`${one}.tags`, e.tags, `${u}: tags`),
         ];
       }),
     ],
@@ -491,6 +531,15 @@ function fileOverrides(name: keyof typeof EXPECTED, stackJson: StackJson): strin
       overrideBlock("override_data", `data.aws_connect_security_profile.security_profiles[${hclString(profile)}]`, {
         security_profile_id: SECURITY_PROFILE_IDS[profile],
       }),
+    );
+  }
+  for (const group of new Set(users.flatMap((u) => (u.hierarchyGroup === null ? [] : [u.hierarchyGroup])))) {
+    out.push(
+      overrideBlock(
+        "override_data",
+        `data.aws_connect_user_hierarchy_group.hierarchy_groups[${hclString(group)}]`,
+        hierarchyGroupMock(group, (p) => HIERARCHY_GROUP_IDS[p], x.instance.kind === "existing" ? x.instance.arn : x.instance.mockArn),
+      ),
     );
   }
   const ic = x.identityCenter;
@@ -584,7 +633,7 @@ describeIfTools("real Terraform on the synthesized example stacks (terraform tes
         }
         writeTeardownOverride(dir, outcome.json);
         fs.writeFileSync(path.join(dir, `${name}.tftest.hcl`), tftest(name, outcome.json));
-        outcome.test = await runCommand("terraform", ["test", "-json", "-no-color"], { cwd: dir, env: setup.env, timeoutMs: 120_000 });
+        outcome.test = await runTerraform(setup, dir, ["test", "-json", "-no-color"], 120_000);
         outcome.report = parseTestReport(outcome.test.stdout);
       }),
     );
@@ -627,7 +676,8 @@ describeIfTools("real Terraform on the synthesized example stacks (terraform tes
     test(`WHEN synthesized THEN ${x.identityCenter?.storeFrom === "aws_ssoadmin_instances" ? "exactly one data.aws_ssoadmin_instances supplies the identity store" : "no data.aws_ssoadmin_instances is read"}${x.identityCenter ? "" : " and no user assignment is managed (no application ARN)"}`, () => {
       const json = outcomes[name].json!;
       expect(ssoadminInstancesAddresses(json)).toHaveLength(x.identityCenter?.storeFrom === "aws_ssoadmin_instances" ? 1 : 0);
-      expect(Object.keys(json.resource?.aws_ssoadmin_application_assignment ?? {})).toEqual(x.identityCenter ? ["application_assignments"] : []);
+      const assignments = x.identityCenter ? ["application_assignments", ...(x.identityCenter.assignsGroups ? ["application_group_assignments"] : [])] : [];
+      expect(Object.keys(json.resource?.aws_ssoadmin_application_assignment ?? {})).toEqual(assignments);
     });
 
     test("WHEN synthesized THEN the users' first and last names in cdk.tf.json are exactly the expected code points (NFC)", () => {

@@ -1,9 +1,9 @@
 /**
  * A sandbox for real terraform plans and applies of one environment's stack, offline: moto_server
  * (IAM, STS, identitystore) and the Connect / sso-admin fake, both on 127.0.0.1, seeded with
- * what the environment needs to exist before its first apply (the Connect instance and the
- * profiles its users name; the Identity Center instance, application and directory users when the
- * stack assigns users). Workspaces are folders under the sandbox's temp root, each with a
+ * what the environment needs to exist before its first apply (the Connect instance, the
+ * profiles and hierarchy groups its users name; the Identity Center instance, application, directory users and the
+ * groups it assigns when the environment names the application). Workspaces are folders under the sandbox's temp root, each with a
  * synthesized `cdk.tf.json`, the provider override (support/fake/) and its own state
  * file, so several configurations can be planned against one applied state without applying them.
  *
@@ -14,6 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import type { Environment } from "../../lib/config/environment";
+import { HIERARCHY, hierarchyLevels } from "../../lib/rules/hierarchy";
 import type { PlanJson } from "../../lib/tools/plan/format";
 import { asPlan } from "../../lib/tools/plan/read";
 import { stackName } from "../../lib/rules/naming";
@@ -106,6 +107,8 @@ export interface Sandbox {
   readonly profileIds: Readonly<Record<string, string>>;
   /** Identity Center directory user IDs on moto, by user name (when the stack assigns users). */
   readonly identityCenterUserIds: Readonly<Record<string, string>>;
+  /** Identity Center group IDs on moto, by display name (the groups `ssoApplication.groups` names). */
+  readonly identityCenterGroupIds: Readonly<Record<string, string>>;
   /**
    * A new workspace `<root>/<env>-<name>/connect-sso-<env>` with the stack of `stack` (an Environment to
    * synthesize in-process, or Terraform JSON), optionally starting from a copy of another
@@ -190,11 +193,21 @@ async function seedAndWrap(
     const routing = new Set([...DEFAULT_ROUTING_PROFILES, ...env.users.map((u) => u.routingProfile)]);
     for (const name of security) profileIds[name] = connectFake.addSecurityProfile(instanceId, name).id;
     for (const name of routing) profileIds[name] = connectFake.addRoutingProfile(instanceId, name).id;
+    // The hierarchy groups the users name, level by level (a parent before its children), each once.
+    const groupIds = new Map<string, string>();
+    for (const levels of env.users.flatMap((u) => (u.hierarchyGroup === undefined ? [] : [hierarchyLevels(u.hierarchyGroup)]))) {
+      levels.forEach((name, i) => {
+        const groupPath = levels.slice(0, i + 1).join(HIERARCHY.separator);
+        const parentId = groupIds.get(levels.slice(0, i).join(HIERARCHY.separator));
+        if (!groupIds.has(groupPath)) groupIds.set(groupPath, connectFake.addHierarchyGroup(instanceId, name, parentId).id);
+      });
+    }
   }
 
   // Identity Center: the console-made application, the instance (when the stack looks the store
   // up) and the directory users the assignments name (unless the stack creates them).
   const identityCenterUserIds: Record<string, string> = {};
+  const identityCenterGroupIds: Record<string, string> = {};
   const applicationArn = env.ssoApplication.applicationArn;
   if (applicationArn) {
     const identityStoreId = env.identityCenter.identityStoreId ?? SEEDED_IDENTITY_STORE_ID;
@@ -213,6 +226,13 @@ async function seedAndWrap(
         });
         identityCenterUserIds[user.username] = created.UserId;
       }
+    }
+    for (const group of env.ssoApplication.groups ?? []) {
+      const created = await motoJson(motoServer, "identitystore", "AWSIdentityStore.CreateGroup", env.identityCenter.region, {
+        IdentityStoreId: identityStoreId,
+        DisplayName: group,
+      });
+      identityCenterGroupIds[group] = created.GroupId;
     }
   }
 
@@ -260,6 +280,7 @@ async function seedAndWrap(
     instanceId,
     profileIds,
     identityCenterUserIds,
+    identityCenterGroupIds,
     workspace: async (name, stack, wsOptions = {}) => {
       const stackEnv = typeof stack === "string" ? env : stack;
       const dir = path.join(setup.root, `${env.name}-${name}`, stackName(stackEnv.name));

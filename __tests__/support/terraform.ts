@@ -12,6 +12,8 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { hclQuoted } from "../../lib/tools/plan/address";
+import { USES_PROVIDER, withPooledProvider } from "./provider-pool";
 import { providerMirror } from "./tools";
 
 /** Keep temp folders after the run (for debugging a failure): CONNECT_SSO_KEEP_TMP=1. */
@@ -184,9 +186,15 @@ export interface TerraformCallOptions {
   readonly okCodes?: ReadonlyArray<number>;
 }
 
+/** Runs terraform with the setup's environment (through the provider pool) to its end; never rejects for a non-zero exit. */
+export function runTerraform(setup: TerraformSetup, cwd: string, args: ReadonlyArray<string>, timeoutMs = 90_000): Promise<CommandResult> {
+  const run = (env: NodeJS.ProcessEnv) => runCommand("terraform", args, { cwd, env, timeoutMs });
+  return USES_PROVIDER.has(args[0]) ? withPooledProvider(cwd, setup.env, run) : run(setup.env);
+}
+
 /** Runs terraform with the setup's environment; throws a readable error (with terraform's output) on any other exit. */
 export async function terraform(setup: TerraformSetup, cwd: string, args: ReadonlyArray<string>, options: TerraformCallOptions = {}): Promise<CommandResult> {
-  const result = await runCommand("terraform", args, { cwd, env: setup.env, timeoutMs: options.timeoutMs ?? 90_000 });
+  const result = await runTerraform(setup, cwd, args, options.timeoutMs);
   const ok = options.okCodes ?? [0];
   if (result.timedOut || result.code === null || !ok.includes(result.code)) {
     throw new Error(describeResult(result, `expected exit code ${ok.join(" or ")}`));
@@ -240,26 +248,10 @@ export function serialQueue(): <T>(work: () => Promise<T>) => Promise<T> {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A quoted HCL string whose value is exactly `value`: `${` and `%{` are escaped (so
- * `${aws:userid}` is written `$${aws:userid}`), and non-ASCII characters become `\uNNNN`, so the
- * file shows which code points are expected (NFC or not).
+ * A quoted HCL string whose value is exactly `value`, with every non-ASCII character as \uNNNN, so
+ * a generated file shows which code points are expected (NFC or not).
  */
-export function hclString(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (cp < 0x20 || (cp >= 0x7f && cp <= 0xffff)) out += `\\u${cp.toString(16).padStart(4, "0")}`;
-    else if (cp > 0xffff) out += `\\U${cp.toString(16).padStart(8, "0")}`;
-    else out += ch;
-  }
-  out += '"';
-  return out.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
-}
+export const hclString = (value: string): string => hclQuoted(value, true);
 
 /** An HCL literal for a JSON-like value (strings, numbers, booleans, null, lists, objects). */
 export function hcl(value: unknown): string {

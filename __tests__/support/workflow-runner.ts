@@ -7,6 +7,7 @@
  * (fail closed: the rehearsal must not silently skip a step it does not understand).
  */
 import { spawn, spawnSync } from "node:child_process";
+import { withPooledProvider } from "./provider-pool";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -46,6 +47,8 @@ export interface StepLog {
   readonly output: string;
   /** Why the step was not run, for skipped steps. */
   readonly reason?: string;
+  /** How long the step ran. */
+  readonly ms?: number;
 }
 
 export interface JobRun {
@@ -214,8 +217,9 @@ export class WorkflowRunner {
       if (stopBefore?.(step)) break;
       const label = step.name ?? step.uses ?? step.run?.split("\n")[0] ?? `step ${index}`;
       const stepCtx = { ...ctx, env: jobEnv, steps };
+      const started = Date.now();
       const record = (outcome: Result, output: string, reason?: string) => {
-        this.log.push({ job: jobId, step: label, outcome, output, reason });
+        this.log.push({ job: jobId, step: label, outcome, output, reason, ms: Date.now() - started });
         if (step.id) steps[step.id] = { outputs: steps[step.id]?.outputs ?? {}, outcome };
         if (outcome === "failure") failed = true;
       };
@@ -245,20 +249,22 @@ export class WorkflowRunner {
         continue;
       }
       const outputFile = path.join(runnerTemp, `output-${index}`);
-      const result = await runBash(
-        step.run ?? "",
-        dir,
-        {
-          ...this.options.env,
-          ...stepEnv,
-          CI: "true",
-          GITHUB_ACTIONS: "true",
-          GITHUB_SHA: commit,
-          GITHUB_OUTPUT: outputFile,
-          GITHUB_STEP_SUMMARY: summary,
-          RUNNER_TEMP: runnerTemp,
-        },
-        this.options.stepTimeoutMs ?? 180_000,
+      // A step's scripts run terraform one command at a time: they may share a pooled provider.
+      const result = await withPooledProvider(dir, { ...this.options.env, ...stepEnv }, (env) =>
+        runBash(
+          step.run ?? "",
+          dir,
+          {
+            ...env,
+            CI: "true",
+            GITHUB_ACTIONS: "true",
+            GITHUB_SHA: commit,
+            GITHUB_OUTPUT: outputFile,
+            GITHUB_STEP_SUMMARY: summary,
+            RUNNER_TEMP: runnerTemp,
+          },
+          this.options.stepTimeoutMs ?? 180_000,
+        ),
       );
       if (step.id) steps[step.id] = { outputs: readOutputs(outputFile), outcome: result.code === 0 ? "success" : "failure" };
       record(result.code === 0 ? "success" : "failure", result.output);
@@ -275,7 +281,10 @@ export class WorkflowRunner {
   transcript(jobId?: string): string {
     return this.log
       .filter((l) => !jobId || l.job === jobId)
-      .map((l) => `--- ${l.job} / ${l.step}: ${l.outcome}${l.reason ? ` (${l.reason})` : ""}\n${l.output.trim().slice(-4000)}`)
+      .map(
+        (l) =>
+          `--- ${l.job} / ${l.step}: ${l.outcome}${l.reason ? ` (${l.reason})` : ""} in ${((l.ms ?? 0) / 1000).toFixed(1)} s\n${l.output.trim().slice(-4000)}`,
+      )
       .join("\n");
   }
 }

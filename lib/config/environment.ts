@@ -47,6 +47,11 @@ export interface Environment {
   /** The pipeline's roles and state bucket; set only with `backend` (they are scoped to its state). */
   readonly pipeline?: PipelineSettings;
   readonly connect: ConnectTarget;
+  /**
+   * The file sets each user's hierarchy group (`users[].hierarchyGroup`; none when absent); when
+   * false, groups set in the console are left alone. @default false
+   */
+  readonly manageHierarchyGroups?: boolean;
   readonly ssoApplication: {
     readonly displayName: string;
     /** The metadata file as given in the environment file (relative to it). */
@@ -57,6 +62,12 @@ export interface Environment {
     readonly sessionDurationHours: number;
     readonly destination?: Destination;
     readonly applicationArn?: string;
+    /** Identity Center group display names assigned to the application (needs applicationArn). */
+    readonly groups?: ReadonlyArray<string>;
+    /** Assign each configured user to the application; false: the groups instead. @default true */
+    readonly assignUsers?: boolean;
+    /** Whether only assigned users and groups may use the application; undefined: not managed. */
+    readonly assignmentRequired?: boolean;
   };
   readonly iam: { readonly samlProviderName: string; readonly roleName: string };
   readonly identityCenter: {

@@ -12,7 +12,7 @@ import type { Environment } from "./environment";
 import { checkMetadata, decodeMetadata, METADATA_MAX_BYTES, type MetadataCheck, type Refusal } from "./metadata";
 import { displayPath, fieldPath, given, hasErrors, type Problem } from "./problems";
 import { environmentFileSchema, type EnvironmentFile } from "./schema";
-import { fastParse, parseWithPositions } from "./yaml";
+import { decodeUtf8, fastParse, parseWithPositions } from "./yaml";
 import { checkAcrossEnvironments, checkEnvironmentFields, pipelineWarnings, shardingWarnings } from "./validate";
 
 export interface LoadResult {
@@ -160,6 +160,7 @@ function resolve(input: ParseInput, file: EnvironmentFile, metadataXml: string, 
     backend: file.backend && { ...file.backend.s3, key: file.backend.s3.key ?? defaultStateKey(input.name) },
     pipeline: file.pipeline && { ...file.pipeline, stateKmsKeyId: file.pipeline.stateKmsKeyId ?? file.backend?.s3.kmsKeyId },
     connect: instanceId ? { kind: "existing", instanceId } : { kind: "create", ...create! },
+    manageHierarchyGroups: file.connect.manageHierarchyGroups,
     ssoApplication: { ...file.ssoApplication, metadataXml, certificates },
     iam: {
       samlProviderName: file.iam.samlProviderName ?? defaultIamName(input.name),
@@ -223,10 +224,15 @@ export function loadEnvironments(options: { readonly dir: string; readonly now: 
       continue;
     }
     byName.set(name, shown(full));
+    const text = decodeUtf8(fs.readFileSync(full));
+    if (typeof text !== "string") {
+      problems.push({ severity: "error", file: shown(full), path: "", message: text.refused });
+      continue;
+    }
     const result = parseEnvironment({
       name,
       file: shown(full),
-      text: fs.readFileSync(full, "utf8"),
+      text,
       now: options.now,
       readRelative: (relative) => readMetadataFile(options.dir, shown, relative),
     });
@@ -244,7 +250,7 @@ export function loadEnvironments(options: { readonly dir: string; readonly now: 
  * must stay inside that folder once symlinks are followed, be a regular file of at most
  * METADATA_MAX_BYTES (checked before reading), and decode (see decodeMetadata).
  */
-function readMetadataFile(dir: string, shown: (file: string) => string, relative: string): string | undefined | Refusal {
+export function readMetadataFile(dir: string, shown: (file: string) => string, relative: string): string | undefined | Refusal {
   const allowed = `allowed: a path relative to the environment file that stays inside ${shown(dir)}`;
   if (path.isAbsolute(relative)) return { refused: `is an absolute path; ${allowed}` };
   let real: string;

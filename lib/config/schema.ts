@@ -23,6 +23,7 @@ import {
 } from "../rules/naming";
 import { LITERAL_TEXT_ALLOWED, TOKEN_MARKER } from "../rules/literal";
 import { DEFAULT_USERS_PER_STACK, MAX_USERS_STACKS } from "../rules/sharding";
+import { hierarchyPathProblem } from "../rules/hierarchy";
 
 const nfc = (s: string) => s.normalize("NFC");
 
@@ -44,10 +45,12 @@ export const USER_LIMITS = { name: 100, secondaryEmail: 265, afterContactWorkSec
 
 const pattern = (re: RegExp, allowed: string) => z.string({ error: `must be a string; allowed: ${allowed}` }).regex(re, { error: `allowed: ${allowed}` });
 
+/** Tags a resource may carry (AWS's TagMap; for a user, its own and the environment's together). */
+export const MAX_TAGS = 50;
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const tags = z.record(z.string(), z.string({ error: "tag values must be strings" })).superRefine((t, ctx) => {
   const entries = Object.entries(t);
-  if (entries.length > 50) ctx.addIssue({ code: "custom", message: `at most 50 tags; given ${entries.length}`, input: entries.length });
+  if (entries.length > MAX_TAGS) ctx.addIssue({ code: "custom", message: `at most ${MAX_TAGS} tags; given ${entries.length}`, input: entries.length });
   for (const [key, value] of entries) {
     if (key.length < 1 || key.length > 128 || !TAG_TEXT.test(key) || key.toLowerCase().startsWith("aws:")) {
       ctx.addIssue({ code: "custom", path: [key], input: key, message: "tag keys: 1..128 of letters, digits, spaces and _.:/=+-@, not starting with aws:" });
@@ -60,7 +63,15 @@ const tags = z.record(z.string(), z.string({ error: "tag values must be strings"
 
 export const PHONE_TYPES = ["SOFT_PHONE", "DESK_PHONE"] as const;
 
-const user = z.strictObject({
+const hierarchyPath = z
+  .string({ error: 'must be a string: the group\'s path from the top level, such as "Americas/Seattle/Team A"' })
+  .superRefine((path, ctx) => {
+    const problem = hierarchyPathProblem(path);
+    if (problem) ctx.addIssue({ code: "custom", input: path, message: problem });
+  });
+
+/** One entry of `users` (the CSV import checks each row with it). */
+export const user = z.strictObject({
   username: z.string({ error: "must be a string: the user's email" }).superRefine((name, ctx) => {
     if (!CONNECT_USERNAME.test(name)) {
       ctx.addIssue({
@@ -95,6 +106,8 @@ const user = z.strictObject({
     .min(0, { error: "must be 0 or more seconds" })
     .max(USER_LIMITS.afterContactWorkSeconds, { error: `allowed: 0..${USER_LIMITS.afterContactWorkSeconds} seconds (24 days)` })
     .default(0),
+  hierarchyGroup: hierarchyPath.optional(),
+  tags: tags.optional(),
 });
 
 const connect = z.strictObject({
@@ -106,7 +119,19 @@ const connect = z.strictObject({
       outboundCalls: z.boolean({ error: "must be true or false" }).default(true),
     })
     .optional(),
+  manageHierarchyGroups: z.boolean({ error: "must be true or false" }).default(false),
 });
+
+/**
+ * An Identity Center group's display name as the identity store keeps it (Identity Store API reference,
+ * Group DisplayName: 1..1,024 of letters, marks, symbols, digits, punctuation, tab, line breaks, space and
+ * no-break space). Not trimmed: the look-up matches the name exactly.
+ */
+export const GROUP_DISPLAY_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \u00A0]{1,1024}$/u;
+const groupDisplayName = pattern(
+  GROUP_DISPLAY_NAME,
+  "an Identity Center group's display name exactly as the identity store shows it: 1..1024 letters, digits, symbols, punctuation, spaces",
+).refine((s) => !TOKEN_MARKER.test(s), { error: `allowed: ${LITERAL_TEXT_ALLOWED} (an Identity Center group's display name)` });
 
 const ssoApplication = z.strictObject({
   displayName: text("the application's display name in Identity Center", 255),
@@ -121,6 +146,9 @@ const ssoApplication = z.strictObject({
     SSO_APPLICATION_ARN,
     "arn:<partition>:sso::<account>:application/ssoins-<16>/apl-<16>, from the application's details page",
   ).optional(),
+  groups: z.array(groupDisplayName, { error: "must be a list of Identity Center group display names" }).optional(),
+  assignUsers: z.boolean({ error: "must be true (assign each user) or false (assign the groups instead)" }).default(true),
+  assignmentRequired: z.boolean({ error: "must be true or false (leave it out to keep the console's setting)" }).optional(),
 });
 
 const iam = z.strictObject({

@@ -4,7 +4,7 @@
 import { githubOidcProviderArn, partitionOf, partitionOfArn, pipelineRoleName, regionProblem, stackName } from "../rules/naming";
 import { DEFAULT_USERS_PER_STACK, stackOf, usersStackName } from "../rules/sharding";
 import type { Environment } from "./environment";
-import type { EnvironmentFile } from "./schema";
+import { MAX_TAGS, type EnvironmentFile } from "./schema";
 
 /** A problem found in a parsed file: the field path segments and the message. */
 export interface FieldProblem {
@@ -63,9 +63,26 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
       message: "needs ssoApplication.applicationArn: users created in Identity Center must be assigned to the application to sign in",
     });
   }
+  problems.push(...assignmentProblems(file));
 
   const seen = new Map<string, number>();
+  const environmentTags = Object.keys(file.tags ?? {});
   file.users.forEach((user, index) => {
+    if (user.hierarchyGroup !== undefined && !file.connect.manageHierarchyGroups) {
+      problems.push({
+        path: ["users", index, "hierarchyGroup"],
+        message:
+          "needs connect.manageHierarchyGroups: true (then every user's group is the file's, and a user without hierarchyGroup has none); without it the stack leaves the group set in the console alone",
+      });
+    }
+    // The user's tags and the environment's (default_tags) land on one user: AWS counts them together.
+    const merged = new Set([...environmentTags, ...Object.keys(user.tags ?? {})]).size;
+    if (merged > MAX_TAGS) {
+      problems.push({
+        path: ["users", index, "tags"],
+        message: `with the environment's tags the user would carry ${merged} tags; allowed: at most ${MAX_TAGS} together (a user tag with the key of an environment tag counts once)`,
+      });
+    }
     if (user.phoneType === "DESK_PHONE" && !user.deskPhoneNumber) {
       problems.push({
         path: ["users", index, "deskPhoneNumber"],
@@ -106,6 +123,33 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
       }
     });
   }
+  return problems;
+}
+
+/** Group assignments and the assignment setting: they act on the application, so they need its ARN; each group once. */
+function assignmentProblems(file: EnvironmentFile): FieldProblem[] {
+  const { applicationArn, groups = [], assignUsers, assignmentRequired } = file.ssoApplication;
+  const problems: FieldProblem[] = [];
+  if (!applicationArn) {
+    const needing: Array<[string, boolean]> = [
+      ["groups", groups.length > 0],
+      ["assignUsers", !assignUsers],
+      ["assignmentRequired", assignmentRequired !== undefined],
+    ];
+    for (const [key] of needing.filter(([, set]) => set)) {
+      problems.push({
+        path: ["ssoApplication", key],
+        message:
+          "needs ssoApplication.applicationArn: assignments and the assignment setting belong to the application; add its ARN from the application's details page",
+      });
+    }
+  }
+  const first = new Map<string, number>();
+  groups.forEach((name, index) => {
+    const earlier = first.get(name);
+    if (earlier === undefined) first.set(name, index);
+    else problems.push({ path: ["ssoApplication", "groups", index], message: `${JSON.stringify(name)} repeats groups[${earlier}]; each group once` });
+  });
   return problems;
 }
 

@@ -9,6 +9,7 @@
  */
 import { CORE_SCHEMA, load } from "js-yaml";
 import { LineCounter, parseDocument, type Document } from "yaml";
+import type { Refusal } from "./metadata";
 
 /** Constructs js-yaml reads differently from YAML 1.2 core, or that need yaml's alias limit. */
 const NEEDS_CAREFUL_READER = /[&*]|\d_|_\d|0b[01]|(?:^|[^\w.])[-+]?\.\d|^---|^\.\.\./m;
@@ -48,4 +49,31 @@ export function parseWithPositions(text: string): PositionedYaml {
     value = { ok: false, reason: (error as Error).message };
   }
   return { doc, lineOf: (offset) => (offset === undefined ? undefined : lines.linePos(offset).line), errors, value };
+}
+
+/**
+ * A file's bytes as UTF-8 text without a byte-order mark, or why they are refused: the first line
+ * holding a byte sequence that is not UTF-8 (a file saved as UTF-16 is named as such).
+ */
+export function decodeUtf8(bytes: Uint8Array): string | Refusal {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16) return { refused: "is UTF-16 (it starts with a UTF-16 byte-order mark); allowed: UTF-8, with or without a byte-order mark: save it as UTF-8" };
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    // A line feed byte is never part of a multi-byte UTF-8 sequence, so lines can be checked one by one.
+    let line = 1;
+    for (let start = 0; start <= bytes.length; line++) {
+      const end = bytes.indexOf(0x0a, start) < 0 ? bytes.length : bytes.indexOf(0x0a, start);
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(start, end));
+      } catch {
+        break;
+      }
+      start = end + 1;
+    }
+    return {
+      refused: `is not valid UTF-8 (line ${line} holds a byte sequence that is not UTF-8); allowed: UTF-8 text, with or without a byte-order mark: save it as UTF-8`,
+    };
+  }
 }

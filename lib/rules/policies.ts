@@ -98,6 +98,9 @@ const CONNECT_RIGHTS = {
     "connect:ListRoutingProfiles",
     "connect:DescribeRoutingProfile",
     "connect:ListRoutingProfileQueues",
+    // Users' hierarchy group look-ups (connect.manageHierarchyGroups).
+    "connect:ListUserHierarchyGroups",
+    "connect:DescribeUserHierarchyGroup",
     "connect:DescribeUser",
     "connect:ListUsers",
     "connect:SearchUsers",
@@ -192,11 +195,17 @@ function identityCenterStatements(env: Environment, apply: boolean): Statement[]
   if (assumeRoleArn) return apply ? [allow("IdentityCenterAccountRole", ["sts:AssumeRole"], assumeRoleArn)] : [];
   const { partition, account } = env;
   const ssoInstance = applicationArn.replace(/^arn:([^:]+):sso::\d{12}:application\/(ssoins-[^/]+)\/.*$/, "arn:$1:sso:::instance/$2");
-  const store = [`arn:${partition}:identitystore::${account}:identitystore/${identityStoreId ?? "*"}`, `arn:${partition}:identitystore:::user/*`];
+  const storeArn = `arn:${partition}:identitystore::${account}:identitystore/${identityStoreId ?? "*"}`;
+  const store = [storeArn, `arn:${partition}:identitystore:::user/*`];
+  // The assignment setting's rights do not follow ssoApplication.assignmentRequired: removing the key is an apply that resets it.
   const statements = [
     allow(
       "ApplicationAssignments",
-      ["sso:DescribeApplicationAssignment", ...(apply ? ["sso:CreateApplicationAssignment", "sso:DeleteApplicationAssignment"] : [])],
+      [
+        "sso:DescribeApplicationAssignment",
+        "sso:GetApplicationAssignmentConfiguration",
+        ...(apply ? ["sso:CreateApplicationAssignment", "sso:DeleteApplicationAssignment", "sso:PutApplicationAssignmentConfiguration"] : []),
+      ],
       [applicationArn, ssoInstance],
     ),
     allow(
@@ -205,6 +214,11 @@ function identityCenterStatements(env: Environment, apply: boolean): Statement[]
       store,
     ),
   ];
+  if (env.ssoApplication.groups?.length) {
+    statements.push(
+      allow("IdentityStoreGroups", ["identitystore:GetGroupId", "identitystore:DescribeGroup"], [storeArn, `arn:${partition}:identitystore:::group/*`]),
+    );
+  }
   // Without identityStoreId the stack reads the store from the instance list (no resource-level permission).
   if (!identityStoreId) statements.push(allow("FindIdentityStore", ["sso:ListInstances"], "*"));
   return statements;

@@ -35,6 +35,12 @@ export interface ConsoleSettings {
   readonly metadataFile: string;
   readonly certificates: Environment["ssoApplication"]["certificates"];
   readonly users: ReadonlyArray<string>;
+  /** Whether the stack assigns each user to the application (with an application ARN). */
+  readonly assignUsers: boolean;
+  /** Identity Center groups the stack assigns to the application, by display name. */
+  readonly groups: ReadonlyArray<string>;
+  /** The application's "assignment required" as the stack sets it; undefined: not managed. */
+  readonly assignmentRequired?: boolean;
 }
 
 /** "10 hours", "15 minutes", "1 hour 30 minutes": as the console's picker reads. */
@@ -70,6 +76,9 @@ export function consoleSettings(env: Environment): ConsoleSettings {
     metadataFile: env.ssoApplication.metadataFile,
     certificates: env.ssoApplication.certificates,
     users: env.users.map((u) => u.username),
+    assignUsers: env.ssoApplication.assignUsers ?? true,
+    groups: env.ssoApplication.groups ?? [],
+    assignmentRequired: env.ssoApplication.assignmentRequired,
   };
 }
 
@@ -88,7 +97,7 @@ IAM Identity Center has no API for these settings: type them in the console exac
 | Setting | Value |
 | --- | --- |
 | Display name | ${s.displayName} |
-| Application ARN | ${s.applicationArn ? `\`${s.applicationArn}\`` : "(not set: add ssoApplication.applicationArn to have user assignments managed)"} |
+| Application ARN | ${s.applicationArn ? `\`${s.applicationArn}\`` : "(not set: add ssoApplication.applicationArn to have assignments managed)"} |
 | Relay state | \`${relay}\` |
 | Session duration | ${s.sessionDuration} |
 | Application ACS URL | \`${s.acsUrl}\` |
@@ -130,11 +139,48 @@ The role value is also the stack output \`${MAIN_STACK_OUTPUTS.roleAttributeValu
 
 ${certs}
 
+${assignmentSection(s)}
+
 ## Users (${s.users.length})
 
-Each must exist in Identity Center with this exact user name and email, and be assigned to the
-application${s.applicationArn ? " (the stack assigns them)" : " (assign them in the console)"}.
+Each must exist in Identity Center with this exact user name and email, and reach the application
+${usersReach(s)}.
 
 ${s.users.map((u) => `- ${u}`).join("\n") || "- (none)"}
 `;
+}
+
+/** How the users reach the application: their own assignment, a group's, or an open application. */
+function usersReach(s: ConsoleSettings): string {
+  if (!s.applicationArn) return "(assign them, or their groups, in the console)";
+  if (s.assignUsers) return "(the stack assigns each of them)";
+  if (s.assignmentRequired === false) return "(assignment is not required: every user of the directory may use it)";
+  return "through the groups above (the stack assigns the groups, not their members: add each user to a group in Identity Center)";
+}
+
+/** What the stack manages about who may use the application, and what stays in the console. */
+function assignmentSection(s: ConsoleSettings): string {
+  if (!s.applicationArn) {
+    return `## Assignments
+
+Not managed (no application ARN): assign users or groups, and set "assignment required", in the console.`;
+  }
+  const required =
+    s.assignmentRequired === undefined
+      ? "not managed: the console's setting stays (ssoApplication.assignmentRequired sets it)"
+      : `${s.assignmentRequired ? "yes" : "no"}, set by the stack (removing the key resets it to AWS's default, yes)`;
+  const groups = s.groups.map((g) => `- ${JSON.stringify(g)}`).join("\n") || "- (none)";
+  return `## Assignments (Applications → Amazon Connect → Assigned users and groups)
+
+| What | Managed by the stack |
+| --- | --- |
+| Users assigned one by one | ${s.assignUsers ? `yes: the ${s.users.length} users below` : "no (ssoApplication.assignUsers is false)"} |
+| Groups assigned | ${s.groups.length ? `yes: the ${s.groups.length} group${s.groups.length === 1 ? "" : "s"} below` : "none"} |
+| Assignment required | ${required} |
+| Group membership (who is in each group) | no: Identity Center, or the identity source it syncs from |
+| The application's own settings (above), other assignments made in the console | no: the console |
+
+Groups assigned, by display name exactly as in the identity store:
+
+${groups}`;
 }

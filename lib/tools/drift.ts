@@ -16,7 +16,18 @@ import { asPlan, PlanFormatError } from "./plan/read";
 import { profileNames, withProfileNames } from "./plan/profiles";
 import { persistenceProblem, stateLocation } from "./pipeline/state";
 import type { ConnectUserFields } from "./connect-users/bulk-reader";
-import { needsDescribe, readStackState, regionOf, StateFormatError, userDrift, type DriftedResource, type StackState } from "./drift-fast/compare";
+import {
+  ignoredAt,
+  ignoredFields,
+  needsDescribe,
+  readStackState,
+  regionOf,
+  StateFormatError,
+  userDrift,
+  withoutIgnored,
+  type DriftedResource,
+  type StackState,
+} from "./drift-fast/compare";
 import { readInstances, type InstanceAnswer } from "./drift-fast/read-users";
 
 const USAGE = "usage: npm run drift -- <env> [--fast]   (exit 0 = no drift, 2 = drift, 1 = error)";
@@ -71,9 +82,7 @@ async function driftOfEnvironment(options: DriftOptions): Promise<number> {
       return 1;
     }
   }
-  const codes = options.fast
-    ? await fastDriftOfStacks(outdir, stacks, options)
-    : stacks.map((stack) => driftOfStack(path.join(outdir, "stacks", stack), stack, options));
+  const codes = options.fast ? await fastDriftOfStacks(outdir, stacks, options) : stacks.map((stack) => driftOfStack(outdir, stack, options));
   return codes.includes(1) ? 1 : codes.includes(2) ? 2 : 0;
 }
 
@@ -108,13 +117,18 @@ function initStack(dir: string, stack: string, options: DriftOptions): 0 | 1 {
 }
 
 /** What a refresh found outside Terraform: drifted resources, and how many refreshed with no setting changed. */
-interface StackDrift {
+export interface StackDrift {
   readonly drifted: ReadonlyArray<DriftedResource>;
   readonly ignored: number;
 }
 
-/** One stack's refresh-only plan (`extraArgs`: e.g. -target); 1 (reported) when it cannot tell. */
-function planDrift(dir: string, stack: string, options: DriftOptions, extraArgs: ReadonlyArray<string> = []): StackDrift | 1 {
+/** Attributes each resource of the stack leaves to the console (ignoredFields); never drift. */
+export type LeftAlone = ReturnType<typeof ignoredFields>;
+
+/**
+ * One stack's refresh-only plan (`extraArgs`: e.g. -target) read by refreshDrift; 1 (reported) when it cannot tell.
+ */
+function planDrift(dir: string, stack: string, options: DriftOptions, leftAlone: LeftAlone, extraArgs: ReadonlyArray<string> = []): StackDrift | 1 {
   const terraform = terraformIn(dir, options);
   const fail = (what: string, result: ReturnType<Terraform>) => terraformFailed(stack, options, what, result);
   if (initStack(dir, stack, options) !== 0) return 1;
@@ -132,17 +146,27 @@ function planDrift(dir: string, stack: string, options: DriftOptions, extraArgs:
     if (!(error instanceof SyntaxError || error instanceof PlanFormatError)) throw error;
     return couldNotTell(stack, options, "terraform show -json gave no plan this tool can read", error.message);
   }
-  const names = profileNames(shownPlan);
+  return refreshDrift(shownPlan, leftAlone);
+}
+
+/**
+ * What a refresh-only plan found outside Terraform (its resource_drift), field by field, profiles
+ * and hierarchy groups by name; fields the stack leaves to the console (`leftAlone`) are not drift.
+ */
+export function refreshDrift(plan: PlanJson, leftAlone: LeftAlone): StackDrift {
+  const names = profileNames(plan);
   const drifted: DriftedResource[] = [];
   let ignored = 0;
-  for (const rc of shownPlan.resource_drift ?? []) {
+  for (const rc of plan.resource_drift ?? []) {
     const deleted = rc.change.actions.includes("delete");
-    const fields = deleted ? [] : withProfileNames(fieldChanges(rc.change, rc.type), names);
+    const fields = deleted ? [] : withoutIgnored(withProfileNames(fieldChanges(rc.change, rc.type), names), ignoredAt(leftAlone, rc.address));
     // Not drift: a refresh that changes nothing a person set. The provider reads unset `tags` back
     // as {} (every resource, after its first apply) and fills aws_iam_role's computed copy of the
     // inline policy that aws_iam_role_policy manages (IGNORED_FIELDS in plan/fields.ts): both
     // leave no field once fieldChanges drops null → {} and the ignored fields. Changes made by
     // hand to those policies show on aws_iam_role_policy and the *_exclusive resources instead.
+    // Nor a field the stack leaves to the console (a user's hierarchy group when the environment
+    // does not manage hierarchy groups): the next apply does not put it back.
     // Terraform still exits 2 for such a plan, so exit 2 alone is no evidence of drift.
     if (!deleted && fields.length === 0) {
       ignored++;
@@ -153,16 +177,29 @@ function planDrift(dir: string, stack: string, options: DriftOptions, extraArgs:
   return { drifted, ignored };
 }
 
+/** A synthesized stack's ignoredFields; 1 (reported) when its cdk.tf.json cannot be read. */
+function leftAloneOf(outdir: string, stack: string, options: DriftOptions): LeftAlone | 1 {
+  try {
+    return ignoredFields(readStackJson(outdir, stack));
+  } catch (error) {
+    if (!(error instanceof SyntaxError || error instanceof StateFormatError)) throw error;
+    return couldNotTell(stack, options, "its synthesized cdk.tf.json cannot be read", error.message);
+  }
+}
+
 /** One stack's refresh-only plan, reported; returns 0 (no drift), 2 (drift) or 1 (error). */
-function driftOfStack(dir: string, stack: string, options: DriftOptions): number {
-  const found = planDrift(dir, stack, options);
+function driftOfStack(outdir: string, stack: string, options: DriftOptions): number {
+  const leftAlone = leftAloneOf(outdir, stack, options);
+  const found = leftAlone === 1 ? 1 : planDrift(path.join(outdir, "stacks", stack), stack, options, leftAlone);
   return found === 1 ? 1 : reportDrift(stack, found, options);
 }
 
 /** Reports a stack's drift in Markdown; returns 0 (no drift) or 2 (drift). */
 function reportDrift(stack: string, { drifted, ignored }: StackDrift, options: DriftOptions, note?: string): number {
   const noise =
-    ignored > 0 ? `Not counted: ${ignored} resource(s) whose refresh changed no setting (tags read back as {}, the role's copy of its inline policy).` : "";
+    ignored > 0
+      ? `Not counted: ${ignored} resource(s) whose refresh changed no setting the stack manages (tags read back as {}, the role's copy of its inline policy, a hierarchy group the stack leaves to the console).`
+      : "";
   const notes = [noise, note ?? ""].filter(Boolean).flatMap((n) => ["", n]);
   if (drifted.length === 0) {
     options.report([`## ${stack}`, "", "No drift: AWS matches the last applied state.", ...notes, ""].join("\n"));
@@ -184,17 +221,20 @@ interface ReadStack {
   readonly dir: string;
   readonly state: StackState;
   readonly region: string;
+  /** What its resources leave to the console (ignoredFields). */
+  readonly leftAlone: LeftAlone;
 }
 
 /** A stack's state (`terraform show -json`, no refresh) and its synthesized provider settings; 1 (reported) when unreadable. */
 function readStack(outdir: string, stack: string, options: DriftOptions): ReadStack | 1 {
   const dir = path.join(outdir, "stacks", stack);
-  if (initStack(dir, stack, options) !== 0) return 1;
+  const leftAlone = leftAloneOf(outdir, stack, options);
+  if (leftAlone === 1 || initStack(dir, stack, options) !== 0) return 1;
   const shown = terraformIn(dir, options)(["show", "-json"]);
   if (shown.status !== 0) return terraformFailed(stack, options, "show -json", shown);
   try {
     const stackJson = readStackJson(outdir, stack);
-    return { stack, dir, state: readStackState(JSON.parse(shown.stdout)), region: regionOf(stackJson) };
+    return { stack, dir, state: readStackState(JSON.parse(shown.stdout)), region: regionOf(stackJson), leftAlone };
   } catch (error) {
     if (!(error instanceof SyntaxError || error instanceof StateFormatError)) throw error;
     return couldNotTell(stack, options, "terraform show -json gave no state this tool can read", error.message);
@@ -245,7 +285,7 @@ async function fastDriftOfStacks(outdir: string, stacks: ReadonlyArray<string>, 
     const userDrifts = r.state.users.flatMap((user) => {
       const aws = users.get(`${user.instanceId}/${user.username}`);
       if (aws === undefined) throw new Error(`fast drift: no answer for ${user.address}`);
-      return userDrift(user, aws, r.state.profileNames) ?? [];
+      return userDrift(user, aws, r.state.profileNames, ignoredAt(r.leftAlone, user.address)) ?? [];
     });
     const others =
       r.state.otherAddresses.length > 0
@@ -253,6 +293,7 @@ async function fastDriftOfStacks(outdir: string, stacks: ReadonlyArray<string>, 
             r.dir,
             r.stack,
             options,
+            r.leftAlone,
             r.state.otherAddresses.map((a) => `-target=${a}`),
           )
         : { drifted: [], ignored: 0 };

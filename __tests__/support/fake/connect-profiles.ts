@@ -1,7 +1,7 @@
 /**
- * Security profiles, routing profiles (with the queue they route to) and hierarchy groups: seeding,
- * the checks user calls make against them, and the List/Describe operations the provider's data
- * sources call.
+ * Security profiles and routing profiles (with the queue they route to): seeding, the checks user
+ * calls make against them, and the List/Describe operations the provider's data sources call
+ * (hierarchy groups are in connect-hierarchy.ts).
  */
 import { randomUUID } from "node:crypto";
 import { epochSeconds, getInstance, type ConnectState, type InstanceState, type RoutingProfileState, type SecurityProfileState } from "./connect-state";
@@ -115,12 +115,6 @@ export function checkRoutingProfile(instance: InstanceState, id: unknown): strin
   if (typeof id !== "string" || !instance.routingProfiles.has(id))
     throw new ApiError("InvalidParameterException", `Routing profile ${String(id)} does not exist on instance ${instance.id}.`);
   return id;
-}
-
-/** A HierarchyGroupId (none when absent or empty). The fake holds no hierarchy groups: the stacks never set one, so any ID is refused. */
-export function checkHierarchyGroup(instance: InstanceState, id: unknown): string | undefined {
-  if (id === undefined || id === null || id === "") return undefined;
-  throw new ApiError("ResourceNotFoundException", `Hierarchy group ${String(id)} does not exist on instance ${instance.id}.`);
 }
 
 const summary = (p: SecurityProfileState | RoutingProfileState) => ({

@@ -49,6 +49,19 @@ export interface RoutingProfileState extends ProfileState {
   queueId: string;
 }
 
+/** A user hierarchy group (see connect-hierarchy.ts). */
+export interface HierarchyGroupState {
+  id: string;
+  arn: string;
+  name: string;
+  /** Undefined at the top level. */
+  parentId?: string;
+  levelId: string;
+  tags: Record<string, string>;
+  lastModified: Date;
+  region: string;
+}
+
 interface QueueState {
   id: string;
   arn: string;
@@ -69,6 +82,8 @@ export interface InstanceState {
   securityProfiles: Map<string, SecurityProfileState>;
   routingProfiles: Map<string, RoutingProfileState>;
   queues: Map<string, QueueState>;
+  /** By group ID, in the order made; made on first use. */
+  hierarchyGroups?: Map<string, HierarchyGroupState>;
   /** By user ID. */
   users: Map<string, ConnectUser>;
 }

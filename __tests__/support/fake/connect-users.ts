@@ -4,7 +4,8 @@
  * instances; and the inspection a test makes (users, user, deleteUser out of band).
  */
 import { randomUUID } from "node:crypto";
-import { checkHierarchyGroup, checkRoutingProfile, checkSecurityProfiles } from "./connect-profiles";
+import { checkHierarchyGroup } from "./connect-hierarchy";
+import { checkRoutingProfile, checkSecurityProfiles } from "./connect-profiles";
 import { clone, epochSeconds, getInstance, type ConnectState, type ConnectUser, type InstanceState } from "./connect-state";
 import { tagsOf } from "./connect-tags";
 import { ApiError, optionalString, requireString } from "./errors";
@@ -282,6 +283,14 @@ export function listUsers(instance: InstanceState): ConnectUser[] {
 export function findUser(instance: InstanceState, username: string): ConnectUser | undefined {
   const user = [...instance.users.values()].find((u) => u.Username === username);
   return user && clone(user);
+}
+
+/** Sets (or with undefined, removes) a user's hierarchy group out of band, as someone in the console would. */
+export function setUserHierarchyGroupOutOfBand(instance: InstanceState, username: string, groupId: string | undefined): void {
+  const user = [...instance.users.values()].find((u) => u.Username === username);
+  if (!user) throw new Error(`connect fake: no user ${username} on instance ${instance.id}`);
+  if (groupId === undefined) delete user.HierarchyGroupId;
+  else user.HierarchyGroupId = checkHierarchyGroup(instance, groupId);
 }
 
 /** Deletes a user out of band (as someone in the console would), by user name or ID; whether one was deleted. */

@@ -11,14 +11,15 @@
  *
  * Import the fake from this file only. Its parts: server.ts (HTTP and routing), errors.ts and
  * paging.ts (AWS's error and page shapes), connect-state.ts (what Connect holds), one file per API
- * area (connect-instances.ts, connect-profiles.ts, connect-users.ts, connect-tags.ts, sso-admin.ts),
+ * area (connect-instances.ts, connect-profiles.ts, connect-hierarchy.ts, connect-users.ts, connect-tags.ts, sso-admin.ts),
  * recording.ts (the request log) and provider-override.ts (the Terraform override).
  */
+import { addHierarchyGroup, findHierarchyGroup, hierarchyRoutes } from "./connect-hierarchy";
 import { addInstance, instanceRoutes, type AddInstanceOptions } from "./connect-instances";
 import { addRoutingProfile, addSecurityProfile, profileRoutes, type AddRoutingProfileOptions, type AddSecurityProfileOptions } from "./connect-profiles";
 import { seededInstance, type ConnectState, type ConnectUser, type SeededResource } from "./connect-state";
 import { tagRoutes } from "./connect-tags";
-import { deleteUserOutOfBand, findUser, listUsers, userRoutes } from "./connect-users";
+import { deleteUserOutOfBand, findUser, listUsers, setUserHierarchyGroupOutOfBand, userRoutes } from "./connect-users";
 import { RequestLog, type RecordedRequest } from "./recording";
 import { serve } from "./server";
 import { ssoAdmin, type AddSsoInstanceOptions, type ApplicationAssignment } from "./sso-admin";
@@ -51,6 +52,12 @@ export interface ConnectFake {
   addInstance(options: AddInstanceOptions): SeededResource;
   addSecurityProfile(instanceId: string, name: string, options?: AddSecurityProfileOptions): SeededResource;
   addRoutingProfile(instanceId: string, name: string, options?: AddRoutingProfileOptions): SeededResource;
+  /** A user hierarchy group under `parentId` (top level without); a name may repeat under another parent. */
+  addHierarchyGroup(instanceId: string, name: string, parentId?: string): SeededResource;
+  /** A hierarchy group's ID by its path from the top level ("Americas/Seattle/Team A"), or undefined. */
+  hierarchyGroupId(instanceId: string, path: string): string | undefined;
+  /** Sets (undefined: removes) a user's hierarchy group out of band, as someone in the console would. */
+  setUserHierarchyGroup(instanceId: string, username: string, groupId: string | undefined): void;
   /** IDs of the instances that exist (seeded or created through the API). */
   instanceIds(): string[];
   /** The instance's users as DescribeUser returns them, sorted by user name (copies). */
@@ -94,7 +101,7 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
   const server = await serve({
     port: options.port,
     defaultRegion: state.defaultRegion,
-    connectRoutes: [...instanceRoutes(state), ...profileRoutes(state), ...userRoutes(state), ...tagRoutes(state)],
+    connectRoutes: [...instanceRoutes(state), ...profileRoutes(state), ...hierarchyRoutes(state), ...userRoutes(state), ...tagRoutes(state)],
     ssoOperations: sso.operations,
     log,
   });
@@ -113,6 +120,9 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
     addInstance: (o) => addInstance(state, o),
     addSecurityProfile: (instanceId, name, o) => resource(addSecurityProfile(seeded(instanceId), name, o)),
     addRoutingProfile: (instanceId, name, o) => resource(addRoutingProfile(seeded(instanceId), name, o)),
+    addHierarchyGroup: (instanceId, name, parentId) => resource(addHierarchyGroup(seeded(instanceId), name, parentId)),
+    hierarchyGroupId: (instanceId, path) => findHierarchyGroup(seeded(instanceId), path)?.id,
+    setUserHierarchyGroup: (instanceId, username, groupId) => setUserHierarchyGroupOutOfBand(seeded(instanceId), username, groupId),
     instanceIds: () => [...state.instances.keys()],
     users: (instanceId) => listUsers(seeded(instanceId)),
     user: (instanceId, username) => findUser(seeded(instanceId), username),

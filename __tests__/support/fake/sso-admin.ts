@@ -1,6 +1,7 @@
 /**
- * IAM Identity Center admin (sso-admin, JSON 1.1): instances, console-made applications and their
- * assignments. ListInstances, DescribeApplication and Create/Describe/Delete/ListApplicationAssignment(s)
+ * IAM Identity Center admin (sso-admin, JSON 1.1): instances, console-made applications, their
+ * assignments and assignment configuration. ListInstances, DescribeApplication,
+ * Create/Describe/Delete/ListApplicationAssignment(s) and Put/GetApplicationAssignmentConfiguration
  * are the calls hashicorp/aws 5.100.0 makes for this project's stacks.
  */
 import { randomBytes } from "node:crypto";
@@ -38,6 +39,8 @@ interface Application {
   readonly instanceArn?: string;
   /** By principal (`<type>:<id>`). */
   readonly assignments: Map<string, ApplicationAssignment>;
+  /** GetApplicationAssignmentConfiguration's AssignmentRequired; true for a new application (AWS's default). */
+  assignmentRequired: boolean;
 }
 
 /** One fake's Identity Center: its operations for the server, and seeding and inspection for tests. */
@@ -97,6 +100,17 @@ export function ssoAdmin(accountId: string, partition: string): SsoAdmin {
       const application = getApplication(requireString(body, "ApplicationArn", "ValidationException"));
       return { body: bodyPage(body, "ApplicationAssignments", [...application.assignments.values()]) };
     },
+    PutApplicationAssignmentConfiguration: (body) => {
+      const application = getApplication(requireString(body, "ApplicationArn", "ValidationException"));
+      if (typeof body.AssignmentRequired !== "boolean")
+        throw new ApiError("ValidationException", `AssignmentRequired ${JSON.stringify(body.AssignmentRequired)} must be a boolean.`);
+      application.assignmentRequired = body.AssignmentRequired;
+      return {};
+    },
+    GetApplicationAssignmentConfiguration: (body) => {
+      const application = getApplication(requireString(body, "ApplicationArn", "ValidationException"));
+      return { body: { AssignmentRequired: application.assignmentRequired } };
+    },
     DescribeApplication: (body) => {
       const application = getApplication(requireString(body, "ApplicationArn", "ValidationException"));
       return {
@@ -130,7 +144,13 @@ export function ssoAdmin(accountId: string, partition: string): SsoAdmin {
     },
     addApplication: (applicationArn, o) => {
       if (applications.has(applicationArn)) throw new Error(`connect fake: application ${applicationArn} exists already`);
-      applications.set(applicationArn, { arn: applicationArn, name: o?.name ?? "Amazon Connect", instanceArn: o?.instanceArn, assignments: new Map() });
+      applications.set(applicationArn, {
+        arn: applicationArn,
+        name: o?.name ?? "Amazon Connect",
+        instanceArn: o?.instanceArn,
+        assignments: new Map(),
+        assignmentRequired: true,
+      });
     },
     assignments: (applicationArn) =>
       [...applications.values()]

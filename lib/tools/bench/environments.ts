@@ -49,7 +49,8 @@ function environmentYaml(users: number, sharding?: Sharding): string {
     `  metadataFile: metadata/dev.xml`,
     `  destination: agent-app-v2`,
     ...(sharding ? [`sharding:`, `  stacks: ${sharding.stacks}`, ...(sharding.usersPerStack ? [`  usersPerStack: ${sharding.usersPerStack}`] : [])] : []),
-    `users:`,
+    // An empty list: a bare `users:` is null, which the loader refuses.
+    users === 0 ? `users: []` : `users:`,
   ];
   for (let i = 1; i <= users; i++) {
     lines.push(

@@ -1,5 +1,6 @@
 /** What the bench prints: medians and targets of the timed runs, and what a plan costs per layout. */
 import { stackName } from "../../rules/naming";
+import { FAST_PATH_TARGET_CALLS, fastDriftCost, fastRefreshCost } from "../plan-cost/bulk";
 import { costTableMarkdown } from "../plan-cost/markdown";
 import {
   CONNECT_RATE,
@@ -154,6 +155,19 @@ export function targetVerdict(rows: ReadonlyArray<Row>, runs: number, check: boo
   };
 }
 
+/** Target of `npm run users -- import`: importing N CSV rows takes no longer than synthesizing N users (median wall times). */
+export function importVerdict(users: number, imports: Runs, synth: Runs, check: boolean): { readonly line: string; readonly failed: boolean } {
+  const took = median(imports.seconds);
+  const limit = median(synth.seconds);
+  const met = took <= limit;
+  return {
+    line:
+      `target for importing ${count(users)} CSV rows: ${took.toFixed(2)} s wall, median (<= synth of ${count(users)} users, ${limit.toFixed(2)} s: ${met ? "met" : "MISSED"})` +
+      (met ? "" : check ? "; --check: failing" : "; report only (pass --check to fail on a miss)"),
+    failed: !met && check,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Plan cost
 
@@ -278,5 +292,83 @@ export function formatPlanCostSection(rows: ReadonlyArray<PlanCostRow>, sizing: 
     "",
     `calls per block instance (${COST_TABLE_FILE}):`,
     costTableMarkdown(),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bulk path (issue 12): fast drift and fast-refresh plans next to a full refresh
+
+/** One users count in one stack: a full refresh next to the bulk path, in Connect calls. */
+export interface FastPathRow {
+  readonly users: number;
+  /** A refreshing plan (or today's drift: plan -refresh-only): one DescribeUser per user. */
+  readonly fullCalls: number;
+  /** `npm run drift -- <env> --fast`. */
+  readonly driftCalls: number;
+  /** The pipeline's fast-refresh plan when no user changed outside Terraform. */
+  readonly refreshCalls: number;
+  /** DescribeUser calls for users with a secondary email, included in both fast figures: the unavoidable ones. */
+  readonly unavoidable: number;
+  /** Most users changed outside Terraform a fast-refresh plan can refresh within the target (FAST_PATH_TARGET_CALLS + unavoidable). */
+  readonly maxChangedUsers: number;
+}
+
+/** The row of `users` users from the stacks of the one-stack layout (name → Terraform JSON), priced by lib/tools/plan-cost. */
+export function fastPathRow(users: number, stacks: Readonly<Record<string, unknown>>): FastPathRow {
+  const env = environmentPlanCost(stacks);
+  const held = env.stacks.reduce((sum, s) => sum + s.users, 0);
+  if (held !== users) throw new Error(`the stacks hold ${held} users, expected ${users}`);
+  const main = stackName(BENCH_ENV);
+  if (env.stacks.some((s) => s.name !== main && s.users > 0)) throw new Error(`the fast-path row prices one stack; users are outside ${main}`);
+  const drift = fastDriftCost(stacks);
+  const refresh = (changedUsers: number) => fastRefreshCost(main, stacks[main], { changedUsers });
+  const unavoidable = drift.unavoidableDescribeUser;
+  const within = (changedUsers: number) => refresh(changedUsers).connect - unavoidable <= FAST_PATH_TARGET_CALLS;
+  // Past the first changed user (which also pulls in the look-ups), each costs one DescribeUser: start from that line, then confirm.
+  let most = within(1) ? Math.min(users, 1 + FAST_PATH_TARGET_CALLS + unavoidable - refresh(1).connect) : 0;
+  while (most > 0 && !within(most)) most -= 1;
+  return { users, fullCalls: env.connect, driftCalls: drift.connect, refreshCalls: refresh(0).connect, unavoidable, maxChangedUsers: most };
+}
+
+/** The fast-path table, what it assumes, and the target's verdict for the largest users count. */
+export function formatFastPathSection(rows: ReadonlyArray<FastPathRow>): string[] {
+  if (rows.length === 0) return [];
+  const minutes = (calls: number) => planMinutes(calls).toFixed(1);
+  const header = [
+    "users (1 stack)",
+    "full refresh: Connect calls",
+    "minutes",
+    "fast drift: calls",
+    "minutes",
+    "fast-refresh plan: calls",
+    "minutes",
+    "of which DescribeUser (secondary email)",
+    `changed users within ${FAST_PATH_TARGET_CALLS} + those`,
+  ];
+  const body = rows.map((r) => [
+    count(r.users),
+    count(r.fullCalls),
+    minutes(r.fullCalls),
+    count(r.driftCalls),
+    minutes(r.driftCalls),
+    count(r.refreshCalls),
+    minutes(r.refreshCalls),
+    count(r.unavoidable),
+    count(r.maxChangedUsers),
+  ]);
+  const largest = rows.reduce((a, b) => (b.users > a.users ? b : a));
+  const verdict = (calls: number) =>
+    `${count(calls)} = ${count(calls - largest.unavoidable)} + ${count(largest.unavoidable)} DescribeUser (${calls - largest.unavoidable <= FAST_PATH_TARGET_CALLS ? "met" : "MISSED"})`;
+  return [
+    "",
+    "the bulk path (issue 12), modelled by lib/tools/plan-cost/bulk.ts and proven on the loopback fake by __tests__/integration/plan-cost.test.ts:",
+    "fast drift = SearchUsers pages of 100 over the instance + DescribeUser per user with a secondary email + a refresh-only plan targeted to the non-user resources;",
+    "fast-refresh plan = the same bulk read + apply -refresh-only targeted to the changed users and the non-user resources + plan -refresh=false (no user changed outside Terraform here;",
+    "the first changed user adds the instance check and the profile and hierarchy group look-ups it references, each further one a DescribeUser); full refresh = a refreshing plan of the stack",
+    "",
+    formatColumns(header, body, new Set([0, 1, 2, 3, 4, 5, 6, 7, 8])),
+    "",
+    `target for ${count(largest.users)} users: at most ${FAST_PATH_TARGET_CALLS} Connect calls plus the unavoidable DescribeUser calls: ` +
+      `fast drift ${verdict(largest.driftCalls)}; fast-refresh plan ${verdict(largest.refreshCalls)}, and still within it with up to ${count(largest.maxChangedUsers)} users changed outside Terraform`,
   ];
 }

@@ -18,7 +18,9 @@
  * the largest multiple of 100 whose plan stays within 5 minutes at Connect's 2 requests/s, with
  * room for the uneven hash split. Each layout is synthesized by the same app command into its own
  * folder and every stack's cdk.tf.json is priced; the instance is taken to hold exactly the
- * environment's users and the profiles they name.
+ * environment's users and the profiles they name. Then, for the one-stack layouts, the bulk path
+ * (lib/tools/plan-cost/bulk.ts): fast drift and fast-refresh plans next to a full refresh, and
+ * issue 12's target for the largest size (at most 600 Connect calls plus the unavoidable DescribeUser calls).
  *
  * Exit code: 0 (this is a report) unless a synth fails, or `--check` is given and a 5,000-user
  * target is missed (then 1). Bad arguments: 2, with the usage.
@@ -30,6 +32,7 @@ import * as path from "node:path";
 import { stackName } from "../../rules/naming";
 import { usersStackName } from "../../rules/sharding";
 import { fixedConnectCalls, recommendedUsersPerStack, usersStacksFor } from "../plan-cost/model";
+import { runUsers } from "../users-csv/cli";
 import { BenchArgsError, parseBenchArgs, USAGE, type BenchArgs } from "./args";
 import { BENCH_ENV, REPO, writeEnvironmentDir, type Sharding } from "./environments";
 import { appCommand, appTypeChecks, BASELINE_COMMAND, countSynthesizedUsers, Meter, readSynthesizedStacks, unsuccessful } from "./measure";
@@ -37,14 +40,18 @@ import {
   addRun,
   describeRuns,
   emptyRuns,
+  fastPathRow,
+  formatFastPathSection,
   formatPlanCostSection,
   formatTable,
+  importVerdict,
   median,
   PLAN_TARGET_MINUTES,
   planCostRow,
   plural,
   targetVerdict,
   toRow,
+  type FastPathRow,
   type PlanCostRow,
 } from "./report";
 
@@ -148,6 +155,29 @@ function timingSection(args: BenchArgs, meter: Meter, app: string, tmp: string, 
     }),
   );
 
+  // Import of the largest size's users, as CSV, into an environment file without users (`npm run users -- import`).
+  const importUsers = sizes[sizes.length - 1];
+  const importDir = path.join(tmp, "import-env");
+  const importCsv = path.join(tmp, `users-${importUsers}.csv`);
+  writeEnvironmentDir(importDir, 0);
+  const emptyFile = fs.readFileSync(path.join(importDir, `${BENCH_ENV}.yaml`));
+  const exportErrors: string[] = [];
+  const exported = runUsers(
+    ["export", BENCH_ENV, importCsv],
+    { CONNECT_SSO_ENVIRONMENTS: envDirs.get(importUsers)! },
+    { out: () => {}, err: (l) => exportErrors.push(l) },
+  );
+  if (exported !== 0) throw new Error(`export of ${importUsers} users to CSV failed: ${exportErrors.join(" | ")}`);
+  const importOnce = () => {
+    fs.writeFileSync(path.join(importDir, `${BENCH_ENV}.yaml`), emptyFile);
+    const m = meter.run(`node --import tsx scripts/users.ts import ${JSON.stringify(importCsv)} ${BENCH_ENV}`, { CONNECT_SSO_ENVIRONMENTS: importDir });
+    const what = `import of ${importUsers} CSV rows`;
+    if (m.status !== 0) throw unsuccessful(what, m, "non-zero exit");
+    const imported = fs.readFileSync(path.join(importDir, `${BENCH_ENV}.yaml`), "utf8").match(/^ {2}- username: /gm)?.length ?? 0;
+    if (imported !== importUsers) throw unsuccessful(what, m, `the file holds ${imported} users, expected ${importUsers}`);
+    return m;
+  };
+
   // Warm-up: file cache, tsx's transform cache.
   baselineOnce();
   synthOnce(sizes[0], envDirs.get(sizes[0])!, "warmup");
@@ -155,8 +185,10 @@ function timingSection(args: BenchArgs, meter: Meter, app: string, tmp: string, 
   // Interleaved, so a change in the machine's load hits the baseline and every size alike.
   const baseline = emptyRuns();
   const bySize = new Map(sizes.map((users) => [users, { runs: emptyRuns(), jsonBytes: 0 }]));
+  const imports = emptyRuns();
   for (let i = 0; i < args.runs; i++) {
     addRun(baseline, baselineOnce());
+    addRun(imports, importOnce());
     for (const users of sizes) {
       const { m, jsonBytes } = synthOnce(users, envDirs.get(users)!, String(i));
       const entry = bySize.get(users)!;
@@ -168,6 +200,7 @@ function timingSection(args: BenchArgs, meter: Meter, app: string, tmp: string, 
 
   out(`baseline            : ${describeRuns(baseline)}`);
   for (const users of sizes) out(`synth ${String(users).padStart(6)} users: ${describeRuns(bySize.get(users)!.runs)}`);
+  out(`import ${String(importUsers).padStart(5)} rows : ${describeRuns(imports)}`);
   out(
     `baseline medians: ${median(baseline.seconds).toFixed(3)} s wall, ${median(baseline.cpuSeconds).toFixed(3)} s CPU, ${(median(baseline.rssKiB) / 1024).toFixed(0)} MiB peak RSS`,
   );
@@ -184,7 +217,9 @@ function timingSection(args: BenchArgs, meter: Meter, app: string, tmp: string, 
   }
   const verdict = targetVerdict(rows, args.runs, args.check);
   out(verdict.line);
-  return verdict.failed ? 1 : 0;
+  const importCheck = importVerdict(importUsers, imports, bySize.get(importUsers)!.runs, args.check);
+  out(importCheck.line);
+  return verdict.failed || importCheck.failed ? 1 : 0;
 }
 
 /** Synthesizes each users count in one stack and over users stacks, and prints what a plan of each costs. */
@@ -208,8 +243,11 @@ function planCostSection(args: BenchArgs, meter: Meter, app: string, tmp: string
   const size = args.usersPerStack ?? advice.usersPerStack;
 
   const rows: PlanCostRow[] = [];
+  const fastRows: FastPathRow[] = [];
   for (const users of [...new Set(args.planSizes)].sort((a, b) => a - b)) {
-    rows.push(planCostRow(users, 0, synth(`${users}-1`, users)));
+    const oneStack = synth(`${users}-1`, users);
+    rows.push(planCostRow(users, 0, oneStack));
+    fastRows.push(fastPathRow(users, oneStack));
     // The split layout has at least one users stack, even when every user would fit in one.
     const usersStacks = Math.max(1, usersStacksFor(users, size));
     if (usersStacks > MAX_USERS_STACKS)
@@ -220,4 +258,5 @@ function planCostSection(args: BenchArgs, meter: Meter, app: string, tmp: string
   }
   out("");
   for (const line of formatPlanCostSection(rows, { size, given: args.usersPerStack !== undefined, advice, fixedCalls })) out(line);
+  for (const line of formatFastPathSection(fastRows)) out(line);
 }

@@ -132,12 +132,68 @@ export function refreshedValues(values: Readonly<Record<string, unknown>>, aws: 
   };
 }
 
-/** One user's drift: deleted, its changed fields (profiles by name), or undefined when Connect matches the state. */
-export function userDrift(user: StateUser, aws: ConnectUserFields | "missing", names: ReadonlyMap<string, string>): DriftedResource | undefined {
+/**
+ * One user's drift: deleted, its changed fields (profiles by name), or undefined when Connect matches the state.
+ * `ignored`: attributes the stack leaves to the console (see ignoredFields), never drift.
+ */
+export function userDrift(
+  user: StateUser,
+  aws: ConnectUserFields | "missing",
+  names: ReadonlyMap<string, string>,
+  ignored: ReadonlyArray<string> = [],
+): DriftedResource | undefined {
   if (aws === "missing") return { address: user.address, deleted: true, fields: [] };
   const change: Change = { actions: ["update"], before: user.values, after: refreshedValues(user.values, aws) };
-  const fields = withProfileNames(fieldChanges(change, "aws_connect_user"), names);
+  const fields = withoutIgnored(withProfileNames(fieldChanges(change, "aws_connect_user"), names), ignored);
   return fields.length === 0 ? undefined : { address: user.address, deleted: false, fields };
+}
+
+/** A plain attribute name: what the stacks write in ignore_changes (a nested path is not read, rather than guessed). */
+const ATTRIBUTE_NAME = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * Attributes each resource of a synthesized stack leaves to the console: its `lifecycle.ignore_changes`, by
+ * `<type>.<name>` (the address without its key). Such as a user's hierarchy_group_id when the environment
+ * does not manage hierarchy groups: a change made there is not drift, because no apply puts it back.
+ * Anything but a list of attribute names (such as "all") is refused.
+ */
+export function ignoredFields(stackJson: unknown): ReadonlyMap<string, ReadonlyArray<string>> {
+  const ignored = new Map<string, ReadonlyArray<string>>();
+  const resources = isRecord(stackJson) && isRecord(stackJson.resource) ? stackJson.resource : {};
+  for (const [type, blocks] of Object.entries(resources)) {
+    for (const [name, block] of Object.entries(isRecord(blocks) ? blocks : {})) {
+      const list = isRecord(block) && isRecord(block.lifecycle) ? block.lifecycle.ignore_changes : undefined;
+      if (list === undefined) continue;
+      if (!Array.isArray(list) || !list.every((a) => typeof a === "string" && ATTRIBUTE_NAME.test(a)))
+        throw new StateFormatError(`${type}.${name}: lifecycle.ignore_changes is not a list of attribute names: ${JSON.stringify(list)}.`);
+      ignored.set(`${type}.${name}`, list as string[]);
+    }
+  }
+  return ignored;
+}
+
+/** The attributes ignoredFields gives for a resource instance's address (`aws_connect_user.connect_users["a@example.com"]`). */
+export function ignoredAt(ignored: ReadonlyMap<string, ReadonlyArray<string>>, address: string): ReadonlyArray<string> {
+  return ignored.get(address.replace(/\[.*\]$/, "")) ?? [];
+}
+
+/** `fields` less those at or below an `ignored` attribute. */
+export function withoutIgnored(fields: ReadonlyArray<FieldChange>, ignored: ReadonlyArray<string>): FieldChange[] {
+  return fields.filter((f) => !ignored.some((a) => f.field === a || f.field.startsWith(`${a}.`)));
+}
+
+/**
+ * Whether a refresh would change this user's state: Connect no longer has it, a field drift reports
+ * differs, or `tags_all` differs. Drift leaves `tags_all` out (it repeats the provider's default
+ * tags), but a refresh writes it and a plan compares it, so a default tag edited by hand on the user
+ * changes the plan while drift shows no field. Fields the stack leaves to the console (ignoredFields)
+ * count too: a plan keeps their refreshed value, so the state must hold it.
+ */
+export function needsRefresh(user: StateUser, aws: ConnectUserFields | "missing"): boolean {
+  if (aws === "missing" || userDrift(user, aws, new Map()) !== undefined) return true;
+  const stateTagsAll = isRecord(user.values.tags_all) ? user.values.tags_all : {};
+  const keys = new Set([...Object.keys(stateTagsAll), ...Object.keys(aws.tags)]);
+  return [...keys].some((key) => stateTagsAll[key] !== aws.tags[key]);
 }
 
 /** The region of a synthesized stack's (first) aws provider. */

@@ -10,7 +10,9 @@ import { applyStack, contextFromVariables, pendingStacks, PipelineInputError, pl
 import { clientOptionsFromEnv, GitHubApiError, GitHubClient } from "./github";
 
 const USAGE = `usage:
-  npm run pipeline -- plan <stack> [--no-lock]   init, plan -out, show -json into plans/<stack>.json (--no-lock: read-only plans)
+  npm run pipeline -- plan <stack> [--no-lock | --fast-refresh]   init, plan -out, show -json into plans/<stack>.json
+                                                 (--no-lock: read-only plans; --fast-refresh: refresh in state only the Connect users
+                                                 a bulk read found changed, and the other resources, then plan with -refresh=false)
   npm run pipeline -- apply <stack>              apply the stack's saved plan file, then record it beside the state
   npm run pipeline -- pending <env>              JSON: stacks whose applied record differs from this synth, and the commits since
   npm run pipeline -- comment <pr> <file> --repo <owner/name>   post the review file as a pull-request comment (GITHUB_TOKEN, GITHUB_API_URL)`;
@@ -33,7 +35,11 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, io: CommandIo): Promi
   const ctx = contextFromVariables(env, io);
   let args;
   try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { "no-lock": { type: "boolean", default: false }, repo: { type: "string" } } });
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { "no-lock": { type: "boolean", default: false }, "fast-refresh": { type: "boolean", default: false }, repo: { type: "string" } },
+    });
   } catch (error) {
     io.log(`pipeline: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -45,7 +51,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, io: CommandIo): Promi
     return 2;
   }
   try {
-    if (command === "plan") return planStack(ctx, target, { lock: !args.values["no-lock"] });
+    if (command === "plan") return await planStack(ctx, target, { lock: !args.values["no-lock"], fastRefresh: args.values["fast-refresh"] });
     if (command === "apply") return await applyStack(ctx, target);
     ctx.out(JSON.stringify(await pendingStacks(ctx, target)));
     return 0;

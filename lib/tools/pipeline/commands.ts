@@ -12,6 +12,7 @@ import { isBootstrapStack, stackName } from "../../rules/naming";
 import { parseStackName } from "../../rules/sharding";
 import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment, type StackHashes } from "../../synth/stack-manifest";
 import { readApplied, stateClient, writeApplied, type AppliedRecord, type StateObject } from "./applied";
+import { fastRefresh } from "./fast-refresh";
 import { persistenceProblem, stateLocation } from "./state";
 
 /** The saved plan of a stack, in its synthesized folder. */
@@ -87,11 +88,20 @@ function runTerraform(ctx: PipelineContext, stack: Stack, args: string[], captur
   return result;
 }
 
+export interface PlanOptions {
+  /** Hold the state lock (false: `-lock=false`, for the read-only plans of pull requests). */
+  readonly lock: boolean;
+  /** Refresh only what the bulk read of the Connect users found changed, then plan with `-refresh=false` (see fast-refresh.ts); needs `lock`. */
+  readonly fastRefresh?: boolean;
+}
+
 /**
- * `plan <stack> [--lock=false]`: init, `plan -out`, and `show -json` into `<plansDir>/<stack>.json`.
- * Returns 0, or 1 when terraform failed.
+ * `plan <stack> [--no-lock] [--fast-refresh]`: init, (the fast refresh), `plan -out`, and `show -json`
+ * into `<plansDir>/<stack>.json`. Returns 0, or 1 when terraform failed.
  */
-export function planStack(ctx: PipelineContext, name: string, options: { readonly lock: boolean }): number {
+export async function planStack(ctx: PipelineContext, name: string, options: PlanOptions): Promise<number> {
+  if (options.fastRefresh && !options.lock)
+    throw new PipelineInputError("--fast-refresh writes the refreshed state (terraform apply -refresh-only), so it needs the state lock: drop --no-lock");
   const stack = synthesizedStack(ctx, name);
   const step = (what: string, args: string[]) => {
     const result = runTerraform(ctx, stack, args);
@@ -100,7 +110,11 @@ export function planStack(ctx: PipelineContext, name: string, options: { readonl
   };
   if (!step("init", ["init", "-input=false"])) return 1;
   fs.rmSync(path.join(stack.dir, PLAN_FILE), { force: true });
-  if (!step("plan", ["plan", "-input=false", `-out=${PLAN_FILE}`, ...(options.lock ? [] : ["-lock=false"])])) return 1;
+  const refresh = options.fastRefresh
+    ? await fastRefresh(name, readStackJson(ctx.outdir, name), (args, capture) => runTerraform(ctx, stack, args, capture), ctx.log)
+    : [];
+  if (refresh === 1) return 1;
+  if (!step("plan", ["plan", "-input=false", `-out=${PLAN_FILE}`, ...refresh, ...(options.lock ? [] : ["-lock=false"])])) return 1;
   const shown = runTerraform(ctx, stack, ["show", "-json", PLAN_FILE], true);
   if (shown.status !== 0) {
     ctx.log(`pipeline: ${name}: terraform show -json failed (exit ${shown.status})`);

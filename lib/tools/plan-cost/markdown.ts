@@ -9,6 +9,7 @@ const COUNTS: Readonly<Record<keyof ConnectInventory, string>> = {
   permissionsPerSecurityProfile: "permissions",
   queuesPerRoutingProfile: "queues",
   instances: "instances",
+  hierarchyGroups: "hierarchy groups",
 };
 
 function callText(operation: string, count: CallCount): string {

@@ -143,6 +143,13 @@ export interface PlanCostOptions {
   readonly refresh?: boolean;
   /** What the instance holds (see {@link resolveInventory} for the defaults). */
   readonly inventory?: Partial<ConnectInventory>;
+  /**
+   * `-target`: resource blocks (`type.name`) and how many of their instances are targeted
+   * (`"all"`, or a number of a for_each/count block's instances). Terraform then plans only the
+   * targets and every block they reference, transitively (all instances of those); no other
+   * resource is refreshed and no other data source is read. Import blocks are refused here.
+   */
+  readonly targets?: Readonly<Record<string, number | "all">>;
 }
 
 export interface CostLine {
@@ -176,13 +183,15 @@ const DEFAULT_INVENTORY: Omit<ConnectInventory, "users"> = {
   permissionsPerSecurityProfile: CONNECT_PAGE_SIZE,
   queuesPerRoutingProfile: 1,
   instances: 1,
+  hierarchyGroups: 0,
 };
 
 /**
  * The inventory with defaults: `users` = the users the given stacks manage (a lower bound: pass
  * the instance's real count when other stacks or people add users); profiles = AWS's defaults,
  * raised to the number of distinct names the stacks look up (they must exist); one page of
- * permissions and queues; one instance.
+ * permissions and queues; one instance; hierarchy groups: the groups the stacks look up (a lower
+ * bound: their parent levels are groups too).
  */
 function resolveInventory(stacks: ReadonlyArray<unknown>, given: Partial<ConnectInventory> = {}): ConnectInventory {
   const objects = stacks.map(stackObject);
@@ -194,7 +203,40 @@ function resolveInventory(stacks: ReadonlyArray<unknown>, given: Partial<Connect
     permissionsPerSecurityProfile: given.permissionsPerSecurityProfile ?? DEFAULT_INVENTORY.permissionsPerSecurityProfile,
     queuesPerRoutingProfile: given.queuesPerRoutingProfile ?? DEFAULT_INVENTORY.queuesPerRoutingProfile,
     instances: given.instances ?? DEFAULT_INVENTORY.instances,
+    hierarchyGroups: given.hierarchyGroups ?? Math.max(DEFAULT_INVENTORY.hierarchyGroups, most("aws_connect_user_hierarchy_group")),
   };
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The blocks a targeted plan includes, by address (`type.name`, `data.type.name`), with the
+ * instances of each: a target's own count, or "all" for a block some included block references
+ * (in its arguments, `depends_on` or conditions; found as text in its JSON).
+ */
+function targetClosure(stack: Json, targets: Readonly<Record<string, number | "all">>): Map<string, number | "all"> {
+  const bodies = new Map<string, Json>([
+    ...blocksOf(stack.resource).map(([type, name, body]) => [`${type}.${name}`, body] as const),
+    ...blocksOf(stack.data).map(([type, name, body]) => [`data.${type}.${name}`, body] as const),
+  ]);
+  const included = new Map<string, number | "all">();
+  for (const [address, instances] of Object.entries(targets)) {
+    if (address.startsWith("data.") || !bodies.has(address)) throw new Error(`plan-cost: -target=${address}: this stack has no such resource block`);
+    if (instances !== "all" && (!Number.isInteger(instances) || instances < 0))
+      throw new Error(`plan-cost: -target=${address}: ${instances} instances; allowed: "all" or a whole number >= 0`);
+    included.set(address, instances);
+  }
+  const referencedBy = (address: string) => new RegExp(`(?<![A-Za-z0-9_.-])${escapeRegExp(address)}(?![A-Za-z0-9_-])`);
+  const queue = [...included.keys()];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    const text = JSON.stringify(bodies.get(next));
+    for (const other of bodies.keys()) {
+      if (included.get(other) === "all" || !referencedBy(other).test(text)) continue;
+      included.set(other, "all");
+      queue.push(other);
+    }
+  }
+  return included;
 }
 
 /**
@@ -207,6 +249,7 @@ export function planCost(stackJson: unknown, options: PlanCostOptions = {}): Pla
   const stack = stackObject(stackJson);
   const refresh = options.refresh ?? true;
   const inventory = resolveInventory([stack], options.inventory);
+  const included = options.targets && targetClosure(stack, options.targets);
   const instancesOf = (type: string) => instancesOfType(stack, "resource", type);
   const lines: CostLine[] = [];
   const add = (address: string, instances: number, row: CostRow, when: CostLine["when"]) => {
@@ -223,7 +266,10 @@ export function planCost(stackJson: unknown, options: PlanCostOptions = {}): Pla
     const instances = instanceCount(address, body);
     resourceInstances.set(address, instances);
     const row = rowFor("resource", type, body);
-    if (refresh) add(address, instances, row, row.when);
+    const targeted = included ? included.get(address) : "all";
+    if (typeof targeted === "number" && targeted > instances)
+      throw new Error(`plan-cost: -target=${address}: ${targeted} instances targeted, but the block has ${instances}`);
+    if (refresh && targeted !== undefined) add(address, targeted === "all" ? instances : targeted, row, row.when);
   }
 
   const dataCounts = new Map<string, number>();
@@ -231,12 +277,14 @@ export function planCost(stackJson: unknown, options: PlanCostOptions = {}): Pla
     const address = `data.${type}.${name}`;
     const instances = instanceCount(address, body);
     dataCounts.set(address, instances);
-    add(address, instances, rowFor("data", type, body), "every plan");
+    if (!included || included.has(address)) add(address, instances, rowFor("data", type, body), "every plan");
   }
 
   // Imports: read once per instance while not yet in state. Under a refreshing plan that read
   // replaces the instance's refresh (already counted above), so only -refresh=false adds it.
   const imports = Array.isArray(stack.import) ? (stack.import as Json[]) : stack.import ? [stack.import as Json] : [];
+  if (included && imports.length > 0)
+    throw new Error("plan-cost: a targeted plan of a stack with import blocks is not modelled (remove adopt / previousStacks first)");
   for (const block of imports) {
     const to = String(block.to ?? "");
     const target = /^([a-z0-9_]+)\.([A-Za-z0-9_-]+)/.exec(to);

@@ -50,6 +50,8 @@ export interface ConnectInventory {
   readonly queuesPerRoutingProfile: number;
   /** Connect instances in the account and Region (look-up by alias lists them). */
   readonly instances: number;
+  /** User hierarchy groups on the instance, at every level: each look-up by name lists all of them. */
+  readonly hierarchyGroups: number;
 }
 
 const INVENTORY_KEYS = [
@@ -59,6 +61,7 @@ const INVENTORY_KEYS = [
   "permissionsPerSecurityProfile",
   "queuesPerRoutingProfile",
   "instances",
+  "hierarchyGroups",
 ] as const satisfies ReadonlyArray<keyof ConnectInventory>;
 
 /** Calls of one instance for one operation (see the file comment). */

@@ -3,6 +3,7 @@
  * what a SAML metadata change does to whom IAM trusts, and the console settings a person types
  * again. Which of these need consent is gate.ts's decision.
  */
+import { resourceAddress } from "../plan/address";
 import { fieldChanges, normalizeJson, sameValue, UNKNOWN, valueAt, type FieldChange } from "../plan/fields";
 import type { Change, PlanJson, ResourceChange } from "../plan/format";
 import { profileNames, withProfileNames } from "../plan/profiles";
@@ -76,13 +77,6 @@ function verbOf(rc: Pick<ResourceChange, "mode" | "change">): Verb | undefined {
   if (exactly("delete")) return "delete";
   if (exactly("forget")) return "forget";
   return replace ? "replace" : "unknown";
-}
-
-/** The resource address of an instance address (`a.b["k"]` → `a.b`); the address itself when it has no key. */
-function resourceAddress(rc: Pick<ResourceChange, "address" | "index">): string {
-  if (rc.index === undefined) return rc.address;
-  const suffix = `[${typeof rc.index === "number" ? rc.index : JSON.stringify(rc.index)}]`;
-  return rc.address.endsWith(suffix) ? rc.address.slice(0, -suffix.length) : rc.address;
 }
 
 /**

@@ -62,6 +62,8 @@ const TYPE_LABELS: Readonly<Record<string, string>> = {
   aws_connect_instance: "Connect instance",
   aws_ssoadmin_application_assignment: "Identity Center application assignment",
   aws_identitystore_user: "Identity Center user",
+  aws_identitystore_group: "Identity Center group",
+  aws_ssoadmin_application_assignment_configuration: "Identity Center application's assignment setting (assignment required)",
 };
 
 const typeLabel = (r: ResourceReview) => TYPE_LABELS[r.type] ?? (r.mode === "data" ? `data source ${r.type}` : r.type);
@@ -105,6 +107,24 @@ function metadataLines(r: ResourceReview): string[] {
   return lines.length > 0 ? lines : ["  - metadata document changes; the identity provider and its signing certificates stay the same"];
 }
 
+/** A field of the resource's own `tags` (`tags.<key>`, or the whole map when it is known only after apply). */
+const isTagField = (f: FieldChange) => f.field === "tags" || f.field.startsWith("tags.");
+
+/**
+ * A user's own tag changes in words, one line per key: added, removed, or old → new. Only `tags`: the
+ * environment's tags reach the user through the provider's default_tags, in `tags_all`, which fieldChanges
+ * leaves out (it would repeat them on every user).
+ */
+function tagLines(fields: ReadonlyArray<FieldChange>): string[] {
+  return fields.map((f) => {
+    if (f.field === "tags") return `  - tags: ${show(f.before)} → ${show(f.after)}`;
+    const key = code(f.field.slice("tags.".length));
+    if (f.before === undefined) return `  - tag ${key} added: ${show(f.after)}`;
+    if (f.after === undefined) return `  - tag ${key} removed (was ${show(f.before)})`;
+    return `  - tag ${key}: ${show(f.before)} → ${show(f.after)}`;
+  });
+}
+
 function usersSection(users: ReadonlyArray<ResourceReview>, moves: ReadonlyArray<UsersStackMove>): string[] {
   if (users.length === 0) return [];
   const by = (verb: ResourceReview["verb"]) => users.filter((u) => u.verb === verb);
@@ -115,11 +135,13 @@ function usersSection(users: ReadonlyArray<ResourceReview>, moves: ReadonlyArray
     for (const u of items) lines.push(`- ${code(u.key ?? u.address)}`, ...detail(u));
     lines.push("");
   };
-  const fields = (u: ResourceReview) =>
-    fieldLines(
-      u.fields.filter((f) => f.field !== "tags"),
+  const fields = (u: ResourceReview) => [
+    ...fieldLines(
+      u.fields.filter((f) => !isTagField(f)),
       USER_FIELDS,
-    );
+    ),
+    ...tagLines(u.fields.filter(isTagField)),
+  ];
   list("Added", by("create"));
   list("Imported (already existed)", by("import"), fields);
   list("Changed", by("update"), fields);

@@ -21,24 +21,19 @@ import { ProofError, proveEnvironment, ROLE_ID_PLACEHOLDER } from "./proof";
 import { renderSections, type Section } from "./report";
 import { InputError, parseSamlResponseText } from "./saml";
 import { checkSamlResponse } from "./verify";
+import type { ToolIo, ToolOptions } from "../io";
 
 const USAGE =
   "usage: npm run verify-signin -- <env> [--saml-response <file>] [--live] [--at <ISO time>] " +
   "(<file>: the SAMLResponse a SAML tracer shows, base64 or XML; --live: read-only checks of the deployed environment with the AWS SDK's credentials; " +
   "--at: check the response's validity as of this time)";
 
-export interface VerifyIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
+export type VerifyIo = ToolIo;
 
-export interface VerifyOptions {
-  /** The time the response is checked at (tests); `--at` wins. @default now */
-  readonly now?: Date;
+/** `now`: the time the response is checked at; `--at` wins. */
+export interface VerifyOptions extends ToolOptions {
   /** Endpoints and credentials of --live (tests); default: the SDK's chain. */
   readonly live?: LiveOptions;
-  /** Working directory for messages and relative paths. @default process.cwd() */
-  readonly cwd?: string;
 }
 
 interface Arguments {

@@ -1,0 +1,140 @@
+/**
+ * Terraform starts its aws provider (a 700 MB binary) for each command, and starting it costs
+ * more CPU than most of the tests' commands do otherwise. Tests instead start the provider once in
+ * debug mode and let terraform reattach to it (TF_REATTACH_PROVIDERS), the way HashiCorp's
+ * terraform-plugin-testing runs providers: the same binary and protocol, only its start is shared.
+ *
+ * A provider process holds one configuration at a time, so it serves one command at a time: each
+ * command leases an idle process (one more starts when all are busy). A configuration with more
+ * than one aws provider block (an alias) would have both configured into one process, and the
+ * provider reads AWS_* variables from its own environment: such commands, and any command whose
+ * environment differs from the pool's in those variables, start their own provider as usual.
+ * CONNECT_SSO_REATTACH=0 turns the pool off.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { providerMirror } from "./tools";
+
+/** Variables the provider itself reads: a command may share a process only when they match. */
+const PROVIDER_VARIABLES = /^(AWS_.*|HTTPS?_PROXY|NO_PROXY|TF_LOG.*)$/i;
+/** An idle provider is stopped after this long, so a worker that is done with terraform frees its memory. */
+const IDLE_MS = 20_000;
+const START_TIMEOUT_MS = 60_000;
+/** Terraform commands that start the provider (`init` installs it, and must, for commands run without the pool). */
+export const USES_PROVIDER = new Set(["plan", "apply", "show", "validate", "test", "refresh", "import", "console", "destroy"]);
+
+interface Provider {
+  readonly child: ChildProcess;
+  /** The value of TF_REATTACH_PROVIDERS. */
+  readonly reattach: string;
+  idleTimer?: NodeJS.Timeout;
+}
+
+const idle = new Map<string, Provider[]>();
+const running = new Set<ChildProcess>();
+
+/** Stops every pooled provider (each test file stops its own: jest gives each file its own modules). */
+export function stopPooledProviders(): void {
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+  idle.clear();
+}
+
+/** The mirror's provider binary, or undefined (no offline copy: terraform finds the provider itself). */
+function providerBinary(): string | undefined {
+  const mirror = providerMirror();
+  if (!mirror || process.env.CONNECT_SSO_REATTACH === "0") return undefined;
+  const dir = path.join(
+    mirror,
+    "registry.terraform.io",
+    "hashicorp",
+    "aws",
+    "5.100.0",
+    `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`,
+  );
+  const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith("terraform-provider-aws")) : undefined;
+  return file && path.join(dir, file);
+}
+
+/** The number of aws provider configurations in a folder's Terraform files (override files merge into others). */
+export function awsProviderConfigurations(dir: string): number {
+  let count = 0;
+  for (const file of fs.readdirSync(dir)) {
+    if (/_override\.tf(\.json)?$|^override\.tf(\.json)?$/.test(file)) continue;
+    if (file.endsWith(".tf.json")) {
+      const aws = (JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { provider?: { aws?: unknown } }).provider?.aws;
+      count += Array.isArray(aws) ? aws.length : aws ? 1 : 0;
+    } else if (file.endsWith(".tf")) {
+      count += (fs.readFileSync(path.join(dir, file), "utf8").match(/^\s*provider\s+"aws"/gm) ?? []).length;
+    }
+  }
+  return count;
+}
+
+function signature(env: NodeJS.ProcessEnv): string {
+  return JSON.stringify(
+    Object.entries(env)
+      .filter(([key]) => PROVIDER_VARIABLES.test(key))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+}
+
+function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ["-debug"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    running.add(child);
+    child.on("exit", () => running.delete(child));
+    let output = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the aws provider did not print its reattach configuration within ${START_TIMEOUT_MS / 1000} s:\n${output}`));
+    }, START_TIMEOUT_MS);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      output += chunk;
+      const found = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        child.stdout!.removeAllListeners("data");
+        child.stdout!.resume();
+        resolve({ child, reattach: found[1] });
+      }
+    });
+    child.stderr!.resume();
+  });
+}
+
+/**
+ * Runs `command` (terraform, or a script that runs terraform one command at a time) with an
+ * environment that reattaches terraform to a pooled provider when the folder and the environment
+ * allow it; otherwise with `env` unchanged.
+ */
+export async function withPooledProvider<T>(cwd: string, env: NodeJS.ProcessEnv, command: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+  const binary = providerBinary();
+  if (!binary || env.TF_REATTACH_PROVIDERS || awsProviderConfigurations(cwd) > 1) return command(env);
+  const key = signature(env);
+  const free = idle.get(key) ?? [];
+  idle.set(key, free);
+  let provider = free.pop();
+  if (provider?.idleTimer) clearTimeout(provider.idleTimer);
+  if (!provider || provider.child.exitCode !== null) {
+    const providerEnv: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(env)) if (v !== undefined && (PROVIDER_VARIABLES.test(k) || ["PATH", "HOME", "TMPDIR"].includes(k))) providerEnv[k] = v;
+    provider = await start(binary, providerEnv);
+  }
+  try {
+    return await command({ ...env, TF_REATTACH_PROVIDERS: provider.reattach });
+  } finally {
+    const done = provider;
+    done.idleTimer = setTimeout(() => {
+      const at = free.indexOf(done);
+      if (at >= 0) free.splice(at, 1);
+      done.child.kill("SIGKILL");
+    }, IDLE_MS).unref();
+    free.push(done);
+  }
+}
