@@ -522,6 +522,7 @@ describe("the review's Markdown: values in plain words", () => {
           after: { tags: { Team: "tier-2", CostCenter: "42" }, tags_all: { Project: "new", Team: "tier-2", CostCenter: "42" } },
         }),
         user("b@example.com", ["update"], { before: { tags: null }, after: { tags: { "Cost Center": "" } }, after_unknown: { tags: true } }),
+        user("c@example.com", ["update"], { before: { tags: { Site: "sea", Shift: "" } }, after: { tags: { Site: "", Note: "" } } }),
       ]),
     );
     /** The detail lines under a user's line. */
@@ -541,6 +542,8 @@ describe("the review's Markdown: values in plain words", () => {
       "  - tag `Team`: `tier-1` → `tier-2`",
     ]);
     expect(linesOf("b@example.com")).toEqual(["  - tags: _(none)_ → _(known after apply)_"]);
+    // An empty value is a value: the tag is added, emptied or removed, never "none".
+    expect(linesOf("c@example.com")).toEqual(['  - tag `Note` added: `""`', '  - tag `Shift` removed (was `""`)', '  - tag `Site`: `sea` → `""`']);
     expect(markdown).not.toMatch(/tags_all|Project/);
   });
 

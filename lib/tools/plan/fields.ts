@@ -84,7 +84,8 @@ export function fieldChanges(change: Change, type?: string): FieldChange[] {
     const b = isUnknown ? valueAt(change.before, field) : before.get(field);
     const a = isUnknown ? UNKNOWN : after.get(field);
     if (sameValue(b, a)) continue;
-    if (unset(b) && unset(a)) continue;
+    // A tag's empty value is a value (the tag is there); for other fields "" means not set.
+    if (unset(b) && unset(a) && !field.startsWith("tags.")) continue;
     const forces = [...forcing].some((f) => field === f || field.startsWith(`${f}.`));
     out.push(forces ? { field, before: b, after: a, forcesReplacement: true } : { field, before: b, after: a });
   }

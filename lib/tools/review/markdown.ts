@@ -116,12 +116,14 @@ const isTagField = (f: FieldChange) => f.field === "tags" || f.field.startsWith(
  * leaves out (it would repeat them on every user).
  */
 function tagLines(fields: ReadonlyArray<FieldChange>): string[] {
+  // A tag's empty value shows as "" (the tag is there, its value empty), not as none.
+  const value = (v: unknown) => (v === "" ? code('""') : show(v));
   return fields.map((f) => {
     if (f.field === "tags") return `  - tags: ${show(f.before)} → ${show(f.after)}`;
     const key = code(f.field.slice("tags.".length));
-    if (f.before === undefined) return `  - tag ${key} added: ${show(f.after)}`;
-    if (f.after === undefined) return `  - tag ${key} removed (was ${show(f.before)})`;
-    return `  - tag ${key}: ${show(f.before)} → ${show(f.after)}`;
+    if (f.before === undefined || f.before === null) return `  - tag ${key} added: ${value(f.after)}`;
+    if (f.after === undefined || f.after === null) return `  - tag ${key} removed (was ${value(f.before)})`;
+    return `  - tag ${key}: ${value(f.before)} → ${value(f.after)}`;
   });
 }
 
