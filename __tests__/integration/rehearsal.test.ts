@@ -348,6 +348,10 @@ describeIfTools(
       const role = await sandbox.iam({ Action: "GetRole", RoleName: "AmazonConnectSSO-rehearsal" });
       expect(role.GetRoleResponse.GetRoleResult.Role.MaxSessionDuration).toBe("28800");
       expect(runner.transcript("apply")).toContain(REVIEWER.login);
+      // The merge-time plan read the applied users in bulk and refreshed only what changed.
+      const applied = runner.log.filter((l) => l.job === "apply" && l.step.startsWith("Plan, gate and apply")).at(-1)?.output;
+      expect(applied).toMatch(/fast refresh: \d+ Connect user\(s\) compared in bulk/);
+      expect(applied).not.toMatch(/fast refresh not used/);
 
       const again = await pushRun(sha);
       expectResults({ apply: again.runs[0].result }, { apply: "success" });

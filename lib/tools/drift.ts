@@ -15,11 +15,9 @@ import type { PlanJson } from "./plan/format";
 import { asPlan, PlanFormatError } from "./plan/read";
 import { profileNames, withProfileNames } from "./plan/profiles";
 import { persistenceProblem, stateLocation } from "./pipeline/state";
-import type { ConnectUserFields } from "./connect-users/bulk-reader";
 import {
   ignoredAt,
   ignoredFields,
-  needsDescribe,
   readStackState,
   regionOf,
   StateFormatError,
@@ -28,7 +26,7 @@ import {
   type DriftedResource,
   type StackState,
 } from "./drift-fast/compare";
-import { readInstances, type InstanceAnswer } from "./drift-fast/read-users";
+import { answerLookup, callSummary, instanceRequests, readInstances, type InstanceAnswer } from "./drift-fast/read-users";
 
 const USAGE = "usage: npm run drift -- <env> [--fast]   (exit 0 = no drift, 2 = drift, 1 = error)";
 
@@ -250,43 +248,22 @@ function readStack(outdir: string, stack: string, options: DriftOptions): ReadSt
 async function fastDriftOfStacks(outdir: string, stacks: ReadonlyArray<string>, options: DriftOptions): Promise<number[]> {
   const read = stacks.map((stack) => readStack(outdir, stack, options));
   const readable = read.filter((r): r is ReadStack => r !== 1);
-  const requests = new Map<string, { instanceId: string; region: string; usernames: Set<string>; describe: Set<string> }>();
-  for (const { state, region } of readable)
-    for (const user of state.users) {
-      const key = `${region}/${user.instanceId}`;
-      const request = requests.get(key) ?? { instanceId: user.instanceId, region, usernames: new Set<string>(), describe: new Set<string>() };
-      request.usernames.add(user.username);
-      if (needsDescribe(user)) request.describe.add(user.username);
-      requests.set(key, request);
-    }
-  let answers: Map<string, InstanceAnswer> | Error;
+  let answers: InstanceAnswer[] | Error;
   try {
-    const list = [...requests.values()].map((r) => ({ ...r, usernames: [...r.usernames], describe: [...r.describe] }));
-    const read = await readInstances(list);
-    answers = new Map([...requests.keys()].map((key, i) => [key, read[i]]));
+    answers = await readInstances(instanceRequests(readable));
   } catch (error) {
     answers = error as Error;
   }
-  const calls =
-    answers instanceof Error
-      ? []
-      : [...answers.values()].map(
-          (a) =>
-            `${a.instanceId}: ${Object.entries(a.calls)
-              .map(([op, n]) => `${op} ${n}`)
-              .join(", ")}`,
-        );
+  const calls = answers instanceof Error ? "none" : callSummary(answers);
   const callNote = (n: number) =>
-    `Fast drift: ${n} Connect user(s) compared between the state and Connect's answers (not refreshed); Connect calls for the environment: ${calls.join("; ") || "none"}.`;
+    `Fast drift: ${n} Connect user(s) compared between the state and Connect's answers (not refreshed); Connect calls for the environment: ${calls}.`;
   return read.map((r) => {
     if (r === 1) return 1;
     if (r.state.users.length > 0 && answers instanceof Error) return couldNotTell(r.stack, options, "reading the Connect users failed", answers.message);
-    const users = answers instanceof Error ? new Map<string, ConnectUserFields | "missing">() : connectUsersOf(answers, r.region);
-    const userDrifts = r.state.users.flatMap((user) => {
-      const aws = users.get(`${user.instanceId}/${user.username}`);
-      if (aws === undefined) throw new Error(`fast drift: no answer for ${user.address}`);
-      return userDrift(user, aws, r.state.profileNames, ignoredAt(r.leftAlone, user.address)) ?? [];
-    });
+    const answerOf = answers instanceof Error ? undefined : answerLookup(answers);
+    const userDrifts = r.state.users.flatMap(
+      (user) => userDrift(user, answerOf!(r.region, user), r.state.profileNames, ignoredAt(r.leftAlone, user.address)) ?? [],
+    );
     const others =
       r.state.otherAddresses.length > 0
         ? planDrift(
@@ -301,12 +278,4 @@ async function fastDriftOfStacks(outdir: string, stacks: ReadonlyArray<string>, 
     const drifted = [...others.drifted, ...userDrifts].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
     return reportDrift(r.stack, { drifted, ignored: others.ignored }, options, callNote(r.state.users.length));
   });
-}
-
-/** The answers' users of one region, by `<instance ID>/<user name>`. */
-function connectUsersOf(answers: ReadonlyMap<string, InstanceAnswer>, region: string): Map<string, ConnectUserFields | "missing"> {
-  const users = new Map<string, ConnectUserFields | "missing">();
-  for (const [key, answer] of answers)
-    if (key.startsWith(`${region}/`)) for (const [name, fields] of answer.users) users.set(`${answer.instanceId}/${name}`, fields);
-  return users;
 }

@@ -33,23 +33,30 @@ export function perResourceRule<const Id extends string, T extends { readonly ad
   });
 }
 
-export interface BucketCompanionSpec<Id extends string> extends Described<Id> {
-  /** The companion resource type, such as `aws_s3_bucket_versioning`. */
-  readonly companion: string;
+/** A resource type every bucket needs, and when one of its resources complies. */
+export interface Companion {
+  /** Such as `aws_s3_bucket_versioning`. */
+  readonly type: string;
   readonly complies: (companion: Json, bucket: Bucket, view: StackView) => boolean;
+}
+
+export const companion = (type: string, complies: Companion["complies"]): Companion => ({ type, complies });
+
+export interface BucketCompanionSpec<Id extends string> extends Described<Id> {
+  readonly companion: Companion;
   /** Said after `bucket "<name>"` when no companion complies, with what is allowed. */
   readonly lacks: string;
 }
 
 /** Every bucket needs a companion of one type that complies. */
 export function bucketCompanionRule<const Id extends string>(spec: BucketCompanionSpec<Id>): SecurityRule<Id> {
+  const { type, complies } = spec.companion;
   return perResourceRule({
     id: spec.id,
     why: spec.why,
-    reads: ["aws_s3_bucket", spec.companion],
+    reads: ["aws_s3_bucket", type],
     each: buckets,
-    problem: (bucket, view) =>
-      bucket.companions(spec.companion).some((c) => spec.complies(c, bucket, view)) ? undefined : `bucket ${bucket.quoted} ${spec.lacks}`,
+    problem: (bucket, view) => (bucket.companions(type).some((c) => complies(c, bucket, view)) ? undefined : `bucket ${bucket.quoted} ${spec.lacks}`),
   });
 }
 

@@ -1,12 +1,11 @@
 /** STATE_BUCKET_ENCRYPTION: every state object is encrypted at rest by default. */
-import { bucketCompanionRule } from "./shapes";
+import { bucketCompanionRule, companion } from "./shapes";
 import { blocks, type Json } from "./view";
 
 export const STATE_BUCKET_ENCRYPTION = bucketCompanionRule({
   id: "STATE_BUCKET_ENCRYPTION",
   why: "the state bucket encrypts by default: aws:kms with a key, or AES256 (checkov CKV_AWS_19; CKV_AWS_145 when a KMS key is given)",
-  companion: "aws_s3_bucket_server_side_encryption_configuration",
-  complies: encryptsByDefault,
+  companion: companion("aws_s3_bucket_server_side_encryption_configuration", encryptsByDefault),
   lacks: "has no default encryption; allowed: aws_s3_bucket_server_side_encryption_configuration with sse_algorithm AES256, or aws:kms with kms_master_key_id",
 });
 

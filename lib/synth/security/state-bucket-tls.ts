@@ -1,12 +1,11 @@
 /** STATE_BUCKET_TLS: the state never travels unencrypted: the bucket policy denies every request without TLS. */
-import { bucketCompanionRule } from "./shapes";
+import { bucketCompanionRule, companion } from "./shapes";
 import { asList, asObject, statements, type Bucket, type StackView } from "./view";
 
 export const STATE_BUCKET_TLS = bucketCompanionRule({
   id: "STATE_BUCKET_TLS",
   why: "the state bucket's policy denies every request without TLS (aws:SecureTransport false) (cdk-nag AwsSolutions-S10; Amazon S3 security best practices)",
-  companion: "aws_s3_bucket_policy",
-  complies: (policy, bucket, view) => deniesPlainHttp(policy.policy, bucketArns(bucket, view)),
+  companion: companion("aws_s3_bucket_policy", (policy, bucket, view) => deniesPlainHttp(policy.policy, bucketArns(bucket, view))),
   lacks:
     'has no bucket policy denying requests without TLS; allowed: a statement Effect Deny, Principal "*", Action "s3:*", Resource [bucket, bucket/*], Condition Bool aws:SecureTransport "false"',
 });
