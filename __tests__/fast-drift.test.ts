@@ -115,7 +115,8 @@ describe("userDrift (state vs. the bulk reader's answer)", () => {
       'identity_info.0.secondary_email: "b@home.example" / "a@home.example"',
     ]);
     expect(drift(user, connect({ secondaryEmail: { read: true }, readBy: "DescribeUser" }))).toEqual([
-      'identity_info.0.secondary_email: null / "a@home.example"',
+      // A refresh writes an absent string of the block as "" (SDKv2 zero value; the property test saw it for desk_phone_number).
+      'identity_info.0.secondary_email: "" / "a@home.example"',
     ]);
     expect(drift(user, connect())).toBe("none");
   });

@@ -142,9 +142,12 @@ test("GIVEN runs on main WHEN the workflow's concurrency is evaluated THEN pull 
   expect(cancel()).toBe(false);
 });
 
-test("GIVEN the schedule WHEN it fires THEN every environment gets a drift run", () => {
+test("GIVEN the schedule WHEN it fires THEN every environment gets a drift run, the fast one; a run by hand is the full one", () => {
   expect(workflow.jobs.drift.if).toContain("schedule");
   expect(npmCommands(runs(workflow.jobs.drift))).toContain("drift");
+  const drift = runs(workflow.jobs.drift);
+  expect(drift).toMatch(/if \[ "\$EVENT" = schedule \]; then mode=--fast; else mode=; fi/);
+  expect(drift).toContain('npm run -s drift -- "$ENVIRONMENT" $mode');
 });
 
 test("GIVEN every npm command in the workflow and the README WHEN looked up THEN package.json has it", () => {

@@ -8,7 +8,8 @@
  * command leases an idle process (one more starts when all are busy). A configuration with more
  * than one aws provider block (an alias) would have both configured into one process, and the
  * provider reads AWS_* variables from its own environment: such commands, and any command whose
- * environment differs from the pool's in those variables, start their own provider as usual.
+ * environment differs from the pool's in those variables, or that asks for the provider's log (TF_LOG),
+ * start their own provider as usual.
  * CONNECT_SSO_REATTACH=0 turns the pool off.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -17,7 +18,9 @@ import * as path from "node:path";
 import { providerMirror } from "./tools";
 
 /** Variables the provider itself reads: a command may share a process only when they match. */
-const PROVIDER_VARIABLES = /^(AWS_.*|HTTPS?_PROXY|NO_PROXY|TF_LOG.*)$/i;
+const PROVIDER_VARIABLES = /^(AWS_.*|HTTPS?_PROXY|NO_PROXY)$/i;
+/** A command that wants the provider's log (TF_LOG…) starts its own provider: a reattached one logs elsewhere. */
+const LOGGING = /^TF_LOG/;
 /** An idle provider is stopped after this long, so a worker that is done with terraform frees its memory. */
 const IDLE_MS = 20_000;
 const START_TIMEOUT_MS = 60_000;
@@ -115,7 +118,8 @@ function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> {
  */
 export async function withPooledProvider<T>(cwd: string, env: NodeJS.ProcessEnv, command: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
   const binary = providerBinary();
-  if (!binary || env.TF_REATTACH_PROVIDERS || awsProviderConfigurations(cwd) > 1) return command(env);
+  const logging = Object.keys(env).some((key) => LOGGING.test(key) && env[key]);
+  if (!binary || logging || env.TF_REATTACH_PROVIDERS || awsProviderConfigurations(cwd) > 1) return command(env);
   const key = signature(env);
   const free = idle.get(key) ?? [];
   idle.set(key, free);

@@ -111,14 +111,15 @@ export function refreshedValues(values: Readonly<Record<string, unknown>>, aws: 
         ...info,
         first_name: aws.firstName ?? null,
         last_name: aws.lastName ?? null,
-        secondary_email: aws.secondaryEmail.read ? (aws.secondaryEmail.value ?? null) : (info.secondary_email ?? null),
+        // The provider's flatteners write an absent string as "" (aws.ToString): a refresh would too.
+        secondary_email: aws.secondaryEmail.read ? (aws.secondaryEmail.value ?? "") : (info.secondary_email ?? null),
       },
     ],
     phone_config: [
       {
         ...phone,
         phone_type: aws.phoneType,
-        desk_phone_number: aws.deskPhoneNumber ?? null,
+        desk_phone_number: aws.deskPhoneNumber ?? "",
         auto_accept: aws.autoAccept,
         after_contact_work_time_limit: aws.afterContactWorkTimeLimit,
       },
