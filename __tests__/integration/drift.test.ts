@@ -20,9 +20,9 @@ import * as path from "node:path";
 import { loadEnvironments } from "../../lib/config/load";
 import { synthesize } from "../../lib/synth/synth";
 import { makeMetadata } from "../../scripts/make-metadata";
-import { EXAMPLES_DIR, exampleEnvironment, REPO } from "../support/environments";
+import { EXAMPLES_DIR, exampleEnvironment } from "../support/environments";
 import { limiter, startSandbox, type Sandbox } from "../support/sandbox";
-import { describeResult, runCommand, type CommandResult } from "../support/terraform";
+import { describeResult, runScript, type CommandResult } from "../support/terraform";
 import { describeIfTools, missingTool } from "../support/tools";
 
 const ALICE = 'aws_connect_user.connect_users["alice.nguyen@example.com"]';
@@ -69,7 +69,7 @@ describeIfTools(
 
     /** `npm run drift -- <env>`, i.e. tsx scripts/drift.ts <env>, in the temp project folder. */
     const drift = (environment = "dev"): Promise<CommandResult> =>
-      runCommand(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", "drift.ts"), environment], {
+      runScript("drift", [environment], {
         cwd: project,
         // CI unset: the temp project is a person's try-out (no git checkout, local state).
         env: { ...sandbox!.setup.env, CI: "", CONNECT_SSO_ENVIRONMENTS: environmentsDir, CDKTF_OUTDIR: outdir },

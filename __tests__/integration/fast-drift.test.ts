@@ -14,9 +14,9 @@ import * as path from "node:path";
 import { loadEnvironments } from "../../lib/config/load";
 import { synthesize } from "../../lib/synth/synth";
 import { makeMetadata } from "../../scripts/make-metadata";
-import { EXAMPLES_DIR, REPO } from "../support/environments";
+import { EXAMPLES_DIR } from "../support/environments";
 import { startSandbox, type Sandbox } from "../support/sandbox";
-import { describeResult, makeTempDir, removeTempDir, runCommand, type CommandResult } from "../support/terraform";
+import { describeResult, makeTempDir, removeTempDir, runScript, type CommandResult } from "../support/terraform";
 import { describeIfTools, missingTool } from "../support/tools";
 
 const ALICE = "alice.nguyen@example.com";
@@ -58,7 +58,7 @@ describeIfTools(
 
     /** `npm run drift -- dev [--fast]`, i.e. tsx scripts/drift.ts, in the temp project folder. */
     const drift = (...flags: string[]): Promise<CommandResult> =>
-      runCommand(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", "drift.ts"), "dev", ...flags], {
+      runScript("drift", ["dev", ...flags], {
         cwd: project,
         env: {
           ...sandbox!.setup.env,

@@ -31,10 +31,10 @@ import { ignoredFields } from "../../lib/tools/drift-fast/compare";
 import type { PlanJson, ResourceChange } from "../../lib/tools/plan/format";
 import { asPlan } from "../../lib/tools/plan/read";
 import { makeMetadata } from "../../scripts/make-metadata";
-import { EXAMPLES_DIR, REPO } from "../support/environments";
+import { EXAMPLES_DIR } from "../support/environments";
 import type { ConnectUser } from "../support/fake/connect-state";
 import { startSandbox, type Sandbox, type Workspace } from "../support/sandbox";
-import { describeResult, makeTempDir, removeTempDir, runCommand, type CommandResult } from "../support/terraform";
+import { describeResult, makeTempDir, removeTempDir, runScript, type CommandResult } from "../support/terraform";
 import { describeIfTools, missingTool } from "../support/tools";
 
 const STACK = "connect-sso-dev";
@@ -206,7 +206,7 @@ describeIfTools(
     /** `npm run <script> -- <args>`, i.e. tsx scripts/<script>.ts, in the temp project folder. */
     const npmRun = (script: string, ...args: string[]): Promise<CommandResult> => {
       const s = sandbox!;
-      return runCommand(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", `${script}.ts`), ...args], {
+      return runScript(script, args, {
         cwd: project,
         env: {
           ...s.setup.env,

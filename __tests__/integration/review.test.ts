@@ -15,14 +15,13 @@
  * certificate's fingerprint is read from the generated metadata with node's X509Certificate.
  */
 import { X509Certificate } from "node:crypto";
-import * as path from "node:path";
 import type { Environment } from "../../lib/config/environment";
 import type { UserEntry } from "../../lib/config/schema";
 import { runReview } from "../../lib/tools/review/cli";
 import { makeMetadata } from "../../scripts/make-metadata";
 import { exampleEnvironment, REPO } from "../support/environments";
 import { limiter, startSandbox, type Sandbox, type SavedPlan, type Workspace } from "../support/sandbox";
-import { describeResult, removeTempDir, runCommand, terraformSetup, type TerraformSetup } from "../support/terraform";
+import { describeResult, removeTempDir, runScript, terraformSetup, type TerraformSetup } from "../support/terraform";
 import { describeIfTools, missingTool } from "../support/tools";
 
 /** What `npm run review` printed and returned, run in-process, with consents for connect-sso-dev. */
@@ -211,7 +210,7 @@ describeIfTools(
     test("GIVEN the removal plan WHEN the npm script itself runs THEN its process exits 1, and 0 with --consent", async () => {
       const removed = await plan("remove");
       const script = (args: string[]) =>
-        runCommand(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", "review.ts"), ...args], {
+        runScript("review", args, {
           cwd: REPO,
           env: { ...process.env },
           timeoutMs: 60_000,

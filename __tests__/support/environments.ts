@@ -9,8 +9,10 @@ import { Testing, type App } from "cdktf";
 import type { Environment } from "../../lib/config/environment";
 import { loadEnvironments } from "../../lib/config/load";
 import { ConnectSsoStack } from "../../stacks/connect-sso-stack";
+import { REPO } from "./tools";
 
-export const REPO = path.resolve(__dirname, "..", "..");
+// REPO is owned by tools.ts (light to import); tests that load examples take it from here too.
+export { REPO };
 export const EXAMPLES_DIR = path.join(REPO, "environments");
 /** The examples' certificates were made on 2026-11-27 and are valid for five years. */
 export const TEST_NOW = new Date("2026-12-01T00:00:00Z");

@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { hclQuoted } from "../../lib/tools/plan/address";
 import { USES_PROVIDER, withPooledProvider } from "./provider-pool";
-import { providerMirror } from "./tools";
+import { providerMirror, REPO } from "./tools";
 
 /** Keep temp folders after the run (for debugging a failure): CONNECT_SSO_KEEP_TMP=1. */
 export const KEEP_TMP = process.env.CONNECT_SSO_KEEP_TMP === "1";
@@ -184,6 +184,15 @@ export interface TerraformCallOptions {
   readonly timeoutMs?: number;
   /** Exit codes that count as success. @default [0] */
   readonly okCodes?: ReadonlyArray<number>;
+}
+
+/**
+ * `npm run <script> -- <args>` as the project runs it (tsx scripts/<script>.ts), to its end. Its
+ * terraform commands run one at a time, so they share a pooled provider when the environment allows.
+ */
+export function runScript(script: string, args: ReadonlyArray<string>, options: CommandOptions): Promise<CommandResult> {
+  const command = [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", `${script}.ts`), ...args];
+  return withPooledProvider(options.cwd, options.env, (env) => runCommand(process.execPath, command, { ...options, env }));
 }
 
 /** Runs terraform with the setup's environment (through the provider pool) to its end; never rejects for a non-zero exit. */

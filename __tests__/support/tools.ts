@@ -6,6 +6,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+/** The project's folder (package.json, scripts/, node_modules/). */
+export const REPO = path.resolve(__dirname, "..", "..");
+
 export const REQUIRE_TOOLS = process.env.CONNECT_SSO_REQUIRE_TOOLS === "1";
 
 /** Why a command cannot run here, or undefined when it can. */
