@@ -15,7 +15,7 @@ import { loadEnvironments } from "../../lib/config/load";
 import { synthesize } from "../../lib/synth/synth";
 import { makeMetadata } from "../../scripts/make-metadata";
 import { EXAMPLES_DIR } from "../support/environments";
-import { startSandbox, type Sandbox } from "../support/sandbox";
+import { startSandbox, type Sandbox, scriptEnv } from "../support/sandbox";
 import { describeResult, makeTempDir, removeTempDir, runScript, type CommandResult } from "../support/terraform";
 import { describeIfTools, missingTool } from "../support/tools";
 
@@ -60,17 +60,7 @@ describeIfTools(
     const drift = (...flags: string[]): Promise<CommandResult> =>
       runScript("drift", ["dev", ...flags], {
         cwd: project,
-        env: {
-          ...sandbox!.setup.env,
-          CI: "",
-          CONNECT_SSO_ENVIRONMENTS: environmentsDir,
-          CDKTF_OUTDIR: outdir,
-          // The bulk reader's SDK chain: the fake, test credentials, no retries.
-          AWS_ENDPOINT_URL_CONNECT: sandbox!.fake.url,
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
-          AWS_MAX_ATTEMPTS: "1",
-        },
+        env: scriptEnv(sandbox!, { environmentsDir, outdir }),
         timeoutMs: 150_000,
       });
     const expectCode = (result: CommandResult, code: number) => {

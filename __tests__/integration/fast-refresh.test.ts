@@ -33,7 +33,7 @@ import { asPlan } from "../../lib/tools/plan/read";
 import { makeMetadata } from "../../scripts/make-metadata";
 import { EXAMPLES_DIR } from "../support/environments";
 import type { ConnectUser } from "../support/fake/connect-state";
-import { startSandbox, type Sandbox, type Workspace } from "../support/sandbox";
+import { startSandbox, type Sandbox, type Workspace, scriptEnv } from "../support/sandbox";
 import { describeResult, makeTempDir, removeTempDir, runScript, type CommandResult } from "../support/terraform";
 import { describeIfTools, missingTool } from "../support/tools";
 
@@ -208,17 +208,7 @@ describeIfTools(
       const s = sandbox!;
       return runScript(script, args, {
         cwd: project,
-        env: {
-          ...s.setup.env,
-          CI: "",
-          CONNECT_SSO_ENVIRONMENTS: environmentsDir,
-          CDKTF_OUTDIR: outdir,
-          // The bulk reader's SDK chain: the fake, test credentials, no retries.
-          AWS_ENDPOINT_URL_CONNECT: s.fake.url,
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
-          AWS_MAX_ATTEMPTS: "1",
-        },
+        env: scriptEnv(s, { environmentsDir, outdir }),
         timeoutMs: 150_000,
       });
     };

@@ -312,3 +312,21 @@ async function seedAndWrap(
     stop: stopAll,
   };
 }
+
+/**
+ * The environment a project script (drift, pipeline) runs with against this sandbox, in a temp
+ * project: a person's try-out (CI unset), its folders, and the bulk reader's SDK chain on the fake
+ * (test credentials, no retries).
+ */
+export function scriptEnv(sandbox: Sandbox, dirs: { readonly environmentsDir: string; readonly outdir: string }): NodeJS.ProcessEnv {
+  return {
+    ...sandbox.setup.env,
+    CI: "",
+    CONNECT_SSO_ENVIRONMENTS: dirs.environmentsDir,
+    CDKTF_OUTDIR: dirs.outdir,
+    AWS_ENDPOINT_URL_CONNECT: sandbox.fake.url,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_MAX_ATTEMPTS: "1",
+  };
+}
