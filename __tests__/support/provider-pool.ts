@@ -75,6 +75,16 @@ export function awsProviderConfigurations(dir: string): number {
   return count;
 }
 
+/**
+ * The most aws provider configurations a command in `cwd` may meet: the folder's own files, and
+ * every synthesized stack a script there would run terraform in (CDKTF_OUTDIR, default cdktf.out).
+ */
+function mostAwsProviderConfigurations(cwd: string, env: NodeJS.ProcessEnv): number {
+  const stacks = path.join(path.resolve(cwd, env.CDKTF_OUTDIR ?? "cdktf.out"), "stacks");
+  const folders = fs.existsSync(stacks) ? fs.readdirSync(stacks).map((name) => path.join(stacks, name)) : [];
+  return Math.max(awsProviderConfigurations(cwd), ...folders.filter((f) => fs.statSync(f).isDirectory()).map(awsProviderConfigurations));
+}
+
 function signature(env: NodeJS.ProcessEnv): string {
   return JSON.stringify(
     Object.entries(env)
@@ -119,7 +129,7 @@ function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> {
 export async function withPooledProvider<T>(cwd: string, env: NodeJS.ProcessEnv, command: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
   const binary = providerBinary();
   const logging = Object.keys(env).some((key) => LOGGING.test(key) && env[key]);
-  if (!binary || logging || env.TF_REATTACH_PROVIDERS || awsProviderConfigurations(cwd) > 1) return command(env);
+  if (!binary || logging || env.TF_REATTACH_PROVIDERS || mostAwsProviderConfigurations(cwd, env) > 1) return command(env);
   const key = signature(env);
   const free = idle.get(key) ?? [];
   idle.set(key, free);
