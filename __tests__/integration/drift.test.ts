@@ -18,11 +18,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../../lib/config/load";
-import { synthesize } from "../../lib/synth/synth";
 import { makeMetadata } from "../../scripts/make-metadata";
 import { EXAMPLES_DIR, exampleEnvironment } from "../support/environments";
-import { limiter, startSandbox, type Sandbox } from "../support/sandbox";
-import { describeResult, runScript, type CommandResult } from "../support/terraform";
+import { limiter, sandboxProject, startSandbox, type Sandbox, type SandboxProject } from "../support/sandbox";
+import { describeResult, type CommandResult } from "../support/terraform";
 import { describeIfTools, missingTool } from "../support/tools";
 
 const ALICE = 'aws_connect_user.connect_users["alice.nguyen@example.com"]';
@@ -59,22 +58,14 @@ describeIfTools(
   () => {
     let sandbox: Sandbox | undefined;
     let shard: Sandbox | undefined;
-    let project: string;
-    let environmentsDir: string;
-    let outdir: string;
+    let project: SandboxProject;
     let applied = false;
     const needApply = () => {
       if (!applied) throw new Error("the dev stack was not applied (see beforeAll's error)");
     };
 
-    /** `npm run drift -- <env>`, i.e. tsx scripts/drift.ts <env>, in the temp project folder. */
-    const drift = (environment = "dev"): Promise<CommandResult> =>
-      runScript("drift", [environment], {
-        cwd: project,
-        // CI unset: the temp project is a person's try-out (no git checkout, local state).
-        env: { ...sandbox!.setup.env, CI: "", CONNECT_SSO_ENVIRONMENTS: environmentsDir, CDKTF_OUTDIR: outdir },
-        timeoutMs: 150_000,
-      });
+    /** `npm run drift -- <env>` in the temp project folder, a person's try-out (no git checkout, local state). */
+    const drift = (environment = "dev"): Promise<CommandResult> => project.run("drift", [environment]);
     const expectCode = (result: CommandResult, code: number) => {
       if (result.code !== code) throw new Error(describeResult(result, `expected exit ${code}`));
     };
@@ -82,9 +73,8 @@ describeIfTools(
     beforeAll(async () => {
       // A project folder of its own: dev.yaml as shipped, with fresh metadata (valid whatever the date).
       sandbox = await startSandbox(exampleEnvironment("dev"));
-      project = path.join(sandbox.setup.root, "project");
-      environmentsDir = path.join(project, "environments");
-      outdir = path.join(project, "cdktf.out");
+      project = sandboxProject(sandbox, { bulkReader: false });
+      const { environmentsDir } = project;
       fs.mkdirSync(path.join(environmentsDir, "metadata"), { recursive: true });
       fs.copyFileSync(path.join(EXAMPLES_DIR, "dev.yaml"), path.join(environmentsDir, "dev.yaml"));
       fs.writeFileSync(path.join(environmentsDir, "metadata", "dev.xml"), await makeMetadata());
@@ -93,10 +83,8 @@ describeIfTools(
       if (!shardEnv) throw new Error("shard.yaml did not load");
       shard = await startSandbox(shardEnv, { setup: sandbox.setup });
 
-      const log: string[] = [];
-      const code = synthesize({ environmentsDir, outdir, now: new Date(), cwd: project, allowIdentityChange: new Set(), log: (l) => log.push(l) });
-      if (code !== 0) throw new Error(`synth failed:\n${log.join("\n")}`);
-      const stack = (name: string) => path.join(outdir, "stacks", name);
+      project.synth();
+      const stack = project.stackDir;
       const [dev, shardMain, shardUsers] = [
         await sandbox.workspaceAt(stack("connect-sso-dev")),
         await shard.workspaceAt(stack("connect-sso-shard")),

@@ -12,11 +12,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../../lib/config/load";
-import { synthesize } from "../../lib/synth/synth";
 import { makeMetadata } from "../../scripts/make-metadata";
 import { EXAMPLES_DIR } from "../support/environments";
-import { startSandbox, type Sandbox, scriptEnv } from "../support/sandbox";
-import { describeResult, makeTempDir, removeTempDir, runScript, type CommandResult } from "../support/terraform";
+import { startSandbox, type Sandbox, sandboxProject, type SandboxProject } from "../support/sandbox";
+import { describeResult, makeTempDir, removeTempDir, type CommandResult } from "../support/terraform";
 import { describeIfTools, missingTool } from "../support/tools";
 
 const ALICE = "alice.nguyen@example.com";
@@ -48,21 +47,14 @@ describeIfTools(
   [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
   () => {
     let sandbox: Sandbox | undefined;
-    let project: string;
-    let environmentsDir: string;
-    let outdir: string;
+    let project: SandboxProject;
     let applied = false;
     const needApply = () => {
       if (!applied) throw new Error("the dev stack was not applied (see beforeAll's error)");
     };
 
-    /** `npm run drift -- dev [--fast]`, i.e. tsx scripts/drift.ts, in the temp project folder. */
-    const drift = (...flags: string[]): Promise<CommandResult> =>
-      runScript("drift", ["dev", ...flags], {
-        cwd: project,
-        env: scriptEnv(sandbox!, { environmentsDir, outdir }),
-        timeoutMs: 150_000,
-      });
+    /** `npm run drift -- dev [--fast]` in the temp project folder. */
+    const drift = (...flags: string[]): Promise<CommandResult> => project.run("drift", ["dev", ...flags]);
     const expectCode = (result: CommandResult, code: number) => {
       if (result.code !== code) throw new Error(describeResult(result, `expected exit ${code}`));
     };
@@ -85,17 +77,13 @@ describeIfTools(
         const env = loadEnvironments({ dir: root, now: new Date() }).environments.find((e) => e.name === "dev");
         if (!env) throw new Error("dev.yaml with a third user did not load");
         sandbox = await startSandbox(env);
-        project = path.join(sandbox.setup.root, "project");
-        environmentsDir = path.join(project, "environments");
-        outdir = path.join(project, "cdktf.out");
-        fs.cpSync(root, environmentsDir, { recursive: true });
+        project = sandboxProject(sandbox);
+        fs.cpSync(root, project.environmentsDir, { recursive: true });
       } finally {
         removeTempDir(root);
       }
-      const log: string[] = [];
-      const code = synthesize({ environmentsDir, outdir, now: new Date(), cwd: project, allowIdentityChange: new Set(), log: (l) => log.push(l) });
-      if (code !== 0) throw new Error(`synth failed:\n${log.join("\n")}`);
-      const dev = await sandbox.workspaceAt(path.join(outdir, "stacks", "connect-sso-dev"));
+      project.synth();
+      const dev = await sandbox.workspaceAt(project.stackDir("connect-sso-dev"));
       const result = await dev.apply();
       if (!result.stdout.includes("Apply complete! Resources: 8 added, 0 changed, 0 destroyed.")) throw new Error(describeResult(result, "expected 8 added"));
       applied = true;

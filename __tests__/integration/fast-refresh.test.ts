@@ -25,7 +25,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../../lib/config/load";
-import { synthesize } from "../../lib/synth/synth";
 import { refreshDrift } from "../../lib/tools/drift";
 import { ignoredFields } from "../../lib/tools/drift-fast/compare";
 import type { PlanJson, ResourceChange } from "../../lib/tools/plan/format";
@@ -33,8 +32,8 @@ import { asPlan } from "../../lib/tools/plan/read";
 import { makeMetadata } from "../../scripts/make-metadata";
 import { EXAMPLES_DIR } from "../support/environments";
 import type { ConnectUser } from "../support/fake/connect-state";
-import { startSandbox, type Sandbox, type Workspace, scriptEnv } from "../support/sandbox";
-import { describeResult, makeTempDir, removeTempDir, runScript, type CommandResult } from "../support/terraform";
+import { startSandbox, type Sandbox, type Workspace, sandboxProject, type SandboxProject } from "../support/sandbox";
+import { describeResult, makeTempDir, removeTempDir, type CommandResult } from "../support/terraform";
 import { describeIfTools, missingTool } from "../support/tools";
 
 const STACK = "connect-sso-dev";
@@ -198,27 +197,11 @@ describeIfTools(
   [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
   () => {
     let sandbox: Sandbox | undefined;
-    let project: string;
-    let environmentsDir: string;
-    let outdir: string;
+    let project: SandboxProject;
     let workspace: Workspace;
     let applied = false;
-    /** `npm run <script> -- <args>`, i.e. tsx scripts/<script>.ts, in the temp project folder. */
-    const npmRun = (script: string, ...args: string[]): Promise<CommandResult> => {
-      const s = sandbox!;
-      return runScript(script, args, {
-        cwd: project,
-        env: scriptEnv(s, { environmentsDir, outdir }),
-        timeoutMs: 150_000,
-      });
-    };
-
-    /** Synthesizes the project's environments into its outdir (the workspace's folder), as `npm run synth` would. */
-    const synth = (): void => {
-      const log: string[] = [];
-      const code = synthesize({ environmentsDir, outdir, now: new Date(), cwd: project, allowIdentityChange: new Set(), log: (l) => log.push(l) });
-      if (code !== 0) throw new Error(`synth failed:\n${log.join("\n")}`);
-    };
+    /** `npm run <script> -- <args>` in the temp project folder. */
+    const npmRun = (script: string, ...args: string[]): Promise<CommandResult> => project.run(script, args);
 
     beforeAll(async () => {
       const root = makeTempDir("fast-refresh-env");
@@ -236,16 +219,14 @@ describeIfTools(
             throw new Error(`the sandbox has no hierarchy group ${parentPath} to seed ${groupPath} under`);
           sandbox.fake.addHierarchyGroup(sandbox.instanceId!, groupPath.split("/").pop()!, parentId);
         }
-        project = path.join(sandbox.setup.root, "project");
-        environmentsDir = path.join(project, "environments");
-        outdir = path.join(project, "cdktf.out");
-        fs.cpSync(root, environmentsDir, { recursive: true });
+        project = sandboxProject(sandbox);
+        fs.cpSync(root, project.environmentsDir, { recursive: true });
       } finally {
         removeTempDir(root);
       }
       const s = sandbox;
-      synth();
-      workspace = await s.workspaceAt(path.join(outdir, "stacks", STACK));
+      project.synth();
+      workspace = await s.workspaceAt(project.stackDir(STACK));
       const result = await workspace.apply();
       if (!/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\./.test(result.stdout))
         throw new Error(describeResult(result, "expected a first apply"));
@@ -343,8 +324,8 @@ describeIfTools(
         if (!applied) throw new Error("the dev stack was not applied (see beforeAll's error)");
         const s = sandbox!;
         if (consoleGroups) {
-          fs.writeFileSync(path.join(environmentsDir, "dev.yaml"), devYaml(false));
-          synth();
+          fs.writeFileSync(path.join(project.environmentsDir, "dev.yaml"), devYaml(false));
+          project.synth();
         }
         const seed = SEED + round;
         const { done, sure } = await randomEdits(prng(seed), round);
@@ -367,7 +348,7 @@ describeIfTools(
         if (pipeline.code !== 0) throw new Error(describeResult(pipeline, context));
         const summary = /fast refresh: (\d+) Connect user\(s\) compared in bulk .*?, (\d+) changed or missing/.exec(pipeline.stderr);
         if (!summary) throw new Error(describeResult(pipeline, `it did not take the fast path; ${context}`));
-        const fast = asPlan(JSON.parse(fs.readFileSync(path.join(project, "plans", `${STACK}.json`), "utf8")));
+        const fast = asPlan(JSON.parse(fs.readFileSync(path.join(project.dir, "plans", `${STACK}.json`), "utf8")));
         expectEqual(changesOf(fast), changesOf(full.json), "the fast-refresh plan's resource changes and the full refreshing plan's", context);
         // Users read in bulk: one DescribeUser per changed user terraform refreshed, plus at most one for the user whose state sets a secondary email.
         const changed = Number(summary[2]);

@@ -19,10 +19,12 @@ import type { PlanJson } from "../../lib/tools/plan/format";
 import { asPlan } from "../../lib/tools/plan/read";
 import { stackName } from "../../lib/rules/naming";
 import { startConnectFake, writeProviderOverride, type ConnectFake } from "./fake";
+import { synthesize } from "../../lib/synth/synth";
 import { synthStack } from "./environments";
 import {
   httpRequest,
   removeTempDir,
+  runScript,
   serialQueue,
   startMotoServer,
   tail,
@@ -314,19 +316,49 @@ async function seedAndWrap(
 }
 
 /**
- * The environment a project script (drift, pipeline) runs with against this sandbox, in a temp
- * project: a person's try-out (CI unset), its folders, and the bulk reader's SDK chain on the fake
- * (test credentials, no retries).
+ * A person's project folder on the sandbox's temp root (`project/`, with `environments/` and
+ * `cdktf.out/`): synthesized and scripted as `npm run` would, CI unset (a try-out: local state).
  */
-export function scriptEnv(sandbox: Sandbox, dirs: { readonly environmentsDir: string; readonly outdir: string }): NodeJS.ProcessEnv {
+export interface SandboxProject {
+  readonly dir: string;
+  readonly environmentsDir: string;
+  readonly outdir: string;
+  /** `npm run synth`, in-process; throws with synth's log when it fails. */
+  synth(): void;
+  /** A synthesized stack's folder. */
+  stackDir(stack: string): string;
+  /** `npm run <script> -- <args>` in the folder, to its end. */
+  run(script: string, args: ReadonlyArray<string>, timeoutMs?: number): Promise<CommandResult>;
+}
+
+export interface SandboxProjectOptions {
+  /**
+   * Point the bulk reader's SDK chain at the fake (test credentials, no retries), for fast drift
+   * and fast refresh; otherwise scripts get the sandbox's terraform environment only.
+   * @default true
+   */
+  readonly bulkReader?: boolean;
+}
+
+export function sandboxProject(sandbox: Sandbox, options: SandboxProjectOptions = {}): SandboxProject {
+  const dir = path.join(sandbox.setup.root, "project");
+  const environmentsDir = path.join(dir, "environments");
+  const outdir = path.join(dir, "cdktf.out");
+  fs.mkdirSync(environmentsDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...sandbox.setup.env, CI: "", CONNECT_SSO_ENVIRONMENTS: environmentsDir, CDKTF_OUTDIR: outdir };
+  if (options.bulkReader ?? true) {
+    Object.assign(env, { AWS_ENDPOINT_URL_CONNECT: sandbox.fake.url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_MAX_ATTEMPTS: "1" });
+  }
   return {
-    ...sandbox.setup.env,
-    CI: "",
-    CONNECT_SSO_ENVIRONMENTS: dirs.environmentsDir,
-    CDKTF_OUTDIR: dirs.outdir,
-    AWS_ENDPOINT_URL_CONNECT: sandbox.fake.url,
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_MAX_ATTEMPTS: "1",
+    dir,
+    environmentsDir,
+    outdir,
+    synth: () => {
+      const log: string[] = [];
+      const code = synthesize({ environmentsDir, outdir, now: new Date(), cwd: dir, allowIdentityChange: new Set(), log: (l) => log.push(l) });
+      if (code !== 0) throw new Error(`synth failed:\n${log.join("\n")}`);
+    },
+    stackDir: (stack) => path.join(outdir, "stacks", stack),
+    run: (script, args, timeoutMs = 150_000) => runScript(script, args, { cwd: dir, env, timeoutMs }),
   };
 }
