@@ -29,7 +29,7 @@ import { exampleEnvironment, testApp } from "../support/environments";
 import { writeBackendConfig } from "../support/s3-state";
 import {
   removeTempDir,
-  motoOverride,
+  writeMotoOverride,
   startMotoServer,
   tail,
   terraform,
@@ -98,10 +98,7 @@ describeIfTools(
         maxAttempts: 1,
       });
       fs.writeFileSync(path.join(dir, "cdk.tf.json"), Testing.synth(new BootstrapStack(testApp(), { environment: env })));
-      fs.writeFileSync(
-        path.join(dir, "zz_override.tf.json"),
-        motoOverride(moto, path.join(setup.root, "state", "bootstrap.tfstate"), ["iam", "sts", "s3"], { s3_use_path_style: true }),
-      );
+      writeMotoOverride(dir, moto, path.join(setup.root, "state", "bootstrap.tfstate"), ["iam", "sts", "s3"], { s3_use_path_style: true });
       await run(dir, ["init"]);
     }, 120_000);
 

@@ -280,16 +280,25 @@ describe("writeProviderOverride", () => {
     const override = JSON.parse(fs.readFileSync(file, "utf8"));
     expect(override.terraform.backend.local.path).toBe(path.join(dir, "terraform.tfstate"));
     expect(override.provider.aws.map((p: { alias?: string }) => p.alias)).toEqual([undefined, "identity_center"]);
+    expect(fs.readFileSync(path.join(dir, "aws-config"), "utf8").split("\n")).toEqual([
+      "[profile loopback]",
+      "services = loopback",
+      "",
+      "[services loopback]",
+      "connect =",
+      "  endpoint_url = http://127.0.0.1:1111",
+      "sso_admin =",
+      "  endpoint_url = http://127.0.0.1:1111",
+      "identitystore =",
+      "  endpoint_url = http://127.0.0.1:2222",
+      "iam =",
+      "  endpoint_url = http://127.0.0.1:2222",
+      "sts =",
+      "  endpoint_url = http://127.0.0.1:2222",
+      "",
+    ]);
     for (const provider of override.provider.aws) {
-      expect(provider.endpoints).toEqual([
-        {
-          connect: "http://127.0.0.1:1111",
-          ssoadmin: "http://127.0.0.1:1111",
-          identitystore: "http://127.0.0.1:2222",
-          iam: "http://127.0.0.1:2222",
-          sts: "http://127.0.0.1:2222",
-        },
-      ]);
+      expect(provider).toMatchObject({ profile: "loopback", shared_config_files: [path.join(dir, "aws-config")] });
       expect(provider).toMatchObject({ access_key: "test", secret_key: "test", skip_metadata_api_check: true, default_tags: [{ tags: {} }] });
     }
   });

@@ -17,13 +17,13 @@ import type { Environment } from "../../lib/config/environment";
 import { exampleEnvironment, synthStack } from "../support/environments";
 import {
   removeTempDir,
-  motoOverride,
   startMotoServer,
   tail,
   terraform,
   terraformSetup,
   type CommandResult,
   type MotoServer,
+  writeMotoOverride,
   type TerraformSetup,
 } from "../support/terraform";
 import { describeIfTools, missingTool } from "../support/tools";
@@ -88,10 +88,7 @@ describeIfTools(
       moto = await startMotoServer({ accountId: env.account, readyTimeoutMs: 20_000 });
       fs.writeFileSync(path.join(dir, "cdk.tf.json"), synthStack(env));
       // moto raises on tagged SAML providers (the apply then hangs): no default tags here.
-      fs.writeFileSync(
-        path.join(dir, "zz_override.tf.json"),
-        motoOverride(moto, statePath, ["iam", "sts", "connect", "identitystore", "ssoadmin"], { default_tags: [{ tags: {} }] }),
-      );
+      writeMotoOverride(dir, moto, statePath, ["iam", "sts", "connect", "identitystore", "ssoadmin"], { default_tags: [{ tags: {} }] });
       await terraform(setup, dir, ["init", "-input=false", "-no-color"], { timeoutMs: 60_000 });
     }, 100_000);
 

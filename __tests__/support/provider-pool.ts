@@ -9,12 +9,14 @@
  * than one aws provider block (an alias) would have both configured into one process, and the
  * provider reads AWS_* variables from its own environment: such commands, and any command whose
  * environment differs from the pool's in those variables, or that asks for the provider's log (TF_LOG),
- * start their own provider as usual.
- * CONNECT_SSO_REATTACH=0 turns the pool off.
+ * start their own provider as usual. Terraform reaches a pooled provider through a relay that
+ * narrows its schema to the project's services (support/schema-relay.ts says why and how).
+ * CONNECT_SSO_REATTACH=0 turns the pool and the relay off.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { startRelay, type Relay } from "./schema-relay";
 import { providerMirror } from "./tools";
 
 /** Variables the provider itself reads: a command may share a process only when they match. */
@@ -29,6 +31,8 @@ export const USES_PROVIDER = new Set(["plan", "apply", "show", "validate", "test
 
 interface Provider {
   readonly child: ChildProcess;
+  /** The schema relay terraform talks to (support/schema-relay.ts). */
+  readonly relay: Relay;
   /** The value of TF_REATTACH_PROVIDERS. */
   readonly reattach: string;
   idleTimer?: NodeJS.Timeout;
@@ -36,11 +40,14 @@ interface Provider {
 
 const idle = new Map<string, Provider[]>();
 const running = new Set<ChildProcess>();
+const relays = new Set<Relay>();
 
 /** Stops every pooled provider (each test file stops its own: jest gives each file its own modules). */
 export function stopPooledProviders(): void {
   for (const child of running) child.kill("SIGKILL");
   running.clear();
+  for (const relay of relays) relay.close();
+  relays.clear();
   idle.clear();
 }
 
@@ -93,6 +100,18 @@ function signature(env: NodeJS.ProcessEnv): string {
   );
 }
 
+/** The provider's reattach configuration pointed at a schema relay in front of it. */
+async function relayed(reattach: string): Promise<{ relay: Relay; reattach: string }> {
+  const config = JSON.parse(reattach) as Record<string, { ProtocolVersion: number; Addr: { Network: string; String: string } }>;
+  const aws = config["registry.terraform.io/hashicorp/aws"];
+  if (aws?.ProtocolVersion !== 5 || aws.Addr.Network !== "unix") {
+    throw new Error(`the aws provider offers ${reattach}; the schema relay speaks tfplugin5 on a unix socket only`);
+  }
+  const relay = await startRelay(aws.Addr.String);
+  relays.add(relay);
+  return { relay, reattach: JSON.stringify({ ...config, "registry.terraform.io/hashicorp/aws": { ...aws, Addr: { ...aws.Addr, String: relay.socket } } }) };
+}
+
 function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, ["-debug"], { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -114,7 +133,13 @@ function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> {
         clearTimeout(timer);
         child.stdout!.removeAllListeners("data");
         child.stdout!.resume();
-        resolve({ child, reattach: found[1] });
+        relayed(found[1]).then(
+          ({ relay, reattach }) => resolve({ child, relay, reattach }),
+          (error: Error) => {
+            child.kill("SIGKILL");
+            reject(error);
+          },
+        );
       }
     });
     child.stderr!.resume();
@@ -148,6 +173,8 @@ export async function withPooledProvider<T>(cwd: string, env: NodeJS.ProcessEnv,
       const at = free.indexOf(done);
       if (at >= 0) free.splice(at, 1);
       done.child.kill("SIGKILL");
+      done.relay.close();
+      relays.delete(done.relay);
     }, IDLE_MS).unref();
     free.push(done);
   }

@@ -3,6 +3,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { loopbackEndpoints } from "../terraform";
 
 export interface ProviderOverrideOptions {
   /** The fake's url: Amazon Connect. */
@@ -29,22 +30,18 @@ export interface ProviderOverrideOptions {
 /**
  * Writes `zz_override.tf.json` into a synthesized stack's folder (next to `cdk.tf.json`), so
  * terraform talks to the fake and moto only: every `aws` provider block (default and aliased)
- * gets loopback endpoints, test credentials and no metadata-service lookup, and the backend is a
+ * gets loopback endpoints (through `aws-config` in the folder: support/terraform.ts's loopbackEndpoints), test credentials and no metadata-service lookup, and the backend is a
  * local state file inside `dir`. Refuses any endpoint that is not 127.0.0.1 or localhost.
  * Returns the file's path.
  */
 export function writeProviderOverride(dir: string, options: ProviderOverrideOptions): string {
-  const endpoints = {
+  const endpoints = loopbackEndpoints(path.join(dir, "aws-config"), {
     connect: options.connectUrl,
     ssoadmin: options.ssoadminUrl ?? options.connectUrl,
     identitystore: options.identitystoreUrl ?? options.motoUrl,
     iam: options.motoUrl,
     sts: options.motoUrl,
-  };
-  for (const [service, url] of Object.entries(endpoints)) {
-    const host = new URL(url).hostname;
-    if (host !== "127.0.0.1" && host !== "localhost") throw new Error(`writeProviderOverride: endpoint ${service} = ${url} is not a loopback address`);
-  }
+  });
   const statePath = path.resolve(dir, options.statePath ?? "terraform.tfstate");
   if (!statePath.startsWith(path.resolve(dir) + path.sep)) throw new Error(`writeProviderOverride: state path ${statePath} is outside ${dir}`);
 
@@ -64,7 +61,7 @@ export function writeProviderOverride(dir: string, options: ProviderOverrideOpti
     skip_metadata_api_check: true,
     skip_region_validation: true,
     max_retries: options.maxRetries ?? 2,
-    endpoints: [endpoints],
+    ...endpoints,
     default_tags: [{ tags: { ...(options.defaultTags ?? {}) } }],
   };
   const override = {

@@ -1,0 +1,106 @@
+/**
+ * The schema relay the tests' terraform talks to (support/schema-relay.ts): it drops exactly the
+ * other services' types from the provider's schema, and the project uses no type it drops.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { synthesize } from "../lib/synth/synth";
+import { EXAMPLES_DIR, REPO, TEST_NOW } from "./support/environments";
+import { isProjectType, narrowSchemaMessage, protobufFields } from "./support/schema-relay";
+
+/** Protobuf wire format, enough to build the messages the relay reads. */
+const varint = (n: number): Buffer => {
+  const bytes: number[] = [];
+  do {
+    bytes.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+    n >>>= 7;
+  } while (n > 0);
+  return Buffer.from(bytes);
+};
+const bytesField = (number: number, body: Buffer | string): Buffer => {
+  const payload = Buffer.from(body);
+  return Buffer.concat([varint(number * 8 + 2), varint(payload.length), payload]);
+};
+const boolField = (number: number): Buffer => Buffer.concat([varint(number * 8), varint(1)]);
+/** A map<string, Schema> entry: key = 1, value = 2. */
+const mapEntry = (number: number, key: string, value = "schema bytes"): Buffer => bytesField(number, Buffer.concat([bytesField(1, key), bytesField(2, value)]));
+
+const keysOf = (message: Buffer, number: number): string[] =>
+  protobufFields(message)
+    .filter((f) => f.number === number)
+    .map((f) =>
+      protobufFields(f.body!)
+        .find((g) => g.number === 1)!
+        .body!.toString("utf8"),
+    );
+
+test("GIVEN a GetProviderSchema answer WHEN narrowed THEN other services' resources, data sources and ephemeral resources go and everything else stays byte for byte", () => {
+  const provider = bytesField(1, "provider schema");
+  const capabilities = bytesField(6, boolField(2));
+  const message = Buffer.concat([
+    provider,
+    mapEntry(2, "aws_iam_role"),
+    mapEntry(2, "aws_instance"),
+    mapEntry(2, "aws_connect_user", "x".repeat(300)),
+    mapEntry(3, "aws_ssoadmin_instances"),
+    mapEntry(3, "aws_ami"),
+    mapEntry(7, "arn_parse"),
+    mapEntry(8, "aws_secretsmanager_secret_version"),
+    capabilities,
+  ]);
+
+  const narrowed = narrowSchemaMessage(message, new Set([2, 3, 8]), isProjectType);
+
+  expect(keysOf(narrowed, 2)).toEqual(["aws_iam_role", "aws_connect_user"]);
+  expect(keysOf(narrowed, 3)).toEqual(["aws_ssoadmin_instances"]);
+  expect(keysOf(narrowed, 7)).toEqual(["arn_parse"]);
+  expect(keysOf(narrowed, 8)).toEqual([]);
+  expect(narrowed).toEqual(
+    Buffer.concat([
+      provider,
+      mapEntry(2, "aws_iam_role"),
+      mapEntry(2, "aws_connect_user", "x".repeat(300)),
+      mapEntry(3, "aws_ssoadmin_instances"),
+      mapEntry(7, "arn_parse"),
+      capabilities,
+    ]),
+  );
+});
+
+test("GIVEN a message cut short WHEN read THEN the relay refuses it instead of guessing", () => {
+  const whole = mapEntry(2, "aws_iam_role");
+  expect(() => protobufFields(whole.subarray(0, whole.length - 3))).toThrow(/runs past the end/);
+});
+
+test("GIVEN the type names WHEN sorted by service THEN only aws_<project service>_… types count as the project's", () => {
+  expect(["aws_iam_role", "aws_s3_bucket", "aws_connect_instance", "aws_identitystore_group", "aws_ssoadmin_application"].every(isProjectType)).toBe(true);
+  expect(["aws_iam", "aws_s3control_bucket", "aws_connectcases_domain", "aws_instance", "iam_role"].some(isProjectType)).toBe(false);
+});
+
+test("GIVEN every example environment, pipeline and users stacks included WHEN synthesized THEN each resource and data source type is one the relay keeps", () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-relay-"));
+  try {
+    const lines: string[] = [];
+    const code = synthesize({
+      environmentsDir: EXAMPLES_DIR,
+      outdir,
+      now: TEST_NOW,
+      cwd: REPO,
+      allowIdentityChange: new Set(),
+      pipeline: false,
+      log: (l) => lines.push(l),
+    });
+    expect({ code, lines }).toMatchObject({ code: 0 });
+    const stacks = fs.readdirSync(path.join(outdir, "stacks"));
+    const types = new Set<string>();
+    for (const stack of stacks) {
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource?: object; data?: object };
+      for (const type of [...Object.keys(json.resource ?? {}), ...Object.keys(json.data ?? {})]) types.add(type);
+    }
+    expect(stacks.some((s) => s.includes("bootstrap"))).toBe(true);
+    expect([...types].filter((t) => t.startsWith("aws_") && !isProjectType(t))).toEqual([]);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
