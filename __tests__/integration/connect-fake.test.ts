@@ -278,7 +278,8 @@ describe("writeProviderOverride", () => {
     const file = writeProviderOverride(dir, { connectUrl: "http://127.0.0.1:1111", motoUrl: "http://127.0.0.1:2222" });
     expect(path.basename(file)).toBe("zz_override.tf.json");
     const override = JSON.parse(fs.readFileSync(file, "utf8"));
-    expect(override.terraform.backend.local.path).toBe(path.join(dir, "terraform.tfstate"));
+    // Relative to the folder terraform runs in: the folder's own state file.
+    expect(override.terraform.backend.local.path).toBe("terraform.tfstate");
     expect(override.provider.aws.map((p: { alias?: string }) => p.alias)).toEqual([undefined, "identity_center"]);
     expect(fs.readFileSync(path.join(dir, "aws-config"), "utf8").split("\n")).toEqual([
       "[profile loopback]",

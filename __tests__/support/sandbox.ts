@@ -69,6 +69,33 @@ export function limiter(limit: number): <T>(work: () => Promise<T>) => Promise<T
   };
 }
 
+type StackJson = { readonly terraform?: { readonly required_providers?: unknown } };
+const LOCK_FILE = ".terraform.lock.hcl";
+const dataDirs = new WeakMap<TerraformSetup, Map<string, Promise<string>>>();
+
+/**
+ * A folder initialized once for a setup's workspaces that require the same providers: they share
+ * its data folder (TF_DATA_DIR) and copy its lock file. They can, because every workspace's backend
+ * is the same local one (`terraform.tfstate`, relative: support/fake/provider-override.ts); and
+ * it pays, because an init hashes the 700 MB provider binary (0.5 s of CPU) for the lock file.
+ * Terraform only reads the data folder outside `init`. Returns the folder.
+ */
+function sharedDataDir(setup: TerraformSetup, stack: StackJson, init: (dir: string) => Promise<unknown>): Promise<string> {
+  const key = JSON.stringify(stack.terraform?.required_providers ?? {});
+  let byProviders = dataDirs.get(setup);
+  if (!byProviders) dataDirs.set(setup, (byProviders = new Map()));
+  let made = byProviders.get(key);
+  if (!made) {
+    const dir = path.join(setup.root, `tf-data-${byProviders.size + 1}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const template = { terraform: { required_providers: stack.terraform?.required_providers ?? {}, backend: { local: { path: "terraform.tfstate" } } } };
+    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(template, null, 2));
+    made = init(dir).then(() => dir);
+    byProviders.set(key, made);
+  }
+  return made;
+}
+
 export interface SavedPlan {
   /** The binary plan (`terraform plan -out`), applyable as is. */
   readonly planFile: string;
@@ -114,7 +141,8 @@ export interface Sandbox {
   /**
    * A new workspace `<root>/<env>-<name>/connect-sso-<env>` with the stack of `stack` (an Environment to
    * synthesize in-process, or Terraform JSON), optionally starting from a copy of another
-   * workspace's state (to plan a change against an applied state without touching it); inited.
+   * workspace's state (to plan a change against an applied state without touching it); ready to
+   * run, on a data folder initialized once for the sandbox's setup.
    */
   workspace(name: string, stack: Environment | string, options?: { readonly stateFrom?: Workspace }): Promise<Workspace>;
   /** An existing folder with a synthesized cdk.tf.json (e.g. `<outdir>/stacks/connect-sso-dev`): override written, inited. */
@@ -239,19 +267,21 @@ async function seedAndWrap(
   }
 
   const queue = initQueue(setup);
-  const run = (cwd: string, args: ReadonlyArray<string>, okCodes: ReadonlyArray<number> = [0]) =>
-    terraform(setup, cwd, [...args, "-no-color"], { timeoutMs: 120_000, okCodes }).catch((error: Error) => {
+  const runIn = (cwd: string, args: ReadonlyArray<string>, okCodes: ReadonlyArray<number> = [0], env: NodeJS.ProcessEnv = {}) =>
+    terraform(setup, cwd, [...args, "-no-color"], { timeoutMs: 120_000, okCodes, env }).catch((error: Error) => {
       const missing = connectFake.unimplemented().map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ""}`);
       throw new Error(
         `${error.message}\n--- not implemented by the fake: ${missing.length ? missing.join(", ") : "none"}\n--- moto_server output ---\n${tail(motoServer.log(), 1500)}`,
       );
     });
 
-  const prepare = async (dir: string): Promise<Workspace> => {
+  /** A workspace in `dir`: its own init, or (with `env.TF_DATA_DIR`) a shared data folder already initialized. */
+  const prepare = async (dir: string, env: NodeJS.ProcessEnv = {}): Promise<Workspace> => {
     writeProviderOverride(dir, { connectUrl: connectFake.url, motoUrl: motoServer.url });
-    await queue(() => run(dir, ["init", "-input=false"]));
+    if (!env.TF_DATA_DIR) await queue(() => runIn(dir, ["init", "-input=false"]));
     const statePath = path.join(dir, "terraform.tfstate");
     let plans = 0;
+    const run = (cwd: string, args: ReadonlyArray<string>, okCodes?: ReadonlyArray<number>) => runIn(cwd, args, okCodes, env);
     const workspace: Workspace = {
       dir,
       statePath,
@@ -287,9 +317,11 @@ async function seedAndWrap(
       const stackEnv = typeof stack === "string" ? env : stack;
       const dir = path.join(setup.root, `${env.name}-${name}`, stackName(stackEnv.name));
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, "cdk.tf.json"), typeof stack === "string" ? stack : synthStack(stack));
-      const workspace = await prepare(dir);
-      // After init: init leaves an empty state file where the local backend's state goes.
+      const json = typeof stack === "string" ? stack : synthStack(stack);
+      fs.writeFileSync(path.join(dir, "cdk.tf.json"), json);
+      const dataDir = await sharedDataDir(setup, JSON.parse(json) as StackJson, (template) => queue(() => runIn(template, ["init", "-input=false"])));
+      fs.copyFileSync(path.join(dataDir, LOCK_FILE), path.join(dir, LOCK_FILE));
+      const workspace = await prepare(dir, { TF_DATA_DIR: path.join(dataDir, ".terraform") });
       if (wsOptions.stateFrom) fs.copyFileSync(wsOptions.stateFrom.statePath, workspace.statePath);
       return workspace;
     },

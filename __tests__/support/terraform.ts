@@ -184,6 +184,8 @@ export interface TerraformCallOptions {
   readonly timeoutMs?: number;
   /** Exit codes that count as success. @default [0] */
   readonly okCodes?: ReadonlyArray<number>;
+  /** Variables over the setup's environment (e.g. TF_DATA_DIR). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -196,14 +198,21 @@ export function runScript(script: string, args: ReadonlyArray<string>, options: 
 }
 
 /** Runs terraform with the setup's environment (through the provider pool) to its end; never rejects for a non-zero exit. */
-export function runTerraform(setup: TerraformSetup, cwd: string, args: ReadonlyArray<string>, timeoutMs = 90_000): Promise<CommandResult> {
+export function runTerraform(
+  setup: TerraformSetup,
+  cwd: string,
+  args: ReadonlyArray<string>,
+  timeoutMs = 90_000,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<CommandResult> {
   const run = (env: NodeJS.ProcessEnv) => runCommand("terraform", args, { cwd, env, timeoutMs });
-  return USES_PROVIDER.has(args[0]) ? withPooledProvider(cwd, setup.env, run) : run(setup.env);
+  const env = { ...setup.env, ...extraEnv };
+  return USES_PROVIDER.has(args[0]) ? withPooledProvider(cwd, env, run) : run(env);
 }
 
 /** Runs terraform with the setup's environment; throws a readable error (with terraform's output) on any other exit. */
 export async function terraform(setup: TerraformSetup, cwd: string, args: ReadonlyArray<string>, options: TerraformCallOptions = {}): Promise<CommandResult> {
-  const result = await runTerraform(setup, cwd, args, options.timeoutMs);
+  const result = await runTerraform(setup, cwd, args, options.timeoutMs, options.env);
   const ok = options.okCodes ?? [0];
   if (result.timedOut || result.code === null || !ok.includes(result.code)) {
     throw new Error(describeResult(result, `expected exit code ${ok.join(" or ")}`));

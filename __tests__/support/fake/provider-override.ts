@@ -65,7 +65,9 @@ export function writeProviderOverride(dir: string, options: ProviderOverrideOpti
     default_tags: [{ tags: { ...(options.defaultTags ?? {}) } }],
   };
   const override = {
-    terraform: { backend: { local: { path: statePath } } },
+    // Relative (to the folder terraform runs in), so every workspace has the same backend settings
+    // and can share one initialized data folder (support/sandbox.ts).
+    terraform: { backend: { local: { path: path.relative(path.resolve(dir), statePath) } } },
     provider: { aws: [settings, ...aliases.map((alias) => ({ alias, ...settings }))] },
   };
   const file = path.join(dir, "zz_override.tf.json");
