@@ -18,8 +18,9 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   testTimeout: 120000,
-  // Terraform and moto tests are mostly child processes: two workers keep both cores busy.
-  maxWorkers: 2,
+  // Terraform and moto tests are mostly child processes, and some wait on the provider (an S3
+  // lifecycle configuration is polled for a minute): three workers keep this machine's two cores busy.
+  maxWorkers: 3,
   reporters: ["default", "<rootDir>/__tests__/support/summary-reporter.js"],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

@@ -3,6 +3,7 @@
  * more CPU than most of the tests' commands do otherwise. Tests instead start the provider once in
  * debug mode and let terraform reattach to it (TF_REATTACH_PROVIDERS), the way HashiCorp's
  * terraform-plugin-testing runs providers: the same binary and protocol, only its start is shared.
+ * The pool lives in the run's main process (global-setup.js), so every worker and test file shares it.
  *
  * A provider process holds one configuration at a time, so it serves one command at a time: each
  * command leases an idle process (one more starts when all are busy). A configuration with more
@@ -15,6 +16,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as path from "node:path";
 import { startRelay, type Relay } from "./schema-relay";
 import { providerMirror } from "./tools";
@@ -23,8 +25,8 @@ import { providerMirror } from "./tools";
 const PROVIDER_VARIABLES = /^(AWS_.*|HTTPS?_PROXY|NO_PROXY)$/i;
 /** A command that wants the provider's log (TF_LOG…) starts its own provider: a reattached one logs elsewhere. */
 const LOGGING = /^TF_LOG/;
-/** An idle provider is stopped after this long, so a worker that is done with terraform frees its memory. */
-const IDLE_MS = 20_000;
+/** An idle provider is stopped after this long, so the run frees its memory once no test needs it. */
+const IDLE_MS = 30_000;
 const START_TIMEOUT_MS = 60_000;
 /** Terraform commands that start the provider (`init` installs it, and must, for commands run without the pool). */
 export const USES_PROVIDER = new Set(["plan", "apply", "show", "validate", "test", "refresh", "import", "console", "destroy"]);
@@ -36,19 +38,6 @@ interface Provider {
   /** The value of TF_REATTACH_PROVIDERS. */
   readonly reattach: string;
   idleTimer?: NodeJS.Timeout;
-}
-
-const idle = new Map<string, Provider[]>();
-const running = new Set<ChildProcess>();
-const relays = new Set<Relay>();
-
-/** Stops every pooled provider (each test file stops its own: jest gives each file its own modules). */
-export function stopPooledProviders(): void {
-  for (const child of running) child.kill("SIGKILL");
-  running.clear();
-  for (const relay of relays) relay.close();
-  relays.clear();
-  idle.clear();
 }
 
 /** The mirror's provider binary, or undefined (no offline copy: terraform finds the provider itself). */
@@ -108,15 +97,12 @@ async function relayed(reattach: string): Promise<{ relay: Relay; reattach: stri
     throw new Error(`the aws provider offers ${reattach}; the schema relay speaks tfplugin5 on a unix socket only`);
   }
   const relay = await startRelay(aws.Addr.String);
-  relays.add(relay);
   return { relay, reattach: JSON.stringify({ ...config, "registry.terraform.io/hashicorp/aws": { ...aws, Addr: { ...aws.Addr, String: relay.socket } } }) };
 }
 
 function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, ["-debug"], { env, stdio: ["ignore", "pipe", "pipe"] });
-    running.add(child);
-    child.on("exit", () => running.delete(child));
     let output = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -146,36 +132,113 @@ function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> {
   });
 }
 
+/** The variables a provider started for `env` gets: those it reads, and where to find programs and its home. */
+function providerEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && (PROVIDER_VARIABLES.test(k) || ["PATH", "HOME", "TMPDIR"].includes(k))) picked[k] = v;
+  return picked;
+}
+
+/**
+ * The pool itself, in the test run's main process (started by global-setup.js): workers lease an
+ * idle provider for their environment's signature over a loopback HTTP broker, and give it back.
+ * Shared by every worker and test file, so a run starts a few providers, not one per test file.
+ */
+export async function startProviderBroker(): Promise<{ readonly url: string; stop(): void } | undefined> {
+  const binary = providerBinary();
+  if (!binary) return undefined;
+  const idle = new Map<string, Provider[]>();
+  const leased = new Map<number, { provider: Provider; key: string }>();
+  const all = new Set<Provider>();
+  let nextId = 1;
+  const retire = (provider: Provider) => {
+    provider.child.kill("SIGKILL");
+    provider.relay.close();
+    all.delete(provider);
+  };
+  const lease = async (env: Record<string, string>) => {
+    const key = signature(env);
+    const free = idle.get(key) ?? [];
+    idle.set(key, free);
+    let provider = free.pop();
+    if (provider?.idleTimer) clearTimeout(provider.idleTimer);
+    if (!provider || provider.child.exitCode !== null) {
+      provider = await start(binary, env);
+      all.add(provider);
+    }
+    const id = nextId++;
+    leased.set(id, { provider, key });
+    return { id, reattach: provider.reattach };
+  };
+  const release = (id: number) => {
+    const found = leased.get(id);
+    if (!found) return;
+    leased.delete(id);
+    const { provider, key } = found;
+    const free = idle.get(key)!;
+    provider.idleTimer = setTimeout(() => {
+      free.splice(free.indexOf(provider), 1);
+      retire(provider);
+    }, IDLE_MS).unref();
+    free.push(provider);
+  };
+  const server = http.createServer((request, response) => {
+    let body = "";
+    request.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+    request.on("end", () => {
+      const answer = (status: number, value: unknown) => response.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(value));
+      const parsed = JSON.parse(body || "{}") as { env?: Record<string, string>; id?: number };
+      if (request.url === "/lease" && parsed.env)
+        lease(parsed.env).then(
+          (leaseAnswer) => answer(200, leaseAnswer),
+          (error: Error) => answer(500, { error: error.message }),
+        );
+      else if (request.url === "/release" && parsed.id !== undefined) answer(200, release(parsed.id) ?? {});
+      else answer(400, { error: `unknown request ${request.url}` });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  server.unref();
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => {
+      server.close();
+      for (const provider of all) retire(provider);
+    },
+  };
+}
+
+/** A JSON POST to the run's broker. */
+function askBroker<T>(broker: string, route: string, body: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${broker}${route}`, { method: "POST", agent: false }, (response) => {
+      let text = "";
+      response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+      response.on("end", () => {
+        const value = JSON.parse(text) as T & { error?: string };
+        if (response.statusCode === 200) resolve(value);
+        else reject(new Error(`the provider broker refused ${route}: ${value.error}`));
+      });
+    });
+    request.on("error", reject);
+    request.end(JSON.stringify(body));
+  });
+}
+
 /**
  * Runs `command` (terraform, or a script that runs terraform one command at a time) with an
- * environment that reattaches terraform to a pooled provider when the folder and the environment
- * allow it; otherwise with `env` unchanged.
+ * environment that reattaches terraform to a pooled provider when the run has a broker and the
+ * folder and the environment allow it; otherwise with `env` unchanged.
  */
 export async function withPooledProvider<T>(cwd: string, env: NodeJS.ProcessEnv, command: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
-  const binary = providerBinary();
+  const broker = process.env.CONNECT_SSO_PROVIDER_BROKER;
   const logging = Object.keys(env).some((key) => LOGGING.test(key) && env[key]);
-  if (!binary || logging || env.TF_REATTACH_PROVIDERS || mostAwsProviderConfigurations(cwd, env) > 1) return command(env);
-  const key = signature(env);
-  const free = idle.get(key) ?? [];
-  idle.set(key, free);
-  let provider = free.pop();
-  if (provider?.idleTimer) clearTimeout(provider.idleTimer);
-  if (!provider || provider.child.exitCode !== null) {
-    const providerEnv: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(env)) if (v !== undefined && (PROVIDER_VARIABLES.test(k) || ["PATH", "HOME", "TMPDIR"].includes(k))) providerEnv[k] = v;
-    provider = await start(binary, providerEnv);
-  }
+  if (!broker || logging || env.TF_REATTACH_PROVIDERS || mostAwsProviderConfigurations(cwd, env) > 1) return command(env);
+  const { id, reattach } = await askBroker<{ id: number; reattach: string }>(broker, "/lease", { env: providerEnvironment(env) });
   try {
-    return await command({ ...env, TF_REATTACH_PROVIDERS: provider.reattach });
+    return await command({ ...env, TF_REATTACH_PROVIDERS: reattach });
   } finally {
-    const done = provider;
-    done.idleTimer = setTimeout(() => {
-      const at = free.indexOf(done);
-      if (at >= 0) free.splice(at, 1);
-      done.child.kill("SIGKILL");
-      done.relay.close();
-      relays.delete(done.relay);
-    }, IDLE_MS).unref();
-    free.push(done);
+    await askBroker(broker, "/release", { id });
   }
 }

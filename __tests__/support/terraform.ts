@@ -12,6 +12,7 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { hclQuoted } from "../../lib/tools/plan/address";
 import { USES_PROVIDER, withPooledProvider } from "./provider-pool";
 import { providerMirror, REPO } from "./tools";
@@ -93,8 +94,9 @@ export function terraformSetup(prefix: string): TerraformSetup {
     TF_IN_AUTOMATION: "1",
     // Never the instance metadata service, never a profile from the home folder.
     AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: path.join(root, "no-aws-config"),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(root, "no-aws-credentials"),
+    // Empty (the same for every setup, so their commands can share pooled providers).
+    AWS_CONFIG_FILE: os.devNull,
+    AWS_SHARED_CREDENTIALS_FILE: os.devNull,
     NO_PROXY: "127.0.0.1,localhost",
     no_proxy: "127.0.0.1,localhost",
   });
@@ -189,11 +191,17 @@ export interface TerraformCallOptions {
 }
 
 /**
- * `npm run <script> -- <args>` as the project runs it (tsx scripts/<script>.ts), to its end. Its
- * terraform commands run one at a time, so they share a pooled provider when the environment allows.
+ * `npm run <script> -- <args>` as the project runs it (node --import tsx scripts/<script>.ts), to
+ * its end. Its terraform commands run one at a time, so they share a pooled provider when the
+ * environment allows.
  */
 export function runScript(script: string, args: ReadonlyArray<string>, options: CommandOptions): Promise<CommandResult> {
-  const command = [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", `${script}.ts`), ...args];
+  const command = [
+    "--import",
+    pathToFileURL(path.join(REPO, "node_modules", "tsx", "dist", "loader.mjs")).href,
+    path.join(REPO, "scripts", `${script}.ts`),
+    ...args,
+  ];
   return withPooledProvider(options.cwd, options.env, (env) => runCommand(process.execPath, command, { ...options, env }));
 }
 
