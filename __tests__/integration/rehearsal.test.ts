@@ -27,6 +27,7 @@ import { makeMetadata } from "../../scripts/make-metadata";
 import { REPO } from "../support/environments";
 import { startGitHubFake, type FakePull, type FakeUser, type GitHubFake } from "../support/github-fake";
 import { startSandbox, type Sandbox } from "../support/sandbox";
+import { npmShim } from "../support/script-bundles";
 import { createStateBucket, holdLock, readState, releaseLock } from "../support/s3-state";
 import { makeTempDir, removeTempDir, terraformSetup, type TerraformSetup } from "../support/terraform";
 import { describeIfTools, missingTool, providerMirror } from "../support/tools";
@@ -245,7 +246,8 @@ describeIfTools(
           { run: /^pip install/, reason: "moto is on this machine" },
         ],
         env: {
-          PATH: process.env.PATH,
+          // npm run of a script runs this test run's bundle of it (support/script-bundles.ts).
+          PATH: [npmShim(path.join(root, "npm-shim")), process.env.PATH].filter(Boolean).join(path.delimiter),
           HOME: process.env.HOME,
           TF_CLI_CONFIG_FILE: setup.cliConfigFile,
           CHECKPOINT_DISABLE: "1",

@@ -12,10 +12,10 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { hclQuoted } from "../../lib/tools/plan/address";
 import { USES_PROVIDER, withPooledProvider } from "./provider-pool";
-import { providerMirror, REPO } from "./tools";
+import { scriptCommand } from "./script-bundles";
+import { providerMirror } from "./tools";
 
 /** Keep temp folders after the run (for debugging a failure): CONNECT_SSO_KEEP_TMP=1. */
 export const KEEP_TMP = process.env.CONNECT_SSO_KEEP_TMP === "1";
@@ -191,18 +191,15 @@ export interface TerraformCallOptions {
 }
 
 /**
- * `npm run <script> -- <args>` as the project runs it (node --import tsx scripts/<script>.ts), to
- * its end. Its terraform commands run one at a time, so they share a pooled provider when the
- * environment allows.
+ * `npm run <script> -- <args>`, to its end: the script's bundle for this run, or tsx as npm runs
+ * it (support/script-bundles.ts). Its terraform commands run one at a time, so they share a pooled
+ * provider when the environment allows.
  */
 export function runScript(script: string, args: ReadonlyArray<string>, options: CommandOptions): Promise<CommandResult> {
-  const command = [
-    "--import",
-    pathToFileURL(path.join(REPO, "node_modules", "tsx", "dist", "loader.mjs")).href,
-    path.join(REPO, "scripts", `${script}.ts`),
-    ...args,
-  ];
-  return withPooledProvider(options.cwd, options.env, (env) => runCommand(process.execPath, command, { ...options, env }));
+  const command = scriptCommand(script);
+  return withPooledProvider(options.cwd, options.env, (env) =>
+    runCommand(process.execPath, [...command.args, ...args], { ...options, env: { ...env, ...command.env } }),
+  );
 }
 
 /** Runs terraform with the setup's environment (through the provider pool) to its end; never rejects for a non-zero exit. */
