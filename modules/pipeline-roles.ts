@@ -4,13 +4,10 @@
  * rules gate them). Each holds exactly one inline policy and no managed policy.
  */
 import { Construct } from "constructs";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
-import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { githubOidcTrustPolicy, type PipelineRoleKind, type PolicyDocument } from "../lib/rules/policies";
-import { IAM_ROLE_NAME, PIPELINE_RESOURCE_NAMES, ROLE_SESSION_SECONDS } from "../lib/rules/naming";
-import { requireMatch, ValidationError, protection, type ProtectionProps } from "./props";
+import { PIPELINE_RESOURCE_NAMES, ROLE_SESSION_SECONDS } from "../lib/rules/naming";
+import { ValidationError, type ProtectionProps } from "./props";
+import { singlePolicyRole } from "./single-policy-role";
 
 export interface PipelineRoleProps extends ProtectionProps {
   readonly kind: PipelineRoleKind;
@@ -31,34 +28,24 @@ export class PipelineRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineRoleProps) {
     super(scope, id);
-    requireMatch(this, "roleName", props.roleName, IAM_ROLE_NAME, "1..64 of A-Z a-z 0-9 _ + = , . @ -");
     const wildcard = props.subjects.find((s) => /[*?]/.test(s));
     if (props.subjects.length === 0 || wildcard !== undefined) {
       throw new ValidationError(this, `subjects ${JSON.stringify(props.subjects)} are not valid; allowed: one or more literal sub claims, no * or ?`);
     }
-    const names = PIPELINE_RESOURCE_NAMES[props.kind];
-    const role = new IamRole(this, "role", {
-      name: props.roleName,
+    // Rights added by hand to a pipeline role are removed at the next apply of the bootstrap stack.
+    const role = singlePolicyRole(this, {
+      ...props,
       description:
         props.kind === "plan"
           ? "connect-sso pipeline: read-only plans from pull requests and main"
           : "connect-sso pipeline: applies from the GitHub environment",
-      assumeRolePolicy: JSON.stringify(githubOidcTrustPolicy(props.providerArn, props.audience, props.subjects)),
+      trustPolicy: githubOidcTrustPolicy(props.providerArn, props.audience, props.subjects),
       // The longest IAM allows: a refreshing plan or drift run of a large environment takes hours at
       // Connect's API rate (README, "Cost of a plan"); a workflow asks for what it needs (`role-duration-seconds`).
       maxSessionDuration: ROLE_SESSION_SECONDS.max,
-      lifecycle: protection(props),
+      policyName: "connect-sso-pipeline",
+      logicalIds: PIPELINE_RESOURCE_NAMES[props.kind],
     });
-    role.overrideLogicalId(names.role);
-    const policy = new IamRolePolicy(this, "policy", { name: "connect-sso-pipeline", role: role.id, policy: JSON.stringify(props.policy) });
-    policy.overrideLogicalId(names.policy);
-    // Rights added by hand to a pipeline role are removed at the next apply of the bootstrap stack.
-    new IamRolePoliciesExclusive(this, "inline_policies", { roleName: role.name, policyNames: [policy.name] }).overrideLogicalId(
-      `${names.role}_inline_policies`,
-    );
-    new IamRolePolicyAttachmentsExclusive(this, "managed_policies", { roleName: role.name, policyArns: [] }).overrideLogicalId(
-      `${names.role}_managed_policies`,
-    );
     this.arn = role.arn;
   }
 }
