@@ -8,9 +8,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LOCK_FILE } from "../lib/synth/identity-lock";
-import { synthesize } from "../lib/synth/synth";
 import { makeMetadata } from "../scripts/make-metadata";
-import { EXAMPLES_DIR, TEST_NOW } from "./support/environments";
+import { EXAMPLES_DIR, synthInto } from "./support/environments";
 
 const ENTITY_ID = "https://portal.sso.us-west-2.amazonaws.com/saml/assertion/MDAwMDAwMDAtZXhhbXBsZS1pZHA";
 const OTHER_ENTITY_ID = "https://portal.sso.us-west-2.amazonaws.com/saml/assertion/T3RoZXItaWRw";
@@ -38,17 +37,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function synth(run: { readonly pipeline?: boolean; readonly allow?: string[] } = {}) {
-  const lines: string[] = [];
-  const code = synthesize({
-    environmentsDir: envDir,
-    outdir,
-    now: TEST_NOW,
-    cwd: work,
-    allowIdentityChange: new Set(run.allow ?? []),
-    pipeline: run.pipeline ?? false,
-    log: (line) => lines.push(line),
-  });
-  return { code, lines };
+  return synthInto(outdir, { ...run, environmentsDir: envDir, cwd: work });
 }
 
 /** dev recorded by a first synth, its output removed: a refused run must not bring any back. */

@@ -5,8 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { synthesize } from "../lib/synth/synth";
-import { EXAMPLES_DIR, REPO, TEST_NOW } from "./support/environments";
+import { synthInto } from "./support/environments";
 import { isProjectType, narrowSchemaMessage, protobufFields } from "./support/schema-relay";
 
 /** Protobuf wire format, enough to build the messages the relay reads. */
@@ -81,16 +80,7 @@ test("GIVEN the type names WHEN sorted by service THEN only aws_<project service
 test("GIVEN every example environment, pipeline and users stacks included WHEN synthesized THEN each resource and data source type is one the relay keeps", () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-relay-"));
   try {
-    const lines: string[] = [];
-    const code = synthesize({
-      environmentsDir: EXAMPLES_DIR,
-      outdir,
-      now: TEST_NOW,
-      cwd: REPO,
-      allowIdentityChange: new Set(),
-      pipeline: false,
-      log: (l) => lines.push(l),
-    });
+    const { code, lines } = synthInto(outdir);
     expect({ code, lines }).toMatchObject({ code: 0 });
     const stacks = fs.readdirSync(path.join(outdir, "stacks"));
     const types = new Set<string>();

@@ -4,8 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { synthesize } from "../lib/synth/synth";
-import { EXAMPLES_DIR, REPO, TEST_NOW } from "./support/environments";
+import { synthInto } from "./support/environments";
 
 // The "future change": a permissions policy that allows every Connect action on everything.
 jest.mock("../lib/rules/policies", () => {
@@ -19,16 +18,7 @@ jest.mock("../lib/rules/policies", () => {
 test("GIVEN a code change that widens the federation policy WHEN synth runs THEN it stops naming the rules and writes nothing", () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-guard-"));
   fs.rmSync(outdir, { recursive: true });
-  const lines: string[] = [];
-  const code = synthesize({
-    environmentsDir: EXAMPLES_DIR,
-    outdir,
-    now: TEST_NOW,
-    cwd: REPO,
-    allowIdentityChange: new Set(),
-    pipeline: false,
-    log: (l) => lines.push(l),
-  });
+  const { code, lines } = synthInto(outdir);
   expect(code).toBe(1);
   expect(lines).toContainEqual(
     expect.stringMatching(
