@@ -200,13 +200,13 @@ export async function startProviderBroker(): Promise<{ readonly url: string; sto
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   server.unref();
   const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () => {
-      server.close();
-      for (const provider of all) retire(provider);
-    },
+  const stop = () => {
+    server.close();
+    for (const provider of all) retire(provider);
   };
+  // A run that ends without its teardown (interrupted) leaves no provider behind either.
+  process.once("exit", stop);
+  return { url: `http://127.0.0.1:${port}`, stop };
 }
 
 /** A JSON POST to the run's broker. */
