@@ -16,6 +16,7 @@ module.exports = {
   transformIgnorePatterns: ["/node_modules/(?!(@actions|marked)/)"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
+  testSequencer: "<rootDir>/__tests__/support/sequencer.js",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   testTimeout: 120000,
   // Terraform and moto tests are mostly child processes, and some wait on the provider (an S3
