@@ -193,7 +193,16 @@ export function startRelay(upstreamSocket: string): Promise<Relay> {
         const chunks: Buffer[] = [];
         request.on("data", (chunk: Buffer) => chunks.push(chunk));
         request.on("end", () => {
-          const answer = { headers: responseHeaders, body: narrowBody(Buffer.concat(chunks), named), trailers: trailers ?? missing };
+          let body: Buffer;
+          try {
+            body = narrowBody(Buffer.concat(chunks), named);
+          } catch (error) {
+            // An answer the relay cannot read fails terraform's command with the reason, never passes.
+            const message = `schema relay: cannot read the provider's ${route} answer: ${(error as Error).message}`;
+            reply(stream, { headers: responseHeaders, body: Buffer.alloc(0), trailers: { "grpc-status": "13", "grpc-message": encodeURIComponent(message) } });
+            return;
+          }
+          const answer = { headers: responseHeaders, body, trailers: trailers ?? missing };
           if (trailers?.["grpc-status"] === "0") cached.set(route, answer);
           reply(stream, answer);
         });
