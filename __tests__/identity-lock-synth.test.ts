@@ -9,7 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LOCK_FILE } from "../lib/synth/identity-lock";
 import { makeMetadata } from "../scripts/make-metadata";
-import { EXAMPLES_DIR, synthInto } from "./support/environments";
+import { EXAMPLES_DIR } from "./support/environments";
+import { synthInto } from "./support/synth";
 
 const ENTITY_ID = "https://portal.sso.us-west-2.amazonaws.com/saml/assertion/MDAwMDAwMDAtZXhhbXBsZS1pZHA";
 const OTHER_ENTITY_ID = "https://portal.sso.us-west-2.amazonaws.com/saml/assertion/T3RoZXItaWRw";

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { synthInto } from "./support/environments";
+import { synthInto } from "./support/synth";
 import { isProjectType, narrowSchemaMessage, protobufFields } from "./support/schema-relay";
 
 /** Protobuf wire format, enough to build the messages the relay reads. */

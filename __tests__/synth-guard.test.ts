@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { synthInto } from "./support/environments";
+import { synthInto } from "./support/synth";
 
 // The "future change": a permissions policy that allows every Connect action on everything.
 jest.mock("../lib/rules/policies", () => {

@@ -8,7 +8,6 @@ import * as path from "node:path";
 import { Testing, type App } from "cdktf";
 import type { Environment } from "../../lib/config/environment";
 import { loadEnvironments } from "../../lib/config/load";
-import { synthesize } from "../../lib/synth/synth";
 import { ConnectSsoStack } from "../../stacks/connect-sso-stack";
 import { REPO } from "./tools";
 
@@ -56,31 +55,6 @@ export function sharedSynth(key: string, synth: () => string): string {
   fs.writeFileSync(partial, text);
   fs.renameSync(partial, file);
   return text;
-}
-
-export interface SynthRun {
-  /** @default the examples */
-  readonly environmentsDir?: string;
-  /** @default the project's folder */
-  readonly cwd?: string;
-  readonly pipeline?: boolean;
-  /** Environments whose identity change is allowed (--allow-identity-change). */
-  readonly allow?: ReadonlyArray<string>;
-}
-
-/** `npm run synth` into `outdir`, in-process at TEST_NOW: its exit code and every line it logged. */
-export function synthInto(outdir: string, run: SynthRun = {}): { code: number; lines: string[] } {
-  const lines: string[] = [];
-  const code = synthesize({
-    environmentsDir: run.environmentsDir ?? EXAMPLES_DIR,
-    outdir,
-    now: TEST_NOW,
-    cwd: run.cwd ?? REPO,
-    allowIdentityChange: new Set(run.allow ?? []),
-    pipeline: run.pipeline ?? false,
-    log: (line) => lines.push(line),
-  });
-  return { code, lines };
 }
 
 /** Synthesized Terraform JSON (as a string) of one environment's stack. */
