@@ -5,6 +5,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { closeServer } from "./terraform";
 
 export interface CountingProxy {
   readonly url: string;
@@ -49,16 +50,7 @@ export function startCountingProxy(target: string): Promise<CountingProxy> {
         url: `http://127.0.0.1:${port}`,
         counts: () => seen.reduce<Record<string, number>>((acc, k) => ((acc[k] = (acc[k] ?? 0) + 1), acc), {}),
         reset: () => void (seen.length = 0),
-        stop: () =>
-          new Promise<void>((done) => {
-            const timer = setTimeout(done, 3000);
-            timer.unref();
-            server.close(() => {
-              clearTimeout(timer);
-              done();
-            });
-            server.closeAllConnections();
-          }),
+        stop: () => closeServer(server),
       });
     });
   });

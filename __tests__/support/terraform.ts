@@ -399,6 +399,19 @@ export function httpRequest(
   });
 }
 
+/** Closes a loopback HTTP server and its open connections; settles within `ms` either way. */
+export function closeServer(server: http.Server, ms = 3000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeAllConnections();
+  });
+}
+
 export interface MotoServer {
   readonly port: number;
   readonly url: string;

@@ -14,6 +14,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError, connectErrorStatus, SSO_ERROR_NAMESPACE, SSO_ERROR_STATUS, UNPARSEABLE_BODY_ERROR } from "./errors";
 import { UNIMPLEMENTED, type RequestLog, type Service } from "./recording";
+import { closeServer } from "../terraform";
 
 /** What a handler gets from one request. */
 export interface Call {
@@ -197,15 +198,6 @@ export async function serve(options: ServerOptions): Promise<RunningServer> {
   let stopped: Promise<void> | undefined;
   return {
     port: (server.address() as AddressInfo).port,
-    stop: () =>
-      (stopped ??= new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 3000);
-        timer.unref();
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        server.closeAllConnections();
-      })),
+    stop: () => (stopped ??= closeServer(server)),
   };
 }
