@@ -19,7 +19,7 @@ import { runReview } from "../../lib/tools/review/cli";
 import { makeMetadata } from "../../scripts/make-metadata";
 import { exampleEnvironment } from "../support/environments";
 import { startSandbox, type Sandbox, type SavedPlan, type Workspace } from "../support/sandbox";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 const ACCOUNT = "111122223333";
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:saml-provider/AmazonConnectSSO-dev`;
@@ -35,7 +35,7 @@ const HAND_MADE_TRUST = {
 
 describeIfTools(
   "adopting a hand-made SAML provider, role and Connect user (real terraform; moto_server and the Connect fake on loopback)",
-  [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
+  missingSandboxTools(),
   () => {
     let sandbox: Sandbox | undefined;
     let env: Environment;

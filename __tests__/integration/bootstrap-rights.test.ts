@@ -18,7 +18,7 @@ import { startCountingProxy, type CountingProxy } from "../support/counting-prox
 import { writeProviderOverride, type ConnectFake } from "../support/fake";
 import { startSandbox, type Sandbox } from "../support/sandbox";
 import { removeTempDir, terraformSetup, type TerraformSetup } from "../support/terraform";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 /** IAM's service prefix of each service as the recordings name it (moto's by credential scope; the fake's sso-admin ones as `sso-admin:`). */
 const ACTION_PREFIX: Readonly<Record<string, string>> = { iam: "iam", sts: "sts", identitystore: "identitystore", "sso-admin": "sso" };
@@ -49,7 +49,7 @@ function allowed(kind: PipelineRoleKind, env: Environment, action: string): bool
 
 describeIfTools(
   "the pipeline roles allow what terraform calls for the examples' main stacks (real apply and plan on the sandbox)",
-  [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
+  missingSandboxTools(),
   () => {
     let setup: TerraformSetup;
 

@@ -24,7 +24,7 @@ import {
   type MotoServer,
   type TerraformSetup,
 } from "../support/terraform";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 const DEV_INSTANCE_ID = "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90";
 const DEV_ACCOUNT = "111122223333";
@@ -355,141 +355,137 @@ const DEV_USERS = {
   },
 } as const;
 
-describeIfTools(
-  "the whole dev stack under real terraform: Connect on the fake, IAM/STS on moto_server (loopback only)",
-  [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
-  () => {
-    let env: Environment;
-    let setup: TerraformSetup | undefined;
-    let moto: MotoServer | undefined;
-    let fake: ConnectFake | undefined;
-    let nonSamlFake: ConnectFake | undefined;
-    let dir: string;
-    let nonSamlDir: string;
-    let applied = false;
-    const profileIds: Record<string, string> = {};
+describeIfTools("the whole dev stack under real terraform: Connect on the fake, IAM/STS on moto_server (loopback only)", missingSandboxTools(), () => {
+  let env: Environment;
+  let setup: TerraformSetup | undefined;
+  let moto: MotoServer | undefined;
+  let fake: ConnectFake | undefined;
+  let nonSamlFake: ConnectFake | undefined;
+  let dir: string;
+  let nonSamlDir: string;
+  let applied = false;
+  const profileIds: Record<string, string> = {};
 
-    /** terraform in `cwd`; a failure names what the fakes did not implement and moto's last words. */
-    const tf = (cwd: string, args: string[], okCodes = [0]) =>
-      terraform(setup!, cwd, args, { timeoutMs: 90_000, okCodes }).catch((error: Error) => {
-        const missing = [...(fake?.unimplemented() ?? []), ...(nonSamlFake?.unimplemented() ?? [])].map(
-          (r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ""}`,
-        );
-        throw new Error(
-          `${error.message}\n--- not implemented by the fake: ${missing.length ? missing.join(", ") : "none"}\n--- moto_server output ---\n${tail(moto?.log() ?? "", 2000)}`,
-        );
-      });
-    const needApply = () => {
-      if (!applied) throw new Error("terraform apply did not succeed (see the failing apply test above)");
-    };
+  /** terraform in `cwd`; a failure names what the fakes did not implement and moto's last words. */
+  const tf = (cwd: string, args: string[], okCodes = [0]) =>
+    terraform(setup!, cwd, args, { timeoutMs: 90_000, okCodes }).catch((error: Error) => {
+      const missing = [...(fake?.unimplemented() ?? []), ...(nonSamlFake?.unimplemented() ?? [])].map(
+        (r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ""}`,
+      );
+      throw new Error(
+        `${error.message}\n--- not implemented by the fake: ${missing.length ? missing.join(", ") : "none"}\n--- moto_server output ---\n${tail(moto?.log() ?? "", 2000)}`,
+      );
+    });
+  const needApply = () => {
+    if (!applied) throw new Error("terraform apply did not succeed (see the failing apply test above)");
+  };
 
-    beforeAll(async () => {
-      env = exampleEnvironment("dev");
-      if (env.connect.kind !== "existing" || env.connect.instanceId !== DEV_INSTANCE_ID || env.account !== DEV_ACCOUNT) {
-        throw new Error(`the dev example changed (instance, account): update this test's hand-written expectations`);
-      }
-      setup = terraformSetup("connect-fake");
-      const stackJson = synthStack(env);
-      [moto, fake, nonSamlFake] = await Promise.all([
-        // STS answers with this account, so the provider's allowed_account_ids check runs for real.
-        startMotoServer({ accountId: env.account, readyTimeoutMs: 20_000 }),
-        startConnectFake({ accountId: env.account, region: env.region }),
-        startConnectFake({ accountId: env.account, region: env.region }),
-      ]);
+  beforeAll(async () => {
+    env = exampleEnvironment("dev");
+    if (env.connect.kind !== "existing" || env.connect.instanceId !== DEV_INSTANCE_ID || env.account !== DEV_ACCOUNT) {
+      throw new Error(`the dev example changed (instance, account): update this test's hand-written expectations`);
+    }
+    setup = terraformSetup("connect-fake");
+    const stackJson = synthStack(env);
+    [moto, fake, nonSamlFake] = await Promise.all([
+      // STS answers with this account, so the provider's allowed_account_ids check runs for real.
+      startMotoServer({ accountId: env.account, readyTimeoutMs: 20_000 }),
+      startConnectFake({ accountId: env.account, region: env.region }),
+      startConnectFake({ accountId: env.account, region: env.region }),
+    ]);
 
-      fake.addInstance({ id: DEV_INSTANCE_ID, identityManagementType: "SAML", region: env.region });
-      nonSamlFake.addInstance({ id: DEV_INSTANCE_ID, identityManagementType: "CONNECT_MANAGED", region: env.region });
-      // The profiles dev's users name, on both instances.
-      const wanted = Object.values(DEV_USERS);
-      for (const name of new Set(wanted.flatMap((u) => u.securityProfiles))) {
-        profileIds[name] = fake.addSecurityProfile(DEV_INSTANCE_ID, name).id;
-        nonSamlFake.addSecurityProfile(DEV_INSTANCE_ID, name);
-      }
-      for (const name of new Set(wanted.map((u) => u.routingProfile))) {
-        profileIds[name] = fake.addRoutingProfile(DEV_INSTANCE_ID, name).id;
-        nonSamlFake.addRoutingProfile(DEV_INSTANCE_ID, name);
-      }
+    fake.addInstance({ id: DEV_INSTANCE_ID, identityManagementType: "SAML", region: env.region });
+    nonSamlFake.addInstance({ id: DEV_INSTANCE_ID, identityManagementType: "CONNECT_MANAGED", region: env.region });
+    // The profiles dev's users name, on both instances.
+    const wanted = Object.values(DEV_USERS);
+    for (const name of new Set(wanted.flatMap((u) => u.securityProfiles))) {
+      profileIds[name] = fake.addSecurityProfile(DEV_INSTANCE_ID, name).id;
+      nonSamlFake.addSecurityProfile(DEV_INSTANCE_ID, name);
+    }
+    for (const name of new Set(wanted.map((u) => u.routingProfile))) {
+      profileIds[name] = fake.addRoutingProfile(DEV_INSTANCE_ID, name).id;
+      nonSamlFake.addRoutingProfile(DEV_INSTANCE_ID, name);
+    }
 
-      dir = path.join(setup.root, "connect-sso-dev");
-      nonSamlDir = path.join(setup.root, "connect-sso-dev-non-saml");
-      for (const [folder, connect] of [
-        [dir, fake],
-        [nonSamlDir, nonSamlFake],
-      ] as const) {
-        fs.mkdirSync(folder);
-        fs.writeFileSync(path.join(folder, "cdk.tf.json"), stackJson);
-        writeProviderOverride(folder, { connectUrl: connect.url, motoUrl: moto.url });
-      }
-      // One at a time: the plugin cache is shared. (Plans side by side were slower on two cores.)
-      await tf(dir, ["init", "-input=false", "-no-color"]);
-      await tf(nonSamlDir, ["init", "-input=false", "-no-color"]);
-    }, 60_000);
+    dir = path.join(setup.root, "connect-sso-dev");
+    nonSamlDir = path.join(setup.root, "connect-sso-dev-non-saml");
+    for (const [folder, connect] of [
+      [dir, fake],
+      [nonSamlDir, nonSamlFake],
+    ] as const) {
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, "cdk.tf.json"), stackJson);
+      writeProviderOverride(folder, { connectUrl: connect.url, motoUrl: moto.url });
+    }
+    // One at a time: the plugin cache is shared. (Plans side by side were slower on two cores.)
+    await tf(dir, ["init", "-input=false", "-no-color"]);
+    await tf(nonSamlDir, ["init", "-input=false", "-no-color"]);
+  }, 60_000);
 
-    afterAll(async () => {
-      await Promise.all([fake?.stop(), nonSamlFake?.stop(), moto?.stop()]);
-      removeTempDir(setup?.root);
-    }, 30_000);
+  afterAll(async () => {
+    await Promise.all([fake?.stop(), nonSamlFake?.stop(), moto?.stop()]);
+    removeTempDir(setup?.root);
+  }, 30_000);
 
-    test("WHEN terraform applies the whole dev stack THEN the fake holds both Connect users with their names, phone settings and profile IDs", async () => {
-      const result = await tf(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
-      expect(result.stdout).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\./);
-      expect(fake!.unimplemented()).toEqual([]);
-      applied = true;
+  test("WHEN terraform applies the whole dev stack THEN the fake holds both Connect users with their names, phone settings and profile IDs", async () => {
+    const result = await tf(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
+    expect(result.stdout).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\./);
+    expect(fake!.unimplemented()).toEqual([]);
+    applied = true;
 
-      const users = fake!.users(DEV_INSTANCE_ID);
-      expect(users.map((u) => u.Username)).toEqual(Object.keys(DEV_USERS));
-      for (const user of users) {
-        const want = DEV_USERS[user.Username as keyof typeof DEV_USERS];
-        expect(user.Arn).toBe(`arn:aws:connect:${DEV_REGION}:${DEV_ACCOUNT}:instance/${DEV_INSTANCE_ID}/agent/${user.Id}`);
-        // Never an email on a SAML instance; no secondary email in dev.
-        expect(user.IdentityInfo).toEqual({ FirstName: want.first, LastName: want.last });
-        expect(user.PhoneConfig).toEqual({ PhoneType: "SOFT_PHONE", AutoAccept: want.autoAccept, AfterContactWorkTimeLimit: 0 });
-        expect([...user.SecurityProfileIds].sort()).toEqual(want.securityProfiles.map((name) => profileIds[name]).sort());
-        expect(user.RoutingProfileId).toBe(profileIds[want.routingProfile]);
-        expect(user.HierarchyGroupId).toBeUndefined();
-      }
-    }, 120_000);
+    const users = fake!.users(DEV_INSTANCE_ID);
+    expect(users.map((u) => u.Username)).toEqual(Object.keys(DEV_USERS));
+    for (const user of users) {
+      const want = DEV_USERS[user.Username as keyof typeof DEV_USERS];
+      expect(user.Arn).toBe(`arn:aws:connect:${DEV_REGION}:${DEV_ACCOUNT}:instance/${DEV_INSTANCE_ID}/agent/${user.Id}`);
+      // Never an email on a SAML instance; no secondary email in dev.
+      expect(user.IdentityInfo).toEqual({ FirstName: want.first, LastName: want.last });
+      expect(user.PhoneConfig).toEqual({ PhoneType: "SOFT_PHONE", AutoAccept: want.autoAccept, AfterContactWorkTimeLimit: 0 });
+      expect([...user.SecurityProfileIds].sort()).toEqual(want.securityProfiles.map((name) => profileIds[name]).sort());
+      expect(user.RoutingProfileId).toBe(profileIds[want.routingProfile]);
+      expect(user.HierarchyGroupId).toBeUndefined();
+    }
+  }, 120_000);
 
-    test("WHEN terraform plans again THEN there are no changes (exit 0), made with exactly the expected Connect calls", async () => {
-      needApply();
-      fake!.resetCounts();
-      const result = await tf(dir, ["plan", "-detailed-exitcode", "-json", "-input=false", "-no-color"]);
-      const plan = parsePlan(result.stdout);
-      expect(plan.summary).toMatchObject({ add: 0, change: 0, remove: 0 });
-      expect(plan.changes).toEqual([]);
-      // Refresh notes only (no change follows from them): the provider turns `tags` null into {} on
-      // every tagged-type resource, and aws_iam_role.inline_policy learns the separately managed policy.
-      expect(plan.drift.filter((d) => d.action !== "update")).toEqual([]);
-      expect(fake!.operationCounts()).toEqual(DEV_PLAN_CONNECT_CALLS);
-      expect(fake!.requests.filter((r) => r.status !== 200)).toEqual([]);
-    }, 120_000);
+  test("WHEN terraform plans again THEN there are no changes (exit 0), made with exactly the expected Connect calls", async () => {
+    needApply();
+    fake!.resetCounts();
+    const result = await tf(dir, ["plan", "-detailed-exitcode", "-json", "-input=false", "-no-color"]);
+    const plan = parsePlan(result.stdout);
+    expect(plan.summary).toMatchObject({ add: 0, change: 0, remove: 0 });
+    expect(plan.changes).toEqual([]);
+    // Refresh notes only (no change follows from them): the provider turns `tags` null into {} on
+    // every tagged-type resource, and aws_iam_role.inline_policy learns the separately managed policy.
+    expect(plan.drift.filter((d) => d.action !== "update")).toEqual([]);
+    expect(fake!.operationCounts()).toEqual(DEV_PLAN_CONNECT_CALLS);
+    expect(fake!.requests.filter((r) => r.status !== 200)).toEqual([]);
+  }, 120_000);
 
-    test("WHEN a Connect user is deleted out of band THEN the next plan sees it gone and wants to create exactly that user again", async () => {
-      needApply();
-      expect(fake!.deleteUser(DEV_INSTANCE_ID, "dev.lead@example.com")).toBe(true);
-      fake!.resetCounts();
-      // -detailed-exitcode: 2 means "changes".
-      const result = await tf(dir, ["plan", "-detailed-exitcode", "-json", "-input=false", "-no-color"], [2]);
-      const plan = parsePlan(result.stdout);
-      const address = 'aws_connect_user.connect_users["dev.lead@example.com"]';
-      expect(plan.drift.filter((d) => d.action !== "update")).toEqual([{ addr: address, action: "delete" }]);
-      expect(plan.changes).toEqual([{ addr: address, action: "create" }]);
-      expect(plan.summary).toMatchObject({ add: 1, change: 0, remove: 0 });
-      // The provider learned it from a 404 ResourceNotFoundException on DescribeUser.
-      expect(fake!.requests.filter((r) => r.errorCode).map((r) => `${r.operation} ${r.status} ${r.errorCode}`)).toEqual([
-        "DescribeUser 404 ResourceNotFoundException",
-      ]);
-    }, 120_000);
+  test("WHEN a Connect user is deleted out of band THEN the next plan sees it gone and wants to create exactly that user again", async () => {
+    needApply();
+    expect(fake!.deleteUser(DEV_INSTANCE_ID, "dev.lead@example.com")).toBe(true);
+    fake!.resetCounts();
+    // -detailed-exitcode: 2 means "changes".
+    const result = await tf(dir, ["plan", "-detailed-exitcode", "-json", "-input=false", "-no-color"], [2]);
+    const plan = parsePlan(result.stdout);
+    const address = 'aws_connect_user.connect_users["dev.lead@example.com"]';
+    expect(plan.drift.filter((d) => d.action !== "update")).toEqual([{ addr: address, action: "delete" }]);
+    expect(plan.changes).toEqual([{ addr: address, action: "create" }]);
+    expect(plan.summary).toMatchObject({ add: 1, change: 0, remove: 0 });
+    // The provider learned it from a 404 ResourceNotFoundException on DescribeUser.
+    expect(fake!.requests.filter((r) => r.errorCode).map((r) => `${r.operation} ${r.status} ${r.errorCode}`)).toEqual([
+      "DescribeUser 404 ResourceNotFoundException",
+    ]);
+  }, 120_000);
 
-    test("WHEN the instance does not use SAML THEN the plan fails with the data source postcondition's message", async () => {
-      // Exit code 1: an error.
-      const result = await tf(nonSamlDir, ["plan", "-json", "-input=false", "-no-color"], [1]);
-      const plan = parsePlan(result.stdout);
-      const expectedMessage = `Connect instance ${DEV_INSTANCE_ID} does not use SAML (identity management cannot change after creation): federation through Identity Center needs a SAML instance. Point connect.instanceId at one, or use connect.create.`;
-      const errors = plan.diagnostics.filter((d) => d.severity === "error");
-      expect(errors.map((d) => ({ summary: d.summary, detail: d.detail }))).toEqual([{ summary: "Resource postcondition failed", detail: expectedMessage }]);
-      expect(nonSamlFake!.unimplemented()).toEqual([]);
-      expect(nonSamlFake!.operationCounts().CreateUser).toBeUndefined();
-    }, 120_000);
-  },
-);
+  test("WHEN the instance does not use SAML THEN the plan fails with the data source postcondition's message", async () => {
+    // Exit code 1: an error.
+    const result = await tf(nonSamlDir, ["plan", "-json", "-input=false", "-no-color"], [1]);
+    const plan = parsePlan(result.stdout);
+    const expectedMessage = `Connect instance ${DEV_INSTANCE_ID} does not use SAML (identity management cannot change after creation): federation through Identity Center needs a SAML instance. Point connect.instanceId at one, or use connect.create.`;
+    const errors = plan.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => ({ summary: d.summary, detail: d.detail }))).toEqual([{ summary: "Resource postcondition failed", detail: expectedMessage }]);
+    expect(nonSamlFake!.unimplemented()).toEqual([]);
+    expect(nonSamlFake!.operationCounts().CreateUser).toBeUndefined();
+  }, 120_000);
+});

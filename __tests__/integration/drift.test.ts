@@ -22,7 +22,7 @@ import { makeMetadata } from "../../scripts/make-metadata";
 import { EXAMPLES_DIR, exampleEnvironment } from "../support/environments";
 import { limiter, sandboxProject, startSandbox, type Sandbox, type SandboxProject } from "../support/sandbox";
 import { describeResult, type CommandResult } from "../support/terraform";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 const ALICE = 'aws_connect_user.connect_users["alice.nguyen@example.com"]';
 const DANA = 'aws_connect_user.connect_users["dev.lead@example.com"]';
@@ -54,7 +54,7 @@ users:
 
 describeIfTools(
   "npm run drift on an applied dev stack (real terraform; Connect on the fake, IAM/STS on moto_server, loopback only)",
-  [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
+  missingSandboxTools(),
   () => {
     let sandbox: Sandbox | undefined;
     let shard: Sandbox | undefined;

@@ -16,7 +16,7 @@ import { makeMetadata } from "../../scripts/make-metadata";
 import { EXAMPLES_DIR } from "../support/environments";
 import { startSandbox, type Sandbox, sandboxProject, type SandboxProject } from "../support/sandbox";
 import { describeResult, makeTempDir, removeTempDir, type CommandResult } from "../support/terraform";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 const ALICE = "alice.nguyen@example.com";
 const DANA = "dev.lead@example.com";
@@ -44,7 +44,7 @@ function userEntries(report: string): string[] {
 
 describeIfTools(
   "npm run drift -- dev --fast on an applied dev stack, against today's drift (real terraform; Connect on the fake, IAM/STS on moto_server, loopback only)",
-  [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
+  missingSandboxTools(),
   () => {
     let sandbox: Sandbox | undefined;
     let project: SandboxProject;

@@ -34,7 +34,7 @@ import { EXAMPLES_DIR } from "../support/environments";
 import type { ConnectUser } from "../support/fake/connect-state";
 import { startSandbox, type Sandbox, type Workspace, sandboxProject, type SandboxProject } from "../support/sandbox";
 import { describeResult, makeTempDir, removeTempDir, type CommandResult } from "../support/terraform";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 const STACK = "connect-sso-dev";
 const ROUNDS = 3;
@@ -194,7 +194,7 @@ function expectEqual(actual: unknown, expected: unknown, what: string, context: 
 
 describeIfTools(
   "fast drift and the fast-refresh plan against terraform's refresh, over seeded random out-of-band edits (real terraform; Connect on the fake, IAM/STS on moto_server, loopback only)",
-  [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
+  missingSandboxTools(),
   () => {
     let sandbox: Sandbox | undefined;
     let project: SandboxProject;

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parse } from "../support/env-text";
 import { writeProviderOverride } from "../support/fake";
 import { startSandbox, type Sandbox, type Workspace } from "../support/sandbox";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingSandboxTools } from "../support/tools";
 import type { Environment } from "../../lib/config/environment";
 import { reviewPlan } from "../../lib/tools/review/classify";
 import { gate } from "../../lib/tools/review/gate";
@@ -47,146 +47,142 @@ function environment(users: UserLine[], manageHierarchyGroups: boolean, more: Re
   return environment;
 }
 
-describeIfTools(
-  "hierarchy groups and user tags on the fake (real terraform, loopback only)",
-  [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
-  () => {
-    let sandbox: Sandbox;
-    const group: Record<string, string> = {};
-    const fake = () => sandbox.fake;
-    const groupOf = (username: string) => fake().user(INSTANCE, username)?.HierarchyGroupId;
+describeIfTools("hierarchy groups and user tags on the fake (real terraform, loopback only)", missingSandboxTools(), () => {
+  let sandbox: Sandbox;
+  const group: Record<string, string> = {};
+  const fake = () => sandbox.fake;
+  const groupOf = (username: string) => fake().user(INSTANCE, username)?.HierarchyGroupId;
 
-    const applyUsers = (ws: Workspace) => ws.terraform(["apply", "-input=false", "-auto-approve", ...USERS]);
-    /** A workspace of `env`, its users applied. */
-    const applied = async (name: string, env: Environment): Promise<Workspace> => {
-      const ws = await sandbox.workspace(name, env);
-      await applyUsers(ws);
-      return ws;
+  const applyUsers = (ws: Workspace) => ws.terraform(["apply", "-input=false", "-auto-approve", ...USERS]);
+  /** A workspace of `env`, its users applied. */
+  const applied = async (name: string, env: Environment): Promise<Workspace> => {
+    const ws = await sandbox.workspace(name, env);
+    await applyUsers(ws);
+    return ws;
+  };
+  /** A plan of the users (saved as plan.tfplan), its exit code (0: no change) and its JSON. */
+  const plan = async (ws: Workspace) => {
+    const planned = await ws.terraform(["plan", "-input=false", "-lock=false", "-detailed-exitcode", "-out=plan.tfplan", ...USERS], [0, 2]);
+    const shown = await ws.terraform(["show", "-json", "plan.tfplan"]);
+    return { exitCode: planned.code, json: asPlan(JSON.parse(shown.stdout), { targeted: true }) };
+  };
+  /** A plan of `env` against `ws`'s state, in a new workspace of that state. */
+  const planFrom = async (ws: Workspace, name: string, env: Environment) => {
+    const next = await sandbox.workspace(name, env, { stateFrom: ws });
+    return { ws: next, plan: await plan(next) };
+  };
+  /** A refresh-only plan of the users (what `npm run drift` reads) and what the workspace's stack leaves to the console. */
+  const refreshOnly = async (ws: Workspace) => {
+    await ws.terraform(["plan", "-refresh-only", "-input=false", "-lock=false", "-out=drift.tfplan", ...USERS]);
+    const shown = await ws.terraform(["show", "-json", "drift.tfplan"]);
+    const leftAlone = ignoredFields(JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8")));
+    return { plan: asPlan(JSON.parse(shown.stdout), { targeted: true }), leftAlone };
+  };
+  const applyPlan = (ws: Workspace) => ws.terraform(["apply", "-input=false", "plan.tfplan"]);
+  const review = (plan: PlanJson) => {
+    const r = reviewPlan(plan);
+    return renderRun([{ stack: STACK, review: r }], [], gate([{ stack: STACK, review: r }], [], []));
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox(environment([], false));
+    const add = (path: string) => {
+      const levels = path.split("/");
+      const parent = levels.length > 1 ? group[levels.slice(0, -1).join("/")] : undefined;
+      group[path] = fake().addHierarchyGroup(INSTANCE, levels[levels.length - 1], parent).id;
     };
-    /** A plan of the users (saved as plan.tfplan), its exit code (0: no change) and its JSON. */
-    const plan = async (ws: Workspace) => {
-      const planned = await ws.terraform(["plan", "-input=false", "-lock=false", "-detailed-exitcode", "-out=plan.tfplan", ...USERS], [0, 2]);
-      const shown = await ws.terraform(["show", "-json", "plan.tfplan"]);
-      return { exitCode: planned.code, json: asPlan(JSON.parse(shown.stdout), { targeted: true }) };
-    };
-    /** A plan of `env` against `ws`'s state, in a new workspace of that state. */
-    const planFrom = async (ws: Workspace, name: string, env: Environment) => {
-      const next = await sandbox.workspace(name, env, { stateFrom: ws });
-      return { ws: next, plan: await plan(next) };
-    };
-    /** A refresh-only plan of the users (what `npm run drift` reads) and what the workspace's stack leaves to the console. */
-    const refreshOnly = async (ws: Workspace) => {
-      await ws.terraform(["plan", "-refresh-only", "-input=false", "-lock=false", "-out=drift.tfplan", ...USERS]);
-      const shown = await ws.terraform(["show", "-json", "drift.tfplan"]);
-      const leftAlone = ignoredFields(JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8")));
-      return { plan: asPlan(JSON.parse(shown.stdout), { targeted: true }), leftAlone };
-    };
-    const applyPlan = (ws: Workspace) => ws.terraform(["apply", "-input=false", "plan.tfplan"]);
-    const review = (plan: PlanJson) => {
-      const r = reviewPlan(plan);
-      return renderRun([{ stack: STACK, review: r }], [], gate([{ stack: STACK, review: r }], [], []));
-    };
+    for (const path of ["Europe", "Europe/Dublin", "Europe/Dublin/Team C", "Americas", "Americas/Seattle"]) add(path);
+    for (const team of ["Team A", "Team B", "Team C"]) add(`Americas/Seattle/${team}`);
+  }, 60_000);
 
-    beforeAll(async () => {
-      sandbox = await startSandbox(environment([], false));
-      const add = (path: string) => {
-        const levels = path.split("/");
-        const parent = levels.length > 1 ? group[levels.slice(0, -1).join("/")] : undefined;
-        group[path] = fake().addHierarchyGroup(INSTANCE, levels[levels.length - 1], parent).id;
-      };
-      for (const path of ["Europe", "Europe/Dublin", "Europe/Dublin/Team C", "Americas", "Americas/Seattle"]) add(path);
-      for (const team of ["Team A", "Team B", "Team C"]) add(`Americas/Seattle/${team}`);
-    }, 60_000);
+  afterAll(() => sandbox?.stop());
 
-    afterAll(() => sandbox?.stop());
+  test("GIVEN manageHierarchyGroups false and a group set in the console WHEN drift reads a refresh, then planned and applied THEN it is no drift, the plan shows no change and the group stays", async () => {
+    const env = environment([{ username: "una@example.com" }], false);
+    const ws = await applied("unmanaged", env);
+    fake().setUserHierarchyGroup(INSTANCE, "una@example.com", group["Americas/Seattle/Team A"]);
+    // The refresh does read the group: only the stack's ignore_changes keeps it out of drift.
+    const refreshed = await refreshOnly(ws);
+    expect({
+      drift: refreshDrift(refreshed.plan, refreshed.leftAlone),
+      refreshedFields: refreshDrift(refreshed.plan, new Map()).drifted.flatMap((d) => d.fields.map((f) => f.field)),
+    }).toEqual({ drift: { drifted: [], ignored: 1 }, refreshedFields: ["hierarchy_group_id"] });
+    const planned = await plan(ws);
+    expect({ exitCode: planned.exitCode, changes: planned.json.resource_changes?.filter((c) => !c.change.actions.includes("no-op")) }).toEqual({
+      exitCode: 0,
+      changes: [],
+    });
+    await applyUsers(ws);
+    expect(groupOf("una@example.com")).toBe(group["Americas/Seattle/Team A"]);
+  }, 240_000);
 
-    test("GIVEN manageHierarchyGroups false and a group set in the console WHEN drift reads a refresh, then planned and applied THEN it is no drift, the plan shows no change and the group stays", async () => {
-      const env = environment([{ username: "una@example.com" }], false);
-      const ws = await applied("unmanaged", env);
-      fake().setUserHierarchyGroup(INSTANCE, "una@example.com", group["Americas/Seattle/Team A"]);
-      // The refresh does read the group: only the stack's ignore_changes keeps it out of drift.
-      const refreshed = await refreshOnly(ws);
-      expect({
-        drift: refreshDrift(refreshed.plan, refreshed.leftAlone),
-        refreshedFields: refreshDrift(refreshed.plan, new Map()).drifted.flatMap((d) => d.fields.map((f) => f.field)),
-      }).toEqual({ drift: { drifted: [], ignored: 1 }, refreshedFields: ["hierarchy_group_id"] });
-      const planned = await plan(ws);
-      expect({ exitCode: planned.exitCode, changes: planned.json.resource_changes?.filter((c) => !c.change.actions.includes("no-op")) }).toEqual({
-        exitCode: 0,
-        changes: [],
-      });
-      await applyUsers(ws);
-      expect(groupOf("una@example.com")).toBe(group["Americas/Seattle/Team A"]);
-    }, 240_000);
+  test("GIVEN manageHierarchyGroups true WHEN a group is declared, changed and removed THEN Connect follows the file and the review names the groups by path", async () => {
+    const first = await applied(
+      "managed-1",
+      environment([{ username: "ana@example.com", hierarchyGroup: "Americas/Seattle/Team A" }, { username: "ben@example.com" }], true),
+    );
+    expect({ ana: groupOf("ana@example.com"), ben: groupOf("ben@example.com") }).toEqual({ ana: group["Americas/Seattle/Team A"], ben: undefined });
 
-    test("GIVEN manageHierarchyGroups true WHEN a group is declared, changed and removed THEN Connect follows the file and the review names the groups by path", async () => {
-      const first = await applied(
-        "managed-1",
-        environment([{ username: "ana@example.com", hierarchyGroup: "Americas/Seattle/Team A" }, { username: "ben@example.com" }], true),
-      );
-      expect({ ana: groupOf("ana@example.com"), ben: groupOf("ben@example.com") }).toEqual({ ana: group["Americas/Seattle/Team A"], ben: undefined });
+    const changed = environment(
+      [
+        { username: "ana@example.com", hierarchyGroup: "Americas/Seattle/Team B" },
+        { username: "ben@example.com", hierarchyGroup: "Americas/Seattle/Team A" },
+      ],
+      true,
+    );
+    const second = await planFrom(first, "managed-2", changed);
+    const markdown = review(second.plan.json);
+    expect(markdown).toContain("hierarchy group: `Americas/Seattle/Team A` → `Americas/Seattle/Team B`");
+    expect(markdown).toContain("hierarchy group: _(none)_ → `Americas/Seattle/Team A`");
+    await applyPlan(second.ws);
+    expect({ ana: groupOf("ana@example.com"), ben: groupOf("ben@example.com") }).toEqual({
+      ana: group["Americas/Seattle/Team B"],
+      ben: group["Americas/Seattle/Team A"],
+    });
 
-      const changed = environment(
-        [
-          { username: "ana@example.com", hierarchyGroup: "Americas/Seattle/Team B" },
-          { username: "ben@example.com", hierarchyGroup: "Americas/Seattle/Team A" },
-        ],
-        true,
-      );
-      const second = await planFrom(first, "managed-2", changed);
-      const markdown = review(second.plan.json);
-      expect(markdown).toContain("hierarchy group: `Americas/Seattle/Team A` → `Americas/Seattle/Team B`");
-      expect(markdown).toContain("hierarchy group: _(none)_ → `Americas/Seattle/Team A`");
-      await applyPlan(second.ws);
-      expect({ ana: groupOf("ana@example.com"), ben: groupOf("ben@example.com") }).toEqual({
-        ana: group["Americas/Seattle/Team B"],
-        ben: group["Americas/Seattle/Team A"],
-      });
+    // ana leaves the file's hierarchy: managed means cleared; the group no one names any more shows as its ID.
+    const third = await planFrom(
+      second.ws,
+      "managed-3",
+      environment([{ username: "ana@example.com" }, { username: "ben@example.com", hierarchyGroup: "Americas/Seattle/Team A" }], true),
+    );
+    expect(review(third.plan.json)).toContain(`hierarchy group: \`${group["Americas/Seattle/Team B"]}\` → _(none)_`);
+    await applyPlan(third.ws);
+    expect({ ana: groupOf("ana@example.com"), ben: groupOf("ben@example.com") }).toEqual({ ana: undefined, ben: group["Americas/Seattle/Team A"] });
+    expect((await plan(third.ws)).exitCode).toBe(0);
+  }, 400_000);
 
-      // ana leaves the file's hierarchy: managed means cleared; the group no one names any more shows as its ID.
-      const third = await planFrom(
-        second.ws,
-        "managed-3",
-        environment([{ username: "ana@example.com" }, { username: "ben@example.com", hierarchyGroup: "Americas/Seattle/Team A" }], true),
-      );
-      expect(review(third.plan.json)).toContain(`hierarchy group: \`${group["Americas/Seattle/Team B"]}\` → _(none)_`);
-      await applyPlan(third.ws);
-      expect({ ana: groupOf("ana@example.com"), ben: groupOf("ben@example.com") }).toEqual({ ana: undefined, ben: group["Americas/Seattle/Team A"] });
-      expect((await plan(third.ws)).exitCode).toBe(0);
-    }, 400_000);
+  /** The words of a plan that must fail. */
+  const failedPlan = async (name: string, path: string) => {
+    const ws = await sandbox.workspace(name, environment([{ username: "cho@example.com", hierarchyGroup: path }], true));
+    const result = await ws.terraform(["plan", "-input=false", "-lock=false", ...USERS], [1]);
+    return (result.stdout + result.stderr).replace(/\s+/g, " ");
+  };
 
-    /** The words of a plan that must fail. */
-    const failedPlan = async (name: string, path: string) => {
-      const ws = await sandbox.workspace(name, environment([{ username: "cho@example.com", hierarchyGroup: path }], true));
-      const result = await ws.terraform(["plan", "-input=false", "-lock=false", ...USERS], [1]);
-      return (result.stdout + result.stderr).replace(/\s+/g, " ");
-    };
+  test("GIVEN a path whose group name sits under another parent WHEN planned THEN the postcondition fails the plan naming where the group is", async () => {
+    const output = await failedPlan("wrong-parent", "Europe/Dublin/Team A");
+    expect(output).toContain("Resource postcondition failed");
+    expect(output).toContain(
+      'Hierarchy group "Europe/Dublin/Team A" (users[].hierarchyGroup): the group named "Team A" in Connect is at "Americas/Seattle/Team A", not at that path.',
+    );
+    expect(fake().user(INSTANCE, "cho@example.com")).toBeUndefined();
+  }, 240_000);
 
-    test("GIVEN a path whose group name sits under another parent WHEN planned THEN the postcondition fails the plan naming where the group is", async () => {
-      const output = await failedPlan("wrong-parent", "Europe/Dublin/Team A");
-      expect(output).toContain("Resource postcondition failed");
-      expect(output).toContain(
-        'Hierarchy group "Europe/Dublin/Team A" (users[].hierarchyGroup): the group named "Team A" in Connect is at "Americas/Seattle/Team A", not at that path.',
-      );
-      expect(fake().user(INSTANCE, "cho@example.com")).toBeUndefined();
-    }, 240_000);
+  test("GIVEN a last name two groups share WHEN planned THEN the plan fails: no group of that name is guessed", async () => {
+    const output = await failedPlan("shared-name", "Americas/Seattle/Team C");
+    expect(output).toContain("reading Connect User Hierarchy Group (Team C) summary: too many results");
+    expect(fake().user(INSTANCE, "cho@example.com")).toBeUndefined();
+  }, 240_000);
 
-    test("GIVEN a last name two groups share WHEN planned THEN the plan fails: no group of that name is guessed", async () => {
-      const output = await failedPlan("shared-name", "Americas/Seattle/Team C");
-      expect(output).toContain("reading Connect User Hierarchy Group (Team C) summary: too many results");
-      expect(fake().user(INSTANCE, "cho@example.com")).toBeUndefined();
-    }, 240_000);
-
-    test("GIVEN environment tags and a user's own tags WHEN applied THEN the Connect user carries both, the user's winning on a shared key", async () => {
-      const env = environment([{ username: "dee@example.com", tags: { Team: "tier-1", CostCenter: "42" } }], false, {
-        tags: { Project: "contact-center", Team: "all" },
-      });
-      const ws = await sandbox.workspace("tags", env);
-      // The sandbox's override clears default_tags (moto hangs on a tagged SAML provider); users alone are applied here.
-      writeProviderOverride(ws.dir, { connectUrl: fake().url, motoUrl: sandbox.moto.url, defaultTags: { ...env.tags } });
-      await applyUsers(ws);
-      expect(fake().user(INSTANCE, "dee@example.com")?.Tags).toEqual({ Project: "contact-center", Team: "tier-1", CostCenter: "42" });
-      expect((await plan(ws)).exitCode).toBe(0);
-    }, 240_000);
-  },
-);
+  test("GIVEN environment tags and a user's own tags WHEN applied THEN the Connect user carries both, the user's winning on a shared key", async () => {
+    const env = environment([{ username: "dee@example.com", tags: { Team: "tier-1", CostCenter: "42" } }], false, {
+      tags: { Project: "contact-center", Team: "all" },
+    });
+    const ws = await sandbox.workspace("tags", env);
+    // The sandbox's override clears default_tags (moto hangs on a tagged SAML provider); users alone are applied here.
+    writeProviderOverride(ws.dir, { connectUrl: fake().url, motoUrl: sandbox.moto.url, defaultTags: { ...env.tags } });
+    await applyUsers(ws);
+    expect(fake().user(INSTANCE, "dee@example.com")?.Tags).toEqual({ Project: "contact-center", Team: "tier-1", CostCenter: "42" });
+    expect((await plan(ws)).exitCode).toBe(0);
+  }, 240_000);
+});

@@ -25,7 +25,7 @@ import {
   type TerraformSetup,
   type TestReport,
 } from "../support/terraform";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingTerraform } from "../support/tools";
 
 /** Template code Terraform would evaluate, an escape it would undo, and a plain `$`. */
 const FIRST = "${aws_iam_role.federation_role.arn}";
@@ -89,53 +89,49 @@ function tftest(): string {
   ].join("\n\n");
 }
 
-describeIfTools(
-  "literal text in real Terraform (terraform validate, terraform test with a mocked AWS provider)",
-  [missingTool("terraform", ["version"])],
-  () => {
-    let setup: TerraformSetup;
-    let dir: string;
-    let prepareError: string | undefined;
-    let validate: CommandResult | undefined;
-    let testRun: CommandResult | undefined;
-    let report: TestReport | undefined;
+describeIfTools("literal text in real Terraform (terraform validate, terraform test with a mocked AWS provider)", [missingTerraform()], () => {
+  let setup: TerraformSetup;
+  let dir: string;
+  let prepareError: string | undefined;
+  let validate: CommandResult | undefined;
+  let testRun: CommandResult | undefined;
+  let report: TestReport | undefined;
 
-    beforeAll(async () => {
-      setup = terraformSetup("connect-sso-literal");
-      dir = path.join(setup.root, "stack");
-      try {
-        fs.mkdirSync(dir);
-        fs.writeFileSync(path.join(dir, "cdk.tf.json"), synthStack(environment()));
-        await terraform(setup, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
-        validate = await terraform(setup, dir, ["validate", "-no-color"]);
-      } catch (error) {
-        prepareError = (error as Error).stack ?? String(error);
-        return;
-      }
-      fs.writeFileSync(path.join(dir, "literal.tftest.hcl"), tftest());
-      testRun = await runTerraform(setup, dir, ["test", "-json", "-no-color"], 120_000);
-      report = parseTestReport(testRun.stdout);
-    }, 170_000);
+  beforeAll(async () => {
+    setup = terraformSetup("connect-sso-literal");
+    dir = path.join(setup.root, "stack");
+    try {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, "cdk.tf.json"), synthStack(environment()));
+      await terraform(setup, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+      validate = await terraform(setup, dir, ["validate", "-no-color"]);
+    } catch (error) {
+      prepareError = (error as Error).stack ?? String(error);
+      return;
+    }
+    fs.writeFileSync(path.join(dir, "literal.tftest.hcl"), tftest());
+    testRun = await runTerraform(setup, dir, ["test", "-json", "-no-color"], 120_000);
+    report = parseTestReport(testRun.stdout);
+  }, 170_000);
 
-    afterAll(() => removeTempDir(setup?.root));
+  afterAll(() => removeTempDir(setup?.root));
 
-    test("GIVEN names, profile names and a metadata comment holding ${...}, %{...}, $${...} and a plain $ WHEN synthesized and validated THEN the configuration is valid", () => {
-      if (prepareError) throw new Error(prepareError);
-      expect(validate?.stdout).toContain("Success! The configuration is valid.");
-    });
+  test("GIVEN names, profile names and a metadata comment holding ${...}, %{...}, $${...} and a plain $ WHEN synthesized and validated THEN the configuration is valid", () => {
+    if (prepareError) throw new Error(prepareError);
+    expect(validate?.stdout).toContain("Success! The configuration is valid.");
+  });
 
-    test("WHEN terraform test applies it with a mocked provider THEN every name, look-up and the metadata document are exactly the text as written", () => {
-      if (prepareError) throw new Error(`terraform init/validate failed, so terraform test did not run:\n${prepareError}`);
-      const status = report!.runs.get("literal");
-      if (status === "pass" && testRun!.code === 0) return;
-      throw new Error(
-        [
-          `terraform test: run "literal" ${status ? `finished with status "${status}"` : "has no result"} (exit ${testRun!.code})`,
-          ...[...(report!.runDiagnostics.get("literal") ?? []), ...report!.otherDiagnostics].map(formatDiagnostic),
-          ...(report!.plainLines.length ? ["--- other output ---", tail(report!.plainLines.join("\n"))] : []),
-          describeResult(testRun!),
-        ].join("\n"),
-      );
-    });
-  },
-);
+  test("WHEN terraform test applies it with a mocked provider THEN every name, look-up and the metadata document are exactly the text as written", () => {
+    if (prepareError) throw new Error(`terraform init/validate failed, so terraform test did not run:\n${prepareError}`);
+    const status = report!.runs.get("literal");
+    if (status === "pass" && testRun!.code === 0) return;
+    throw new Error(
+      [
+        `terraform test: run "literal" ${status ? `finished with status "${status}"` : "has no result"} (exit ${testRun!.code})`,
+        ...[...(report!.runDiagnostics.get("literal") ?? []), ...report!.otherDiagnostics].map(formatDiagnostic),
+        ...(report!.plainLines.length ? ["--- other output ---", tail(report!.plainLines.join("\n"))] : []),
+        describeResult(testRun!),
+      ].join("\n"),
+    );
+  });
+});

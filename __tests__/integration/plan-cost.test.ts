@@ -36,7 +36,7 @@ import { startCountingProxy, type CountingProxy } from "../support/counting-prox
 import { startConnectFake, writeProviderOverride, type ConnectFake } from "../support/fake";
 import { DEV_PLAN_CONNECT_CALLS, exampleEnvironment, testApp } from "../support/environments";
 import { httpRequest, removeTempDir, startMotoServer, tail, terraform, terraformSetup, type MotoServer, type TerraformSetup } from "../support/terraform";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 type Tf = Record<string, any>;
 
@@ -342,7 +342,7 @@ describe("the bulk path's reads on the fake: 1,000 users on the instance, 900 ma
 
 describeIfTools(
   "the plan cost table against real terraform: Connect and sso-admin on the fake, IAM/STS/identitystore on moto_server (loopback only)",
-  [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
+  missingSandboxTools(),
   () => {
     let setup: TerraformSetup | undefined;
     let moto: MotoServer | undefined;

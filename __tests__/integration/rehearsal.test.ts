@@ -30,7 +30,7 @@ import { startSandbox, type Sandbox } from "../support/sandbox";
 import { npmShim } from "../support/script-bundles";
 import { createStateBucket, holdLock, readState, releaseLock } from "../support/s3-state";
 import { makeTempDir, removeTempDir, terraformSetup, type TerraformSetup } from "../support/terraform";
-import { describeIfTools, missingTool, providerMirror } from "../support/tools";
+import { describeIfTools, missingTool, providerMirror, missingSandboxTools } from "../support/tools";
 import { WorkflowRunner, type JobRun, type Result } from "../support/workflow-runner";
 
 const REPOSITORY = "acme/contact-center";
@@ -80,13 +80,7 @@ const PROJECT = ["package.json", "package-lock.json", "cdktf.json", "tsconfig.js
 
 describeIfTools(
   "the GitOps path rehearsed on loopback",
-  [
-    missingTool("terraform", ["version"]),
-    missingTool("moto_server", ["--help"]),
-    missingTool("jq"),
-    missingTool("git"),
-    providerMirror() ? undefined : "no offline hashicorp/aws 5.100.0 mirror",
-  ],
+  [...missingSandboxTools(), missingTool("jq"), missingTool("git"), providerMirror() ? undefined : "no offline hashicorp/aws 5.100.0 mirror"],
   () => {
     let root: string;
     let setup: TerraformSetup;

@@ -22,7 +22,7 @@ import { makeMetadata } from "../../scripts/make-metadata";
 import { exampleEnvironment, REPO } from "../support/environments";
 import { limiter, startSandbox, type Sandbox, type SavedPlan, type Workspace } from "../support/sandbox";
 import { describeResult, removeTempDir, runScript, terraformSetup, type TerraformSetup } from "../support/terraform";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 /** What `npm run review` printed and returned, run in-process, with consents for connect-sso-dev. */
 function review(files: ReadonlyArray<string>, consents: ReadonlyArray<string> = []): { code: number; out: string; err: string } {
@@ -59,7 +59,7 @@ function withUsers(env: Environment, edit: (users: UserEntry[]) => UserEntry[]):
 
 describeIfTools(
   "npm run review on real terraform plans (Connect on the fake, IAM/STS/identitystore on moto_server, loopback only)",
-  [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
+  missingSandboxTools(),
   () => {
     let setup: TerraformSetup | undefined;
     const sandboxes: Sandbox[] = [];

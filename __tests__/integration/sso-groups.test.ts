@@ -14,7 +14,7 @@ import { consoleSettings, renderConsoleSheet } from "../../lib/synth/console-set
 import { runReview } from "../../lib/tools/review/cli";
 import { exampleEnvironment } from "../support/environments";
 import { startSandbox, type Sandbox, type Workspace } from "../support/sandbox";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 const APPLICATION = "arn:aws:sso::111122223333:application/ssoins-7223a0b1c2d3e4f5/apl-1a2b3c4d5e6f7a8b";
 const SUPERVISORS = "Contact Center Supervisors";
@@ -56,7 +56,7 @@ describe("the console sheet's Assignments section", () => {
 
 describeIfTools(
   "Identity Center groups and assignment required (real terraform; moto_server and the sso-admin fake on loopback)",
-  [missingTool("terraform", ["version"]), missingTool("moto_server", ["--help"])],
+  missingSandboxTools(),
   () => {
     let sandbox: Sandbox | undefined;
     let applied: Workspace | undefined;

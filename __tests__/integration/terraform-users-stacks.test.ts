@@ -22,7 +22,7 @@ import {
   writeTeardownOverride,
   type TerraformSetup,
 } from "../support/terraform";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingTerraform } from "../support/tools";
 
 const INSTANCE = "5b7d2e90-3c4a-4f1e-8a6b-9d0c1e2f3a4b";
 const INSTANCE_ARN = `arn:aws:connect:us-west-2:444455556666:instance/${INSTANCE}`;
@@ -81,7 +81,7 @@ ${
 `;
 }
 
-describeIfTools("users stacks through real Terraform (init, validate, mocked apply)", [missingTool("terraform", ["version"])], () => {
+describeIfTools("users stacks through real Terraform (init, validate, mocked apply)", [missingTerraform()], () => {
   let setup: TerraformSetup | undefined;
   const stacks: Record<string, Record<string, any>> = {};
 

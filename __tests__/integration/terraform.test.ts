@@ -33,7 +33,7 @@ import {
   type TerraformSetup,
   type TestReport,
 } from "../support/terraform";
-import { describeIfTools, missingTool } from "../support/tools";
+import { describeIfTools, missingTerraform } from "../support/tools";
 
 // ---------------------------------------------------------------------------------------------
 // Hand-written expectations per example
@@ -609,7 +609,7 @@ interface Outcome {
   report?: TestReport;
 }
 
-describeIfTools("real Terraform on the synthesized example stacks (terraform test, mocked AWS provider)", [missingTool("terraform", ["version"])], () => {
+describeIfTools("real Terraform on the synthesized example stacks (terraform test, mocked AWS provider)", [missingTerraform()], () => {
   let setup: TerraformSetup;
   const outcomes = {} as Record<keyof typeof EXPECTED, Outcome>;
 

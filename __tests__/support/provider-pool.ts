@@ -216,7 +216,13 @@ function askBroker<T>(broker: string, route: string, body: unknown): Promise<T> 
       let text = "";
       response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
       response.on("end", () => {
-        const value = JSON.parse(text) as T & { error?: string };
+        let value: T & { error?: string };
+        try {
+          value = JSON.parse(text) as T & { error?: string };
+        } catch {
+          reject(new Error(`the provider broker answered ${route} with HTTP ${response.statusCode} and no JSON: ${text.slice(0, 200)}`));
+          return;
+        }
         if (response.statusCode === 200) resolve(value);
         else reject(new Error(`the provider broker refused ${route}: ${value.error}`));
       });

@@ -11,6 +11,12 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { REPO } from "./tools";
 
+/** Where bundled scripts find their packages (NODE_PATH). */
+const NODE_MODULES = path.join(REPO, "node_modules");
+
+/** This run's bundle folder, or undefined (global-setup.js sets it). */
+const bundlesDir = (): string | undefined => process.env.CONNECT_SSO_SCRIPT_BUNDLES;
+
 /** Packages without a CommonJS entry (they go into the bundle). */
 const ES_MODULE_ONLY = new Set(["marked", "@actions/workflow-parser", "@actions/expressions"]);
 
@@ -39,11 +45,11 @@ export async function bundleScripts(dir: string): Promise<void> {
  * its bundle when the run has them, else through tsx as `npm run` does.
  */
 export function scriptCommand(script: string): { args: string[]; env: NodeJS.ProcessEnv } {
-  const bundles = process.env.CONNECT_SSO_SCRIPT_BUNDLES;
+  const bundles = bundlesDir();
   const bundle = bundles && path.join(bundles, "scripts", `${script}.js`);
-  if (bundle && fs.existsSync(bundle)) return { args: [bundle], env: { NODE_PATH: path.join(REPO, "node_modules") } };
+  if (bundle && fs.existsSync(bundle)) return { args: [bundle], env: { NODE_PATH: NODE_MODULES } };
   return {
-    args: ["--import", pathToFileURL(path.join(REPO, "node_modules", "tsx", "dist", "loader.mjs")).href, path.join(REPO, "scripts", `${script}.ts`)],
+    args: ["--import", pathToFileURL(path.join(NODE_MODULES, "tsx", "dist", "loader.mjs")).href, path.join(REPO, "scripts", `${script}.ts`)],
     env: {},
   };
 }
@@ -56,7 +62,7 @@ export function scriptCommand(script: string): { args: string[]; env: NodeJS.Pro
  * undefined when the run has no bundles.
  */
 export function npmShim(dir: string): string | undefined {
-  const bundles = process.env.CONNECT_SSO_SCRIPT_BUNDLES;
+  const bundles = bundlesDir();
   const realNpm = (process.env.PATH ?? "")
     .split(path.delimiter)
     .map((folder) => path.join(folder, "npm"))
@@ -75,7 +81,7 @@ if [ "\${1:-}" = run ] && [ -f package.json ]; then
   script=$(jq -r --arg n "$name" '.scripts[$n] // empty' package.json)
   if [[ "$script" =~ ^node\\ --import\\ tsx\\ ([A-Za-z0-9/_.-]+)\\.ts$ ]] && [ -f ${JSON.stringify(bundles)}/"\${BASH_REMATCH[1]}.js" ]; then
     if [ -z "$silent" ]; then printf '\\n> %s@%s %s\\n> %s\\n\\n' "$(jq -r .name package.json)" "$(jq -r .version package.json)" "$name" "$script"; fi
-    NODE_PATH=${JSON.stringify(path.join(REPO, "node_modules"))} exec node ${JSON.stringify(bundles)}/"\${BASH_REMATCH[1]}.js" "$@"
+    NODE_PATH=${JSON.stringify(NODE_MODULES)} exec node ${JSON.stringify(bundles)}/"\${BASH_REMATCH[1]}.js" "$@"
   fi
 fi
 exec ${JSON.stringify(realNpm)} "\${original[@]}"

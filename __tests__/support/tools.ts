@@ -18,6 +18,12 @@ export function missingTool(command: string, versionArgs: string[] = ["--version
   return undefined;
 }
 
+/** Why terraform cannot run here, or undefined. */
+export const missingTerraform = (): string | undefined => missingTool("terraform", ["version"]);
+
+/** Why a test of real terraform on moto_server (and the fake) cannot run here: one reason per missing tool. */
+export const missingSandboxTools = (): Array<string | undefined> => [missingTerraform(), missingTool("moto_server", ["--help"])];
+
 /** Folder holding registry.terraform.io/hashicorp/aws/5.100.0 offline, or undefined (then terraform downloads it). */
 export function providerMirror(): string | undefined {
   const candidates = [process.env.CONNECT_SSO_TF_PLUGIN_DIR, "/opt/tf-plugins", path.join(process.env.HOME ?? "", ".terraform.d", "plugins")];
