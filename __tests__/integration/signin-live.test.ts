@@ -12,7 +12,6 @@
  *   another case, the role's trust edited, an Identity Center user deleted) each show on their line.
  */
 import * as fs from "node:fs";
-import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { IAMClient, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
@@ -27,6 +26,7 @@ import { liveChecks, type LiveOptions } from "../../lib/tools/signin/live";
 import { proveEnvironment, sessionArnOf } from "../../lib/tools/signin/proof";
 import { findingLine } from "../../lib/tools/signin/report";
 import { acceptedFields, base64, makeIdp, signedResponse, type TestIdp } from "../fixtures/signin/idp";
+import { startCountingProxy, type CountingProxy } from "../support/counting-proxy";
 import { EXAMPLES_DIR, REPO } from "../support/environments";
 import { SEEDED_IDENTITY_STORE_ID, startSandbox, type Sandbox } from "../support/sandbox";
 import { describeResult, runCommand } from "../support/terraform";
@@ -56,44 +56,12 @@ const READ_OPERATIONS = new Set([
   "sso-admin:ListApplicationAssignments",
 ]);
 
-/** A loopback proxy in front of moto that records each request's operation (`iam:GetRole`, `identitystore:GetUserId` ...). */
-async function recordingProxy(target: string): Promise<{ url: string; operations: string[]; close: () => Promise<void> }> {
-  const operations: string[] = [];
-  const upstream = new URL(target);
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? "")?.[1] ?? "unknown";
-      const target = req.headers["x-amz-target"];
-      const action = typeof target === "string" ? target.replace(/^.*\./, "") : new URLSearchParams(body.toString("utf8")).get("Action");
-      operations.push(`${service}:${action ?? `${req.method} ${req.url}`}`);
-      const forward = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent: false, timeout: 10_000 },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on("error", (error) => {
-        res.writeHead(502);
-        res.end(error.message);
-      });
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, operations, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
 describeIfTools("verify-signin --live on a deployed environment (real terraform; moto_server and the Connect fake on loopback)", missingSandboxTools(), () => {
   let idp: TestIdp;
   let dir: string;
   let env: Environment;
   let sandbox: Sandbox | undefined;
-  let proxy: Awaited<ReturnType<typeof recordingProxy>> | undefined;
+  let proxy: CountingProxy | undefined;
   let live: LiveOptions;
   let federation: Federation;
   let responseFile: string;
@@ -113,11 +81,11 @@ describeIfTools("verify-signin --live on a deployed environment (real terraform;
 
   /** Operations moto (through the proxy) and the fake answered since both were reset. */
   const calledSinceReset = () => [
-    ...proxy!.operations,
+    ...proxy!.operations(),
     ...sandbox!.fake.requests.map((r) => (r.service === "sso-admin" ? `sso-admin:${r.operation}` : r.operation)),
   ];
   const resetCalls = () => {
-    proxy!.operations.length = 0;
+    proxy!.reset();
     sandbox!.fake.resetCounts();
   };
 
@@ -160,7 +128,7 @@ describeIfTools("verify-signin --live on a deployed environment (real terraform;
     sandbox = await startSandbox(env);
     const ws = await sandbox.workspace("signin", env);
     await ws.apply();
-    proxy = await recordingProxy(sandbox.moto.url);
+    proxy = await startCountingProxy(sandbox.moto.url);
     live = {
       endpoints: { iam: proxy.url, sts: proxy.url, identitystore: proxy.url, connect: sandbox.fake.url, ssoAdmin: sandbox.fake.url },
       credentials: CREDENTIALS,
@@ -168,7 +136,7 @@ describeIfTools("verify-signin --live on a deployed environment (real terraform;
   }, 300_000);
 
   afterAll(async () => {
-    await proxy?.close();
+    await proxy?.stop();
     await sandbox?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }, 30_000);

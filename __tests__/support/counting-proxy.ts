@@ -9,6 +9,8 @@ import { closeServer } from "./terraform";
 
 export interface CountingProxy {
   readonly url: string;
+  /** The operations seen, in order. */
+  operations(): string[];
   counts(): Record<string, number>;
   reset(): void;
   stop(): Promise<void>;
@@ -48,6 +50,7 @@ export function startCountingProxy(target: string): Promise<CountingProxy> {
       const port = (server.address() as AddressInfo).port;
       resolve({
         url: `http://127.0.0.1:${port}`,
+        operations: () => [...seen],
         counts: () => seen.reduce<Record<string, number>>((acc, k) => ((acc[k] = (acc[k] ?? 0) + 1), acc), {}),
         reset: () => void (seen.length = 0),
         stop: () => closeServer(server),
