@@ -322,9 +322,11 @@ describe("SAML metadata: a new certificate or identity provider is shown and gat
   });
 });
 
-test("GIVEN the role's own inline_policy and managed_policy_arns set by the configuration THEN both are shown as diffs (an update: exit 0)", () => {
+test("GIVEN the role's own inline_policy and managed_policy_arns set by the configuration THEN both are shown as diffs and the widening update needs consent", () => {
   const { code, out, err } = review([fixture("role-inline-policy")]);
-  expect({ code, err }).toEqual({ code: 0, err: "" });
+  expect({ code, err }).toEqual({ code: 1, err: expect.stringContaining("consent: connect-sso-prod aws_iam_role.federation_role") });
+  expect(out).toMatch(/would change `inline_policy`, `managed_policy_arns`, which no update changes without consent/);
+  expect(review([fixture("role-inline-policy"), "--consent", "connect-sso-prod:aws_iam_role.federation_role"]).code).toBe(0);
   expect(out).toContain(
     ["  - inline policies set on the role itself (`inline_policy`) change:", "", "  ```diff", "    [", "      {", '        "name": "connect-federation",'].join(
       "\n",

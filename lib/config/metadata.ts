@@ -51,7 +51,7 @@ const parser = new XMLParser({
   attributeNamePrefix: "@",
   removeNSPrefix: true,
   // Arrays where SAML allows repetition, so single and multiple elements read the same.
-  isArray: (name) => ["EntityDescriptor", "IDPSSODescriptor", "KeyDescriptor", "X509Certificate"].includes(name),
+  isArray: (name) => ["EntityDescriptor", "IDPSSODescriptor", "KeyDescriptor", "KeyInfo", "X509Data", "X509Certificate"].includes(name),
   processEntities: false,
   maxNestedTags: METADATA_MAX_DEPTH,
 });
@@ -194,6 +194,28 @@ function parseXml(xml: string): XmlNode | string {
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
+/** A certificate's base64 text decoded, or why it does not decode. */
+function decodeCertificate(base64: string): (SigningCertificate & { readonly validFrom: Date }) | string {
+  try {
+    const cert = new X509Certificate(Buffer.from(base64.replace(/\s+/g, ""), "base64"));
+    return {
+      subject: cert.subject.replace(/\n/g, ", "),
+      validTo: new Date(cert.validTo),
+      validFrom: new Date(cert.validFrom),
+      fingerprint256: cert.fingerprint256,
+    };
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** The text of every X509Certificate element anywhere below `node`. */
+function allCertificates(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(allCertificates);
+  if (!node || typeof node !== "object") return [];
+  return Object.entries(node as XmlNode).flatMap(([name, value]) => (name === "X509Certificate" ? children(node, name).map(text) : allCertificates(value)));
+}
+
 /**
  * Check metadata text: size, XML syntax (no DOCTYPE), that it is identity-provider metadata, and
  * that its signing certificates decode and at least one is in date at `now`. Expired or not yet
@@ -252,7 +274,8 @@ export function checkMetadata(xml: string, now: Date, home?: IdentityCenterHome)
   }
   found.entityId = typeof entity["@entityID"] === "string" ? entity["@entityID"] : undefined;
   const advice = adviceFor(found.entityId, home);
-  const idp = children(entity, "IDPSSODescriptor")[0];
+  const descriptors = children(entity, "IDPSSODescriptor");
+  const idp = descriptors[0];
   if (!idp) {
     errors.push(
       children(entity, "SPSSODescriptor").length > 0
@@ -261,27 +284,41 @@ export function checkMetadata(xml: string, now: Date, home?: IdentityCenterHome)
     );
     return result();
   }
+  if (descriptors.length > 1) {
+    // IAM trusts the certificates of every descriptor; a second one is a second identity provider.
+    errors.push(
+      `has ${descriptors.length} IDPSSODescriptor elements; an identity provider's metadata has one, and IAM would trust the certificates of each: ${advice.download}`,
+    );
+    return result();
+  }
+  const certificatesIn = (node: unknown): string[] =>
+    children(node, "KeyInfo").flatMap((k) => children(k, "X509Data").flatMap((d) => children(d, "X509Certificate").map(text)));
   const signing = children(idp, "KeyDescriptor").filter((k) => k["@use"] === undefined || k["@use"] === "signing");
-  const encoded = signing.flatMap((k) => children(children(children(k, "KeyInfo")[0], "X509Data")[0], "X509Certificate").map(text));
+  const encoded = signing.flatMap(certificatesIn);
   if (encoded.length === 0) {
     errors.push("has no signing certificate (IDPSSODescriptor/KeyDescriptor[@use='signing']/KeyInfo/X509Data/X509Certificate)");
     return result();
+  }
+  // Every other certificate of the document (an encryption key, the metadata's own signature)
+  // is fingerprinted too: a certificate added anywhere is a certificate change.
+  const others = allCertificates(doc).filter((c) => !encoded.includes(c));
+  for (const base64 of new Set(others)) {
+    const other = decodeCertificate(base64);
+    if (typeof other === "string") errors.push(`a certificate outside the signing keys does not decode as an X.509 certificate (${other})`);
+    else certificates.push(other);
   }
   // Out-of-date certificates are judged once it is known whether another one is in date.
   const outOfDate: { label: string; reason: string; fix?: string }[] = [];
   const inDate: string[] = [];
   encoded.forEach((base64, index) => {
     const label = encoded.length > 1 ? `signing certificate ${index + 1}` : "signing certificate";
-    let cert: X509Certificate;
-    try {
-      cert = new X509Certificate(Buffer.from(base64.replace(/\s+/g, ""), "base64"));
-    } catch (error) {
-      errors.push(`${label} does not decode as an X.509 certificate (${(error as Error).message})`);
+    const cert = decodeCertificate(base64);
+    if (typeof cert === "string") {
+      errors.push(`${label} does not decode as an X.509 certificate (${cert})`);
       return;
     }
-    const validTo = new Date(cert.validTo);
-    const validFrom = new Date(cert.validFrom);
-    const info = { subject: cert.subject.replace(/\n/g, ", "), validTo, fingerprint256: cert.fingerprint256 };
+    const { validTo, validFrom } = cert;
+    const info = { subject: cert.subject, validTo, fingerprint256: cert.fingerprint256 };
     certificates.push(info);
     const named = `${label} (${info.subject})`;
     if (validTo.getTime() <= now.getTime()) {

@@ -31,6 +31,11 @@ export interface ResourceReview {
   readonly importId?: string;
   /** For a SAML provider whose metadata document changes: the identity provider and certificates. */
   readonly metadata?: MetadataChange;
+  /**
+   * Top-level attributes an in-place change (update, or import with update) sets differently,
+   * computed from the plan's raw before and after (nothing left out for display), for the gate.
+   */
+  readonly changedAttributes: ReadonlyArray<string>;
 }
 
 export interface PlanReview {
@@ -156,6 +161,7 @@ export function reviewPlan(plan: PlanJson, now: Date = new Date()): PlanReview {
     const metadataField = rc.type === "aws_iam_saml_provider" ? fields.find((f) => f.field === METADATA_FIELD) : undefined;
     if (metadataField) fields = fields.filter((f) => f !== metadataField);
     const id = valueAt(rc.change.before, "id");
+    const changedAttributes = rc.change.actions.includes("update") ? [...new Set(fieldChanges(rc.change).map((f) => f.field.split(".")[0]))] : [];
     resources.push({
       address: rc.address,
       resource: resourceAddress(rc),
@@ -168,6 +174,7 @@ export function reviewPlan(plan: PlanJson, now: Date = new Date()): PlanReview {
       ...(typeof id === "string" ? { id } : {}),
       ...(typeof rc.change.importing?.id === "string" ? { importId: rc.change.importing.id } : {}),
       ...(metadataField ? { metadata: metadataChange(metadataField.before, metadataField.after, now) } : {}),
+      changedAttributes,
     });
   }
   const consoleChanges: FieldChange[] = [];

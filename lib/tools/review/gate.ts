@@ -3,13 +3,14 @@
  * consents allow them. It fails closed: only create, update, import, no-op and read pass on their
  * own, for every resource type; everything else needs a consent for its stack and target.
  */
+import { guardedFields } from "../../rules/harmless-fields";
 import { parseStackName } from "../../rules/sharding";
 import { changesTrust } from "./certificates";
 import type { PlanReview, ResourceReview } from "./classify";
 import { CONSENT_TARGET, RETIRE, type Consent } from "./consent";
 
 /** Why a change needs consent. */
-export type GateReason = "delete" | "replace" | "forget" | "unknown-action" | "identity-provider" | "retire";
+export type GateReason = "delete" | "replace" | "forget" | "unknown-action" | "identity-provider" | "guarded-field" | "retire";
 
 export interface GatedChange {
   readonly stack: string;
@@ -50,7 +51,9 @@ function gateReason(r: ResourceReview): GateReason | undefined {
       return "unknown-action";
     default:
       // An in-place metadata update still changes whom IAM trusts for sign-in.
-      return r.metadata && changesTrust(r.metadata) ? "identity-provider" : undefined;
+      if (r.metadata && changesTrust(r.metadata)) return "identity-provider";
+      // Only attributes known to be harmless change without consent (lib/rules/harmless-fields.ts).
+      return guardedFields(r.type, r.changedAttributes).length > 0 ? "guarded-field" : undefined;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { diffLines as diffLinesOf } from "diff";
 import type { SigningCertificate } from "../../config/metadata";
+import { guardedFields } from "../../rules/harmless-fields";
 import { UNKNOWN, type FieldChange } from "../plan/fields";
 import { CONSOLE_SETTINGS, type ResourceReview } from "./classify";
 import { consentLine, type Consent } from "./consent";
@@ -187,6 +188,8 @@ function why(change: GatedChange): string {
       return `has actions ${code(JSON.stringify(r?.actions ?? []))}, which this review does not know`;
     case "identity-provider":
       return "would change whom IAM trusts for sign-in (entityID or signing certificates, see IAM above)";
+    case "guarded-field":
+      return `would change ${(r ? guardedFields(r.type, r.changedAttributes) : []).map(code).join(", ")}, which no update changes without consent (before and after above)`;
     case "retire":
       return "is removed (no environment file synthesizes it any more)";
   }
