@@ -1,7 +1,8 @@
 /**
  * A fake of the few GitHub REST endpoints the pipeline calls, on 127.0.0.1, answering in the shape
- * of GitHub's API (v3): pull requests, their reviews and commits, the pull requests of a commit,
- * and issue comments (recorded). Any other request answers 404 and is recorded as unknown, so a
+ * of GitHub's API (v3): the repository (its default branch, "main"), a branch's tip commit, pull
+ * requests, their reviews and commits, the pull requests of a commit, and issue comments (recorded).
+ * Where it guesses: only the fields the pipeline reads are in each answer. Any other request answers 404 and is recorded as unknown, so a
  * test can fail loudly when the pipeline starts calling something the fake does not model.
  */
 import * as http from "node:http";
@@ -37,6 +38,8 @@ export interface GitHubFake {
   readonly pulls: Map<number, FakePull>;
   /** Bodies posted as issue comments, by pull request number. */
   readonly comments: Map<number, string[]>;
+  /** Tip commit of each branch (`GET /repos/{repo}/branches/{name}`); the default branch is main. */
+  readonly branches: Map<string, string>;
   /** Requests the fake does not model. */
   readonly unknown: string[];
   stop(): Promise<void>;
@@ -59,6 +62,7 @@ function pullJson(repository: string, pull: FakePull): Record<string, unknown> {
 export async function startGitHubFake(repository: string): Promise<GitHubFake> {
   const pulls = new Map<number, FakePull>();
   const comments = new Map<number, string[]>();
+  const branches = new Map<string, string>();
   const unknown: string[] = [];
   const base = `/repos/${repository}`;
 
@@ -95,6 +99,11 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
           })),
         );
       }
+      if (req.method === "GET" && route === "") return send(200, { full_name: repository, default_branch: "main" });
+      if (req.method === "GET" && route && (m = /^\/branches\/([^/]+)$/.exec(route))) {
+        const sha = branches.get(decodeURIComponent(m[1]));
+        return sha ? send(200, { name: decodeURIComponent(m[1]), commit: { sha } }) : send(404, { message: "Branch not found" });
+      }
       if (req.method === "GET" && route && (m = /^\/commits\/([0-9a-f]{40})\/pulls$/.exec(route))) {
         const sha = m[1];
         return send(
@@ -119,6 +128,7 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
     repository,
     pulls,
     comments,
+    branches,
     unknown,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

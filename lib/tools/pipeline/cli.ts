@@ -1,19 +1,26 @@
 /**
  * `npm run pipeline -- <command>`: the steps the workflow runs on synthesized stacks
- * (commands.ts), and posting the review as a comment. Exit 0 done, 1 terraform failed (or an
- * unexpected failure), 2 bad input or a refusal.
+ * (commands.ts), and posting the review as a comment. Exit 0 done, 1 the gate refused or terraform
+ * failed (or an unexpected failure), 2 bad input or a refusal to act (an old commit, no plan file).
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { postReviewComment } from "./comment";
-import { applyStack, contextFromVariables, pendingStacks, PipelineInputError, planStack, type CommandIo } from "./commands";
+import { consentFromFlag, ConsentFormatError, readConsentsFile } from "../review/consent";
+import { applyStacks, contextFromVariables, pendingStacks, planStack, type CommandIo } from "./commands";
+import { PipelineInputError } from "./errors";
 import { clientOptionsFromEnv, GitHubApiError, GitHubClient } from "./github";
 
 const USAGE = `usage:
   npm run pipeline -- plan <stack> [--no-lock | --fast-refresh]   init, plan -out, show -json into plans/<stack>.json
                                                  (--no-lock: read-only plans; --fast-refresh: refresh in state only the Connect users
                                                  a bulk read found changed, and the other resources, then plan with -refresh=false)
-  npm run pipeline -- apply <stack>              apply the stack's saved plan file, then record it beside the state
+  npm run pipeline -- apply <stack>... [--consents <file>]... [--consent <stack>:<target>]... --since <commit> [--review <file.md>]
+                                                 gate the stacks' saved plan files (together) with the consents, then apply each
+                                                 and record it beside its state; nothing is applied when the gate refuses, or when the
+                                                 commit is older than what was applied or (in GitHub Actions) not the tip of main.
+                                                 --since: the commit before the change (files of the gate changed since need consent;
+                                                 required in a pipeline); --review: append the review's Markdown to this file
   npm run pipeline -- pending <env>              JSON: stacks whose applied record differs from this synth, and the commits since
   npm run pipeline -- comment <pr> <file> --repo <owner/name>   post the review file as a pull-request comment (GITHUB_TOKEN, GITHUB_API_URL)`;
 
@@ -38,7 +45,15 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, io: CommandIo): Promi
     args = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { "no-lock": { type: "boolean", default: false }, "fast-refresh": { type: "boolean", default: false }, repo: { type: "string" } },
+      options: {
+        "no-lock": { type: "boolean", default: false },
+        "fast-refresh": { type: "boolean", default: false },
+        repo: { type: "string" },
+        consents: { type: "string", multiple: true },
+        consent: { type: "string", multiple: true },
+        since: { type: "string" },
+        review: { type: "string" },
+      },
     });
   } catch (error) {
     io.log(`pipeline: ${(error as Error).message}\n${USAGE}`);
@@ -46,17 +61,20 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, io: CommandIo): Promi
   }
   const [command, target, ...rest] = args.positionals;
   if (command === "comment") return comment(target, rest, args.values.repo, env, io);
-  if (!command || !target || rest.length > 0 || !["plan", "apply", "pending"].includes(command)) {
+  if (!command || !target || (rest.length > 0 && command !== "apply") || !["plan", "apply", "pending"].includes(command)) {
     io.log(`pipeline: ${command ? `cannot read ${JSON.stringify(args.positionals.join(" "))}` : "no command given"}\n${USAGE}`);
     return 2;
   }
   try {
     if (command === "plan") return await planStack(ctx, target, { lock: !args.values["no-lock"], fastRefresh: args.values["fast-refresh"] });
-    if (command === "apply") return await applyStack(ctx, target);
+    if (command === "apply") {
+      const consents = [...(args.values.consent ?? []).map(consentFromFlag), ...(args.values.consents ?? []).flatMap(readConsentsFile)];
+      return await applyStacks(ctx, [target, ...rest], { consents, since: args.values.since, reviewFile: args.values.review });
+    }
     ctx.out(JSON.stringify(await pendingStacks(ctx, target)));
     return 0;
   } catch (error) {
-    if (!(error instanceof PipelineInputError)) throw error;
+    if (!(error instanceof PipelineInputError || error instanceof ConsentFormatError)) throw error;
     io.log(`pipeline: ${error.message}`);
     return 2;
   }

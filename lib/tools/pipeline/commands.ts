@@ -1,8 +1,10 @@
 /**
  * The pipeline's own steps on synthesized stacks, so that what was reviewed is what runs:
- * `plan` saves a plan file and its JSON (for the gate), `apply` applies only a saved plan file and
- * records the applied hash beside the state, `pending` lists the stacks whose applied record
- * differs from what was synthesized (and the commits since, whose consents the gate reads again).
+ * `plan` saves a plan file and its JSON (for the gate), `apply` gates the saved plan files itself
+ * and applies only those that pass, recording the applied hash beside the state, `pending` lists
+ * the stacks whose applied record differs from what was synthesized (and the commits since, whose
+ * consents the gate reads again). Neither `pending` nor `apply` acts on a commit older than what
+ * was applied (not-past.ts).
  */
 import { isPipelineRun } from "../../rules/pipeline-run";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
@@ -11,8 +13,18 @@ import * as path from "node:path";
 import { isBootstrapStack, stackName } from "../../rules/naming";
 import { parseStackName } from "../../rules/sharding";
 import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment, type StackHashes } from "../../synth/stack-manifest";
+import { asPlan, PlanFormatError } from "../plan/read";
+import { ChangedFilesError, changedFiles } from "../review/changed-files";
+import { reviewPlan } from "../review/classify";
+import type { Consent } from "../review/consent";
+import { consentTarget, gate, type StackReview } from "../review/gate";
+import { renderRun } from "../review/markdown";
+import { consentLine } from "../review/consent";
 import { readApplied, stateClient, writeApplied, type AppliedRecord, type StateObject } from "./applied";
+import { PipelineInputError } from "./errors";
+import { configurationProblems } from "./configuration";
 import { fastRefresh } from "./fast-refresh";
+import { refuseThePast } from "./not-past";
 import { persistenceProblem, stateLocation } from "./state";
 
 /** The saved plan of a stack, in its synthesized folder. */
@@ -35,9 +47,6 @@ export interface PipelineContext extends CommandIo {
   /** Terraform executable. */
   readonly terraform: string;
 }
-
-/** A refusal the user can act on: exit 2 with this message, never a stack trace. */
-export class PipelineInputError extends Error {}
 
 export function contextFromVariables(variables: NodeJS.ProcessEnv, io: CommandIo): PipelineContext {
   return {
@@ -69,7 +78,11 @@ function synthesizedStack(ctx: PipelineContext, name: string): Stack {
     );
   const dir = path.join(ctx.outdir, "stacks", name);
   if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) throw new PipelineInputError(`${name} was not synthesized into ${dir}: run npm run synth first`);
-  const state = stateLocation(readStackJson(ctx.outdir, name));
+  const json = readStackJson(ctx.outdir, name);
+  const unsafe = configurationProblems(json);
+  if (unsafe.length > 0)
+    throw new PipelineInputError(`${name} is not run: its synthesized configuration ${unsafe.join("; ")} (${path.join(dir, "cdk.tf.json")})`);
+  const state = stateLocation(json);
   const problem = isPipelineRun(ctx.variables) ? persistenceProblem(name, state, path.join(ctx.environmentsDir, `${parsed.environment}.yaml`)) : undefined;
   if (problem) throw new PipelineInputError(problem);
   return { name, dir, state };
@@ -151,28 +164,97 @@ function currentCommit(ctx: PipelineContext): string {
   return head.stdout.trim();
 }
 
-/**
- * `apply <stack>`: applies the stack's saved plan file (never a fresh plan), then records the
- * applied hash beside the state. Returns 0, or 1 when terraform failed (nothing is recorded then).
- */
-export async function applyStack(ctx: PipelineContext, name: string): Promise<number> {
-  const stack = synthesizedStack(ctx, name);
+/** The applied record of a stack, or undefined; a record that cannot be read is a refusal naming it. */
+async function appliedRecord(ctx: PipelineContext, stack: Stack): Promise<AppliedRecord | undefined> {
   const state = stateObject(stack);
-  if (!fs.existsSync(path.join(stack.dir, PLAN_FILE))) {
-    throw new PipelineInputError(
-      `${name} has no saved plan (${path.join(stack.dir, PLAN_FILE)}): run the pipeline's plan and gate first; it never applies without a plan file`,
-    );
+  try {
+    return await readApplied(stateClient(state.region, ctx.variables), state);
+  } catch (error) {
+    throw new PipelineInputError(`${stack.name}: ${(error as Error).message}`);
   }
-  const hash = manifest(ctx)[name];
-  if (!hash) throw new PipelineInputError(`${name} is not in ${path.join(ctx.outdir, MANIFEST_FILE)}: run npm run synth first`);
-  const applied = runTerraform(ctx, stack, ["apply", "-input=false", PLAN_FILE]);
-  if (applied.status !== 0) {
-    ctx.log(`pipeline: ${name}: terraform apply failed (exit ${applied.status}); nothing recorded, so the next run applies it again`);
+}
+
+export interface ApplyOptions {
+  /** Consents for the gated changes of these plans (from npm run consents, or --consent). */
+  readonly consents: ReadonlyArray<Consent>;
+  /** The commit before the change: each file of the gate itself changed since then needs consent. Required in a pipeline. */
+  readonly since?: string;
+  /** A file the review's Markdown is appended to (e.g. $GITHUB_STEP_SUMMARY). */
+  readonly reviewFile?: string;
+}
+
+/** The saved plan of a stack, read from the plan file itself (`terraform show -json`) and reviewed. */
+function reviewSavedPlan(ctx: PipelineContext, stack: Stack): StackReview {
+  const shown = runTerraform(ctx, stack, ["show", "-json", PLAN_FILE], true);
+  if (shown.status !== 0) throw new PipelineInputError(`${stack.name}: terraform show -json ${PLAN_FILE} failed (exit ${shown.status}): nothing is applied`);
+  try {
+    return { stack: stack.name, review: reviewPlan(asPlan(JSON.parse(shown.stdout))) };
+  } catch (error) {
+    if (error instanceof PlanFormatError || error instanceof SyntaxError)
+      throw new PipelineInputError(`${stack.name}: the saved plan ${PLAN_FILE} ${error.message}: nothing is applied`);
+    throw error;
+  }
+}
+
+/**
+ * `apply <stack>... --consents <file> --since <commit>`: the gate, in this process, over the saved
+ * plan files themselves (all of them together: a users-stack move spans two), immediately before
+ * terraform applies them; then each plan file is applied in order and recorded beside its state.
+ * Nothing is applied when one gated change lacks consent, when the commit is older than what was
+ * applied, or when it is not the tip of the default branch (in GitHub Actions). Returns 0, or 1
+ * when the gate refused or terraform failed (nothing is recorded for a failed stack).
+ */
+export async function applyStacks(ctx: PipelineContext, names: ReadonlyArray<string>, options: ApplyOptions): Promise<number> {
+  if (names.length === 0) throw new PipelineInputError("apply needs at least one stack");
+  if (options.since === undefined && isPipelineRun(ctx.variables))
+    throw new PipelineInputError(
+      "apply in a pipeline needs --since <commit>: the commit before the change (the push's `before`), so that a change to the gate's own files is gated too",
+    );
+  const stacks = names.map((name) => synthesizedStack(ctx, name));
+  const hashes = manifest(ctx);
+  for (const stack of stacks) {
+    stateObject(stack);
+    if (!fs.existsSync(path.join(stack.dir, PLAN_FILE)))
+      throw new PipelineInputError(
+        `${stack.name} has no saved plan (${path.join(stack.dir, PLAN_FILE)}): run the pipeline's plan first; it never applies without a plan file`,
+      );
+    if (!hashes[stack.name]) throw new PipelineInputError(`${stack.name} is not in ${path.join(ctx.outdir, MANIFEST_FILE)}: run npm run synth first`);
+  }
+  const head = currentCommit(ctx);
+  const plans = stacks.map((stack) => reviewSavedPlan(ctx, stack));
+  let changed: string[] = [];
+  try {
+    changed = options.since === undefined ? [] : changedFiles(options.since, head);
+  } catch (error) {
+    if (error instanceof ChangedFilesError) throw new PipelineInputError(error.message);
+    throw error;
+  }
+  const result = gate(plans, [], options.consents, changed);
+  if (options.reviewFile) fs.appendFileSync(options.reviewFile, `${renderRun(plans, [], result)}\n`);
+  const refused = result.gated.filter((g) => g.consents.length === 0);
+  if (refused.length > 0) {
+    ctx.log(
+      [
+        `pipeline: the gate refused the saved plans: ${refused.length} gated change(s) lack consent, so nothing is applied:`,
+        ...new Set(refused.map((g) => `  ${consentLine(g.change.stack, consentTarget(g.change))}`)),
+      ].join("\n"),
+    );
     return 1;
   }
-  const record: AppliedRecord = { stack: name, hash, commit: currentCommit(ctx), appliedAt: new Date().toISOString() };
-  await writeApplied(stateClient(state.region, ctx.variables), state, record);
-  ctx.log(`pipeline: ${name}: applied; recorded ${record.hash.slice(0, 12)} of ${record.commit.slice(0, 12)} beside its state`);
+  ctx.log(`pipeline: the gate passed the saved plans of ${names.join(", ")} (${result.gated.length} gated change(s), each with consent)`);
+  await refuseThePast(head, await Promise.all(stacks.map((stack) => appliedRecord(ctx, stack))), ctx.variables);
+
+  for (const stack of stacks) {
+    const applied = runTerraform(ctx, stack, ["apply", "-input=false", PLAN_FILE]);
+    if (applied.status !== 0) {
+      ctx.log(`pipeline: ${stack.name}: terraform apply failed (exit ${applied.status}); nothing recorded, so the next run applies it again`);
+      return 1;
+    }
+    const record: AppliedRecord = { stack: stack.name, hash: hashes[stack.name], commit: head, appliedAt: new Date().toISOString() };
+    const state = stateObject(stack);
+    await writeApplied(stateClient(state.region, ctx.variables), state, record);
+    ctx.log(`pipeline: ${stack.name}: applied; recorded ${record.hash.slice(0, 12)} of ${record.commit.slice(0, 12)} beside its state`);
+  }
   return 0;
 }
 
@@ -184,9 +266,9 @@ export interface Pending {
   readonly commits: string[];
 }
 
-/** Commits after `since` up to HEAD, or undefined when `since` is not in this history (rewritten, or a shallow clone). */
-function commitsSince(since: string): string[] | undefined {
-  const listed = spawnSync("git", ["rev-list", "--reverse", `${since}..HEAD`], { encoding: "utf8" });
+/** Commits after `since` up to `head`, or undefined when `since` is not in this history (rewritten, or a shallow clone). */
+function commitsSince(since: string, head: string): string[] | undefined {
+  const listed = spawnSync("git", ["rev-list", "--reverse", `${since}..${head}`], { encoding: "utf8" });
   return listed.status === 0 ? listed.stdout.split("\n").filter(Boolean) : undefined;
 }
 
@@ -197,29 +279,25 @@ export async function pendingStacks(ctx: PipelineContext, environment: string): 
   if (!names.includes(main))
     throw new PipelineInputError(`no environment ${JSON.stringify(environment)}: ${main} is not in ${path.join(ctx.outdir, MANIFEST_FILE)}`);
   const hashes = manifest(ctx);
+  const head = currentCommit(ctx);
+  const records = new Map<string, AppliedRecord | undefined>();
+  for (const name of names) records.set(name, await appliedRecord(ctx, synthesizedStack(ctx, name)));
+  await refuseThePast(head, [...records.values()], ctx.variables);
   const stacks: string[] = [];
   const since: Array<string | undefined> = [];
   for (const name of names) {
-    const stack = synthesizedStack(ctx, name);
-    const state = stateObject(stack);
-    let record: AppliedRecord | undefined;
-    try {
-      record = await readApplied(stateClient(state.region, ctx.variables), state);
-    } catch (error) {
-      throw new PipelineInputError(`${name}: ${(error as Error).message}`);
-    }
+    const record = records.get(name);
     if (record?.hash === hashes[name]) continue;
     stacks.push(name);
     since.push(record?.commit);
     // Users stacks read what the main stack makes (a created instance): after its first apply.
     if (name === main && !record) break;
   }
-  const head = currentCommit(ctx);
   let commits = [head];
   const recorded = since.filter((c): c is string => Boolean(c));
   if (stacks.length > 0 && recorded.length === since.length) {
     // The widest range: every pending stack's change since its own last apply is covered.
-    const ranges = recorded.map(commitsSince);
+    const ranges = recorded.map((c) => commitsSince(c, head));
     if (ranges.every(Boolean)) commits = [...new Set([...ranges.flatMap((r) => r!), head])];
     else ctx.log("pipeline: a recorded commit is not in this history (use a full clone: fetch-depth 0); consents are read for HEAD only");
   }

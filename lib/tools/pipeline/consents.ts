@@ -5,7 +5,7 @@
  */
 import { Lexer, type Token } from "marked";
 import { z } from "zod";
-import { CONSENT_STACK, CONSENT_TARGET, type Consent } from "../review/consent";
+import { CONSENT_STACK, CONSENT_STACK_WORDS, CONSENT_TARGET, type Consent } from "../review/consent";
 import { GitHubApiError } from "./github";
 
 /** Something that did not become a consent, and why: printed so a reviewer learns what to fix. */
@@ -187,7 +187,7 @@ export function parseConsentLine(line: string): { stack: string; target: string 
   if (words[0] !== "consent:" || words.length !== 3)
     return { why: 'expected exactly "consent: <stack> <target>" (lower-case "consent:", a space, the stack, a space, one target)' };
   const [, stack, target] = words;
-  if (!CONSENT_STACK.test(stack)) return { why: `${JSON.stringify(stack)} is not a stack name; allowed: connect-sso-<env> or connect-sso-<env>-users-<n>` };
+  if (!CONSENT_STACK.test(stack)) return { why: `${JSON.stringify(stack)} is not a stack name; allowed: ${CONSENT_STACK_WORDS}` };
   if (!CONSENT_TARGET.test(target)) return { why: "the target has control or invisible characters, or is longer than 512 characters" };
   return { stack, target };
 }

@@ -7,14 +7,16 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parseStackName } from "../../rules/sharding";
 import { PlanFormatError, readPlanFile } from "../plan/read";
+import { ChangedFilesError, changedFiles } from "./changed-files";
 import { reviewPlan } from "./classify";
 import { consentFromFlag, ConsentFormatError, consentLine, readConsentsFile, type Consent } from "./consent";
 import { consentTarget, gate, type StackReview } from "./gate";
 import { renderRun } from "./markdown";
 
 const USAGE =
-  "usage: npm run review -- [--consents <file.json>]... [--consent <stack>:<target>]... [--removed-stack <stack>]... <plan.json>... " +
-  "(each plan from `terraform show -json <planfile>`, in a file or folder named after its stack, e.g. plans/connect-sso-prod.json)";
+  "usage: npm run review -- [--consents <file.json>]... [--consent <stack>:<target>]... [--removed-stack <stack>]... [--since <commit> [--head <commit>]] <plan.json>... " +
+  "(each plan from `terraform show -json <planfile>`, in a file or folder named after its stack, e.g. plans/connect-sso-prod.json; " +
+  "--since: the commit before the change, whose files the change's files are compared with, so that a change to the gate's own files needs consent too)";
 
 const REPLACED_FLAG =
   "--allow-delete is gone: consent is now scoped to one stack and one target. Use --consent <stack>:<target> " +
@@ -35,7 +37,7 @@ class InputError extends Error {}
  * The run's inputs, checked; throws InputError (the command line: usage follows), PlanFormatError
  * (a plan file) or ConsentFormatError (a consent), each naming what is wrong.
  */
-function readInputs(argv: string[], now: Date): { plans: StackReview[]; removed: string[]; consents: Consent[] } {
+function readInputs(argv: string[], now: Date): { plans: StackReview[]; removed: string[]; consents: Consent[]; changed: string[] } {
   if (argv.some((a) => a === "--allow-delete" || a.startsWith("--allow-delete="))) throw new InputError(REPLACED_FLAG);
   let args;
   try {
@@ -46,13 +48,18 @@ function readInputs(argv: string[], now: Date): { plans: StackReview[]; removed:
         consents: { type: "string", multiple: true },
         consent: { type: "string", multiple: true },
         "removed-stack": { type: "string", multiple: true },
+        since: { type: "string" },
+        head: { type: "string" },
       },
     });
   } catch (error) {
     throw new InputError((error as Error).message);
   }
   const removed = [...new Set(args.values["removed-stack"] ?? [])];
-  if (args.positionals.length === 0 && removed.length === 0) throw new InputError("no plan file given");
+  const { since, head } = args.values;
+  if (head !== undefined && since === undefined) throw new InputError("--head goes with --since: the two commits whose files are compared");
+  const changed = since === undefined ? [] : changedFiles(since, head ?? "HEAD");
+  if (args.positionals.length === 0 && removed.length === 0 && since === undefined) throw new InputError("no plan file given");
   for (const stack of removed) {
     if (!parseStackName(stack))
       throw new InputError(`--removed-stack ${JSON.stringify(stack)} is not a stack name; expected connect-sso-<env> or connect-sso-<env>-users-<n>`);
@@ -74,7 +81,7 @@ function readInputs(argv: string[], now: Date): { plans: StackReview[]; removed:
       throw error;
     }
   }
-  return { plans, removed, consents };
+  return { plans, removed, consents, changed };
 }
 
 export function runReview(argv: string[], out: (text: string) => void, err: (text: string) => void, now: Date = new Date()): number {
@@ -82,11 +89,12 @@ export function runReview(argv: string[], out: (text: string) => void, err: (tex
   try {
     inputs = readInputs(argv, now);
   } catch (error) {
-    if (!(error instanceof InputError || error instanceof PlanFormatError || error instanceof ConsentFormatError)) throw error;
+    if (!(error instanceof InputError || error instanceof PlanFormatError || error instanceof ConsentFormatError || error instanceof ChangedFilesError))
+      throw error;
     err(`review: ${error.message}${error instanceof InputError ? `\n${USAGE}` : ""}`);
     return 2;
   }
-  const result = gate(inputs.plans, inputs.removed, inputs.consents);
+  const result = gate(inputs.plans, inputs.removed, inputs.consents, inputs.changed);
   out(renderRun(inputs.plans, inputs.removed, result));
   const refused = result.gated.filter((g) => g.consents.length === 0);
   if (refused.length > 0) {

@@ -2,12 +2,13 @@
  * Consent to a gated plan change, scoped to one stack and one target.
  */
 import * as fs from "node:fs";
+import { TOOLING } from "../../rules/gate-paths";
 
 /** One consent: who allowed what, in which stack, and where they said so. */
 export interface Consent {
-  /** The stack it applies to, e.g. "connect-sso-prod". */
+  /** The stack it applies to, e.g. "connect-sso-prod", or "tooling" for a file of the gate itself. */
   readonly stack: string;
-  /** A terraform address (with or without instance key), a user name (for_each key), or "retire" (the whole stack disappears). */
+  /** A terraform address (with or without instance key), a user name (for_each key), "retire" (the whole stack disappears), or a gate file's path. */
   readonly target: string;
   /** Who gave it: a GitHub login, or "command line". */
   readonly by: string;
@@ -15,8 +16,10 @@ export interface Consent {
   readonly source: string;
 }
 
-/** What a consent's stack must look like: a stack name, never a wildcard. */
-export const CONSENT_STACK = /^connect-sso-[a-z0-9-]+$/;
+/** What a consent's stack must look like: a stack name (or "tooling", the gate's own files), never a wildcard. */
+export const CONSENT_STACK = new RegExp(`^(connect-sso-[a-z0-9-]+|${TOOLING})$`);
+/** What a consent line's stack may be, in a message. */
+export const CONSENT_STACK_WORDS = `connect-sso-<env>, connect-sso-<env>-users-<n>, or ${TOOLING} (a file of the gate itself)`;
 /** One token (the line format `consent: <stack> <target>`); no control or invisible characters. */
 export const CONSENT_TARGET = /^[^\s\p{C}]{1,512}$/u;
 /** The target that consents to a whole stack disappearing. */
@@ -68,7 +71,7 @@ export function readConsentsFile(file: string): Consent[] {
 }
 
 function consentProblem(stack: string, target: string): string | undefined {
-  if (!CONSENT_STACK.test(stack)) return `stack ${JSON.stringify(stack)} is not a stack name (connect-sso-<env> or connect-sso-<env>-users-<n>)`;
+  if (!CONSENT_STACK.test(stack)) return `stack ${JSON.stringify(stack)} is not a stack name (${CONSENT_STACK_WORDS})`;
   if (!CONSENT_TARGET.test(target))
     return `target ${JSON.stringify(target)} is not one token of 1..512 visible characters (an address, a user name or "${RETIRE}")`;
   return undefined;

@@ -3,6 +3,7 @@
  * consents allow them. It fails closed: only create, update, import, no-op and read pass on their
  * own, for every resource type; everything else needs a consent for its stack and target.
  */
+import { isGatePath, TOOLING } from "../../rules/gate-paths";
 import { guardedFields } from "../../rules/harmless-fields";
 import { parseStackName } from "../../rules/sharding";
 import { changesTrust } from "./certificates";
@@ -10,13 +11,16 @@ import type { PlanReview, ResourceReview } from "./classify";
 import { CONSENT_TARGET, RETIRE, type Consent } from "./consent";
 
 /** Why a change needs consent. */
-export type GateReason = "delete" | "replace" | "forget" | "unknown-action" | "identity-provider" | "guarded-field" | "retire";
+export type GateReason = "delete" | "replace" | "forget" | "unknown-action" | "identity-provider" | "guarded-field" | "retire" | "tooling";
 
 export interface GatedChange {
+  /** The stack, or "tooling" for a file of the gate itself. */
   readonly stack: string;
   readonly reason: GateReason;
-  /** The resource change; none when the whole stack is retired. */
+  /** The resource change; none when the whole stack is retired or a gate file changes. */
   readonly resource?: ResourceReview;
+  /** The gate file that changes (reason "tooling"). */
+  readonly path?: string;
 }
 
 /** One plan of the run, with the stack it belongs to. */
@@ -72,6 +76,7 @@ function moveDestination(stack: string, r: ResourceReview, plans: ReadonlyArray<
 /** Whether a consent allows a gated change: same stack, and the full address, resource address or for_each key. */
 function consentAllows(consent: Consent, change: GatedChange): boolean {
   if (consent.stack !== change.stack) return false;
+  if (change.path !== undefined) return consent.target === change.path;
   if (!change.resource) return consent.target === RETIRE;
   const r = change.resource;
   return consent.target === r.address || consent.target === r.resource || (r.key !== undefined && consent.target === r.key);
@@ -79,13 +84,22 @@ function consentAllows(consent: Consent, change: GatedChange): boolean {
 
 /** The target to write in a consent line: the user name when there is one, else the address (one token either way). */
 export function consentTarget(change: GatedChange): string {
+  if (change.path !== undefined) return change.path;
   if (!change.resource) return RETIRE;
   const r = change.resource;
   return [r.key, r.address, r.resource].find((t): t is string => t !== undefined && CONSENT_TARGET.test(t)) ?? r.resource;
 }
 
-/** The gate over one run: every plan file, the stacks the change removes, and the consents given. */
-export function gate(plans: ReadonlyArray<StackReview>, removedStacks: ReadonlyArray<string>, consents: ReadonlyArray<Consent>): GateResult {
+/**
+ * The gate over one run: every plan file, the stacks the change removes, the consents given, and
+ * the files the change brings (each file of the gate itself is a gated change; see gate-paths.ts).
+ */
+export function gate(
+  plans: ReadonlyArray<StackReview>,
+  removedStacks: ReadonlyArray<string>,
+  consents: ReadonlyArray<Consent>,
+  changedFiles: ReadonlyArray<string> = [],
+): GateResult {
   const changes: GatedChange[] = [];
   const moves: UsersStackMove[] = [];
   for (const plan of plans) {
@@ -98,6 +112,7 @@ export function gate(plans: ReadonlyArray<StackReview>, removedStacks: ReadonlyA
     }
   }
   for (const stack of removedStacks) changes.push({ stack, reason: "retire" });
+  for (const file of changedFiles.filter(isGatePath)) changes.push({ stack: TOOLING, reason: "tooling", path: file });
   const gated = changes.map((change) => ({ change, consents: consents.filter((c) => consentAllows(c, change)) }));
   const used = new Set(gated.flatMap((g) => g.consents));
   return { gated, moves, unused: consents.filter((c) => !used.has(c)) };

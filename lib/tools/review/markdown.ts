@@ -192,10 +192,17 @@ function why(change: GatedChange): string {
       return `would change ${(r ? guardedFields(r.type, r.changedAttributes) : []).map(code).join(", ")}, which no update changes without consent (before and after above)`;
     case "retire":
       return "is removed (no environment file synthesizes it any more)";
+    case "tooling":
+      return "changes how every change is judged (a file of the gate: the workflow, the tools, or what installs them); the gate that judged this run is the code before the change";
   }
 }
 
-const subject = (change: GatedChange) => (change.resource ? `${typeLabel(change.resource)} ${code(change.resource.address)}` : `Stack ${code(change.stack)}`);
+const subject = (change: GatedChange) =>
+  change.path !== undefined
+    ? `Gate file ${code(change.path)}`
+    : change.resource
+      ? `${typeLabel(change.resource)} ${code(change.resource.address)}`
+      : `Stack ${code(change.stack)}`;
 const givenBy = (c: Consent) => `${c.by} (${c.source})`;
 
 function gateLines(gated: GateResult["gated"]): string[] {
@@ -281,6 +288,12 @@ function renderRemovedStack(stack: string, result: GateResult): string {
   return lines.join("\n");
 }
 
+/** Files of the gate itself that the change brings. */
+function toolingSection(result: GateResult): string[] {
+  const gated = result.gated.filter((g) => g.change.path !== undefined);
+  return gated.length === 0 ? [] : ["## The gate itself", "", ...gateLines(gated)];
+}
+
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
 function consentsSection(result: GateResult): string[] {
@@ -310,6 +323,7 @@ export function renderRun(plans: ReadonlyArray<StackReview>, removedStacks: Read
     "",
     ...plans.map((p) => renderStack(p, result)),
     ...removedStacks.map((s) => renderRemovedStack(s, result)),
+    ...toolingSection(result),
     ...consentsSection(result),
   ].join("\n");
 }
