@@ -83,7 +83,7 @@ describe("pipeline apply gates the saved plan files itself", () => {
   test("GIVEN a saved plan that deletes a user and no consent WHEN applied THEN the gate refuses it in the command itself and terraform apply never runs", async () => {
     expect(await run([STACK])).toBe(1);
     expect(lines.join("\n")).toMatch(
-      /the gate refused the saved plans: 1 gated change\(s\) lack consent, so nothing is applied:\n  consent: connect-sso-prod bob\.martin@example\.com/,
+      /the gate refused the saved plans: 1 gated change\(s\) lack consent, so nothing is applied:\n {2}consent: connect-sso-prod bob\.martin@example\.com/,
     );
     expect(fs.existsSync(calls)).toBe(false);
     expect(fs.readFileSync(path.join(work, "summary.md"), "utf8")).toMatch(/⛔ Needs consent/);

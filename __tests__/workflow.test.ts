@@ -1,29 +1,41 @@
 /**
- * The GitHub Actions workflow: GitHub's own parser accepts it; it runs on the right events; the
- * gate cannot be skipped into passing; applies are saved plans behind environments; `${{ }}` never
- * reaches a shell script; every command it (or the README) runs exists in package.json. The
- * rehearsal (rehearsal.test.ts) runs its steps for real.
+ * The GitHub Actions workflows (connect-sso-pr.yml for pull requests, connect-sso.yml for pushes,
+ * the schedule and runs by hand): GitHub's own parser accepts them; they run on the right events;
+ * the required `gate` check cannot be skipped into passing; every `run:` step has pipefail; what
+ * judges a change runs the code of the commit before it; applies are saved plans that `pipeline
+ * apply` gates itself, behind environments; `${{ }}` never reaches a shell script; every command
+ * they (or the README) run exists in package.json. The rehearsals run their steps for real.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
+import { parse, stringify } from "yaml";
 import { REPO } from "./support/environments";
+import { makeTempDir, removeTempDir } from "./support/terraform";
 import { describeIfTools, missingTool } from "./support/tools";
-import { evaluate, readWorkflow, type Job } from "./support/workflow-runner";
+import { evaluate, readWorkflow, shellCommand, type Job, type Workflow } from "./support/workflow-runner";
 
-const WORKFLOW_FILE = path.join(REPO, ".github", "workflows", "connect-sso.yml");
-const text = fs.readFileSync(WORKFLOW_FILE, "utf8");
-const workflow = readWorkflow(WORKFLOW_FILE) as ReturnType<typeof readWorkflow> & {
-  on: Record<string, unknown>;
-  concurrency: { group: string; "cancel-in-progress": string };
-};
+type Read = Workflow & { on: Record<string, unknown>; concurrency: { group: string; "cancel-in-progress": string | boolean } };
+const FILES = { pr: path.join(REPO, ".github", "workflows", "connect-sso-pr.yml"), main: path.join(REPO, ".github", "workflows", "connect-sso.yml") };
+const pr = readWorkflow(FILES.pr) as Read;
+const main = readWorkflow(FILES.main) as Read;
+const BOTH = { pr, main };
 const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).scripts as Record<string, string>);
 const runs = (job: Job) => job.steps.map((s) => s.run ?? "").join("\n");
-const step = (job: string, name: string) => {
+const step = (workflow: Workflow, job: string, name: string) => {
   const found = workflow.jobs[job].steps.find((s) => s.name === name);
   if (!found) throw new Error(`job ${job} has no step named ${JSON.stringify(name)}`);
   return found;
+};
+const stepDir = makeTempDir("workflow-steps");
+afterAll(() => removeTempDir(stepDir));
+/** A step's script run as GitHub runs it in this workflow (support/workflow-runner.ts's shellCommand). */
+const runStep = (workflow: Workflow, job: string, script: string, env: Record<string, string>) => {
+  const file = path.join(fs.mkdtempSync(path.join(stepDir, "step-")), "step.sh");
+  fs.writeFileSync(file, script);
+  const [command, ...args] = shellCommand(workflow.jobs[job].defaults?.run?.shell ?? workflow.defaults?.run?.shell, file);
+  return spawnSync(command, args, { env: { PATH: process.env.PATH, ...env }, encoding: "utf8" });
 };
 
 /** `npm run x`, `npm run -s x`, `npm test`, `npm ci` commands in a text. */
@@ -31,143 +43,187 @@ function npmCommands(source: string): string[] {
   return [...source.matchAll(/npm (?:run(?: -s)? ([\w:-]+)|(test|ci)\b)/g)].map((m) => m[1] ?? m[2]);
 }
 
-test("GIVEN the workflow WHEN GitHub's own parser reads it THEN it reports no error and finds every job", async () => {
-  const parsed = parseWorkflow({ name: "connect-sso.yml", content: text }, new NoOperationTraceWriter());
-  expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
-  const template = await convertWorkflowTemplate(parsed.context, parsed.value!);
-  expect(template.errors ?? []).toEqual([]);
-  expect(template.jobs.map((j) => j.id.value).sort()).toEqual(["apply", "drift", "gate", "plan", "synth", "test"]);
+/** Every `run:` step that GitHub would run without pipefail: `bash -e {0}` when no shell is named anywhere, or a shell other than bash. */
+export function stepsWithoutPipefail(workflow: Workflow): string[] {
+  return Object.entries(workflow.jobs).flatMap(([id, job]) =>
+    job.steps
+      .filter((s) => s.run !== undefined && (s.shell ?? job.defaults?.run?.shell ?? workflow.defaults?.run?.shell) !== "bash")
+      .map((s) => `${id}: ${s.name ?? s.run}`),
+  );
+}
+
+/** The commands that judge a change: they must run from the code before it. */
+const GATE_COMMANDS = ["changed-stacks", "pipeline", "review", "consents"];
+
+describe.each(Object.entries(FILES))("the %s workflow", (_, file) => {
+  const text = fs.readFileSync(file, "utf8");
+  const workflow = readWorkflow(file);
+
+  test("GIVEN it WHEN GitHub's own parser reads it THEN it reports no error", async () => {
+    const parsed = parseWorkflow({ name: path.basename(file), content: text }, new NoOperationTraceWriter());
+    expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+    const template = await convertWorkflowTemplate(parsed.context, parsed.value!);
+    expect(template.errors ?? []).toEqual([]);
+  });
+
+  test("GIVEN every run: step WHEN its shell is resolved as GitHub does THEN each has pipefail", () => {
+    expect(workflow.defaults?.run?.shell).toBe("bash");
+    expect(stepsWithoutPipefail(workflow)).toEqual([]);
+  });
+
+  test("GIVEN every run: script WHEN read THEN no ${{ }} expression is in it: values reach shell only through env", () => {
+    const offenders = Object.entries(workflow.jobs).flatMap(([id, job]) =>
+      job.steps.filter((s) => s.run?.includes("${{")).map((s) => `${id}: ${s.name ?? s.run}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  test("GIVEN every action it uses WHEN read THEN it is pinned to a major version", () => {
+    const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses).filter((u): u is string => Boolean(u)));
+    expect(uses.length).toBeGreaterThan(5);
+    for (const u of uses) expect(u).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+  });
 });
 
-test("GIVEN a workflow with a mistake WHEN GitHub's parser reads it THEN it reports it (the check above can fail)", () => {
-  const broken = text.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    timeout-minutes: soon");
+test("GIVEN a workflow with a mistake WHEN GitHub's parser reads it THEN it reports it (the parser check can fail)", () => {
+  const broken = fs.readFileSync(FILES.main, "utf8").replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    timeout-minutes: soon");
   const parsed = parseWorkflow({ name: "broken.yml", content: broken }, new NoOperationTraceWriter());
   expect(parsed.context.errors.getErrors().length).toBeGreaterThan(0);
 });
 
-test("GIVEN the workflow WHEN read THEN it runs on pull requests, their reviews, pushes to main, and a schedule", () => {
-  expect(Object.keys(workflow.on)).toEqual(expect.arrayContaining(["pull_request", "pull_request_review", "push", "schedule"]));
-  expect(workflow.on.push).toEqual({ branches: ["main"] });
+test("GIVEN a workflow without the shell default, or a step with shell: sh WHEN checked THEN those steps are named (the pipefail check can fail)", () => {
+  const withoutDefault = parse(stringify(main)) as Workflow & { defaults?: unknown };
+  delete withoutDefault.defaults;
+  expect(stepsWithoutPipefail(withoutDefault)).toEqual(expect.arrayContaining([expect.stringMatching(/^apply: Plan, gate and apply/)]));
+  const sh = parse(stringify(pr)) as Workflow;
+  (sh.jobs.gate.steps[0] as { shell?: string }).shell = "sh";
+  expect(stepsWithoutPipefail(sh)).toEqual(["gate: Every plan leg succeeded"]);
+  // What the check guards against: without pipefail a failing command piped into tee passes.
+  const script = "false | tee /dev/null\necho after";
+  expect(runStep({ jobs: { j: { steps: [] } } }, "j", script, {}).status).toBe(0);
+  expect(runStep(main, "apply", script, {}).status).toBe(1);
 });
 
-test("GIVEN every run: script WHEN read THEN no ${{ }} expression is in it: values reach shell only through env", () => {
-  const offenders = Object.entries(workflow.jobs).flatMap(([id, job]) =>
-    job.steps.filter((s) => s.run?.includes("${{")).map((s) => `${id}: ${s.name ?? s.run}`),
-  );
-  expect(offenders).toEqual([]);
+test("GIVEN the two workflows WHEN their events are read THEN pull requests and their reviews start only the pull-request workflow, which no other event starts, and only it has a gate job", () => {
+  expect(Object.keys(pr.on).sort()).toEqual(["pull_request", "pull_request_review"]);
+  expect(Object.keys(main.on).sort()).toEqual(["push", "schedule", "workflow_dispatch"]);
+  expect(main.on.push).toEqual({ branches: ["main"] });
+  expect(Object.keys(pr.jobs).sort()).toEqual(["changes", "gate", "plan", "synth", "test"]);
+  expect(Object.keys(main.jobs).sort()).toEqual(["apply", "drift", "synth", "test"]);
 });
 
-test("GIVEN a pull request WHEN the jobs run THEN it tests, synthesizes, plans each changed stack into a saved plan, and gates the plans", () => {
-  const { test: testJob, synth, plan, gate } = workflow.jobs;
+test("GIVEN the jobs that judge a change WHEN read THEN each checks out the commit before the change: the pull request's base, or the push's before", () => {
+  const judging = (workflow: Workflow) => Object.entries(workflow.jobs).filter(([, job]) => npmCommands(runs(job)).some((c) => GATE_COMMANDS.includes(c)));
+  const checkoutRef = (job: Job) => job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))?.with?.ref;
+  expect(judging(pr).map(([id]) => id)).toEqual(["changes", "plan", "gate"]);
+  for (const [id, job] of judging(pr)) expect([id, checkoutRef(job)]).toEqual([id, "${{ github.event.pull_request.base.sha }}"]);
+  expect(judging(main).map(([id]) => id)).toEqual(["synth", "apply"]);
+  expect(checkoutRef(main.jobs.apply)).toBe("${{ github.event.before }}");
+  // The push's synth only lists environments from its own output (data); the apply job judges.
+  expect(npmCommands(runs(main.jobs.synth)).filter((c) => GATE_COMMANDS.includes(c))).toEqual(["changed-stacks"]);
+  // The change's own code only tests and synthesizes, with no credentials.
+  for (const id of ["test", "synth"]) expect((pr.jobs[id] as Job & { permissions?: unknown }).permissions).toBeUndefined();
+  expect((pr as Read & { permissions?: unknown }).permissions).toEqual({ contents: "read" });
+});
+
+test("GIVEN a pull request WHEN the jobs run THEN it tests, synthesizes, plans each changed stack into a saved plan, and gates the plans with the gate files the change brings", () => {
+  const { test: testJob, synth, changes, plan, gate } = pr.jobs;
   expect(npmCommands(runs(testJob))).toEqual(["ci", "test"]);
-  expect(npmCommands(runs(synth))).toEqual(expect.arrayContaining(["ci", "synth", "changed-stacks"]));
-  expect(plan.strategy!.matrix.stack).toBe("${{ fromJSON(needs.synth.outputs.changed) }}");
+  expect(npmCommands(runs(synth))).toEqual(["ci", "synth"]);
+  expect(npmCommands(runs(changes))).toEqual(["ci", "synth", "changed-stacks"]);
+  expect(plan.strategy!.matrix.stack).toBe("${{ fromJSON(needs.changes.outputs.changed) }}");
   expect(runs(plan)).toMatch(/npm run -s pipeline -- plan "\$STACK" --no-lock/);
   expect(npmCommands(runs(gate))).toEqual(expect.arrayContaining(["consents", "review", "pipeline"]));
-  expect(runs(gate)).toMatch(/--consents consents\.json/);
-  expect(text).not.toMatch(/allow-delete|pull_request\.body/);
+  expect(runs(gate)).toMatch(/args=\(--consents consents\.json --since "\$BASE_SHA" --head "\$HEAD_SHA"\)/);
+  expect(gate.steps.find((s) => s.uses?.startsWith("actions/checkout@"))?.with?.["fetch-depth"]).toBe(0);
+  expect(fs.readFileSync(FILES.pr, "utf8")).not.toMatch(/allow-delete|pull_request\.body/);
 });
 
 test("GIVEN the gate job WHEN its condition is evaluated THEN it runs whatever happened before it, and fails when a leg failed or was skipped", () => {
-  const gate = workflow.jobs.gate;
-  expect(gate.needs).toEqual(["synth", "plan"]);
-  const context = (synth: string, plan: string, changed: string) => ({
-    github: { event_name: "pull_request", event: { pull_request: { number: 7 } } },
-    needs: { synth: { result: synth, outputs: { changed } }, plan: { result: plan } },
-  });
-  const condition = gate.if!;
-  for (const [synth, plan] of [
-    ["failure", "skipped"],
-    ["success", "failure"],
-    ["success", "skipped"],
-    ["cancelled", "cancelled"],
+  const gate = pr.jobs.gate;
+  expect(gate.needs).toEqual(["synth", "changes", "plan"]);
+  for (const [synth, changes, plan] of [
+    ["failure", "skipped", "skipped"],
+    ["success", "success", "failure"],
+    ["success", "skipped", "skipped"],
+    ["cancelled", "cancelled", "cancelled"],
   ]) {
-    expect(evaluate(condition, context(synth, plan, '["connect-sso-dev"]'), { failed: true })).toBeTruthy();
+    const context = { github: { event_name: "pull_request" }, needs: { synth: { result: synth }, changes: { result: changes }, plan: { result: plan } } };
+    expect(evaluate(gate.if!, context, { failed: true })).toBeTruthy();
   }
-  expect(evaluate(condition, { github: { event_name: "push", event: {} }, needs: {} }, { failed: false })).toBeFalsy();
-  const legs = step("gate", "Every plan leg succeeded").run!;
-  const check = (synth: string, plan: string, changed: string) =>
-    spawnSync("bash", ["-eo", "pipefail", "-c", legs], { env: { PATH: process.env.PATH, SYNTH: synth, PLAN: plan, CHANGED: changed }, encoding: "utf8" })
-      .status;
-  expect(check("success", "success", '["connect-sso-dev"]')).toBe(0);
-  expect(check("success", "skipped", "[]")).toBe(0);
-  expect(check("success", "skipped", '["connect-sso-dev"]')).toBe(1);
-  expect(check("success", "failure", '["connect-sso-dev"]')).toBe(1);
-  expect(check("failure", "skipped", "")).toBe(1);
+  const legs = step(pr, "gate", "Every plan leg succeeded").run!;
+  const check = (synth: string, changes: string, plan: string, changed: string) =>
+    runStep(pr, "gate", legs, { SYNTH: synth, CHANGES: changes, PLAN: plan, CHANGED: changed }).status;
+  expect(check("success", "success", "success", '["connect-sso-dev"]')).toBe(0);
+  expect(check("success", "success", "skipped", "[]")).toBe(0);
+  expect(check("success", "success", "skipped", '["connect-sso-dev"]')).toBe(1);
+  expect(check("success", "success", "failure", '["connect-sso-dev"]')).toBe(1);
+  expect(check("success", "failure", "skipped", "")).toBe(1);
+  expect(check("failure", "skipped", "skipped", "")).toBe(1);
+  // The verdict step keeps the review's exit code; the last step enforces it, and fails on none.
+  const verdict = step(pr, "gate", "The gate");
+  expect(verdict.if).toBe("always()");
+  expect(runStep(pr, "gate", verdict.run!, { CODE: "0" }).status).toBe(0);
+  expect(runStep(pr, "gate", verdict.run!, { CODE: "1" }).status).toBe(1);
+  expect(runStep(pr, "gate", verdict.run!, { CODE: "" }).status).toBe(1);
 });
 
 test("GIVEN a pull request from a fork WHEN synth starts THEN it fails with a message saying why, not a silent skip", () => {
-  const fork = step("synth", "Pull requests from forks are not planned");
-  const result = spawnSync("bash", ["-eo", "pipefail", "-c", fork.run!], {
-    env: { PATH: process.env.PATH, HEAD_REPO: "someone/contact-center", BASE_REPO: "acme/contact-center" },
-    encoding: "utf8",
-  });
+  const fork = step(pr, "synth", "Pull requests from forks are not planned").run!;
+  const result = runStep(pr, "synth", fork, { HEAD_REPO: "someone/contact-center", BASE_REPO: "acme/contact-center" });
   expect(result.status).toBe(1);
   expect(result.stdout).toMatch(/fork someone\/contact-center.*no AWS credentials/);
-  const same = spawnSync("bash", ["-eo", "pipefail", "-c", fork.run!], {
-    env: { PATH: process.env.PATH, HEAD_REPO: "acme/contact-center", BASE_REPO: "acme/contact-center" },
-    encoding: "utf8",
-  });
-  expect(same.status).toBe(0);
+  expect(runStep(pr, "synth", fork, { HEAD_REPO: "acme/contact-center", BASE_REPO: "acme/contact-center" }).status).toBe(0);
 });
 
-test("GIVEN a push to main WHEN applying THEN each environment's job is gated by its GitHub environment, never cancelled, and applies only saved plans that passed the gate", () => {
-  const apply = workflow.jobs.apply as Job & { concurrency: { group: string; "cancel-in-progress": boolean } };
+test("GIVEN a push to main WHEN applying THEN each environment's job is behind its GitHub environment, never cancelled, and pipeline apply gates the saved plans itself", () => {
+  const apply = main.jobs.apply as Job & { concurrency: { group: string; "cancel-in-progress": boolean } };
   expect(apply.if).toContain("github.event_name == 'push'");
   expect(apply.environment).toBe("${{ matrix.environment }}");
   expect(apply.concurrency["cancel-in-progress"]).toBe(false);
+  expect(apply.env?.BEFORE).toBe("${{ github.event.before }}");
   const script = runs(apply);
-  expect(script).not.toMatch(/auto-approve|terraform apply/);
-  const loop = step("apply", "Plan, gate and apply the pending stacks, main stack first").run!;
-  const order = ["pipeline -- plan", 'review -- --consents consents.json "${plans[@]}"', "pipeline -- apply"].map((c) => loop.indexOf(c));
-  expect(order.every((i) => i >= 0)).toBe(true);
-  expect([...order].sort((a, b) => a - b)).toEqual(order);
+  expect(script).not.toMatch(/auto-approve|terraform apply|npm run -s review/);
+  const loop = step(main, "apply", "Plan, gate and apply the pending stacks, main stack first").run!;
+  const plan = loop.indexOf('pipeline -- plan "$stack" --fast-refresh');
+  const applyAt = loop.indexOf('pipeline -- apply "${stacks[@]}" --consents consents.json --since "$BEFORE" --review "$GITHUB_STEP_SUMMARY"');
+  expect(plan).toBeGreaterThan(0);
+  expect(applyAt).toBeGreaterThan(plan);
   expect(script).toMatch(/pipeline -- pending "\$ENVIRONMENT"/);
-  // The merge-time plan refreshes through the bulk reader; it holds the lock (never --no-lock), because apply -refresh-only writes state.
-  expect(loop).toMatch(/pipeline -- plan "\$stack" --fast-refresh\n/);
   expect(script).not.toMatch(/--fast-refresh.*--no-lock|--no-lock.*--fast-refresh/);
   expect(script).toMatch(/consents -- --repo "\$REPOSITORY" "\$\{args\[@\]\}"/);
+  // A push that creates the branch has no commit before it: no judged code, so nothing is applied.
+  const before = step(main, "apply", "The commit before this push").run!;
+  expect(runStep(main, "apply", before, { BEFORE: "0".repeat(40) }).status).toBe(1);
+  expect(runStep(main, "apply", before, { BEFORE: "a".repeat(40) }).status).toBe(0);
 });
 
-test("GIVEN runs on main WHEN the workflow's concurrency is evaluated THEN pull requests replace their own runs and runs on main are never cancelled", () => {
-  const group = (pr?: number) =>
-    evaluate(workflow.concurrency.group.replace(/^.*\$\{\{\s*(.*?)\s*\}\}$/, "$1"), { github: { event: pr ? { pull_request: { number: pr } } : {} } });
-  const cancel = (pr?: number) =>
-    evaluate(workflow.concurrency["cancel-in-progress"].replace(/^\$\{\{\s*(.*?)\s*\}\}$/, "$1"), {
-      github: { event: pr ? { pull_request: { number: pr } } : {} },
-    });
-  expect(group(7)).toBe(7);
-  expect(group()).toBe("main");
-  expect(cancel(7)).toBe(true);
-  expect(cancel()).toBe(false);
+test("GIVEN the concurrency groups WHEN evaluated THEN a pull request replaces its own runs and runs on main are never cancelled", () => {
+  const group = pr.concurrency.group.replace(/^.*\$\{\{\s*(.*?)\s*\}\}$/, "$1");
+  expect(evaluate(group, { github: { event: { pull_request: { number: 7 } } } })).toBe(7);
+  expect(pr.concurrency["cancel-in-progress"]).toBe(true);
+  expect(main.concurrency).toEqual({ group: "connect-sso-main", "cancel-in-progress": false });
 });
 
 test("GIVEN the schedule WHEN it fires THEN every environment gets a drift run, the fast one; a run by hand is the full one", () => {
-  expect(workflow.jobs.drift.if).toContain("schedule");
-  expect(npmCommands(runs(workflow.jobs.drift))).toContain("drift");
-  const drift = runs(workflow.jobs.drift);
+  expect(main.jobs.drift.if).toContain("schedule");
+  const drift = runs(main.jobs.drift);
+  expect(npmCommands(drift)).toContain("drift");
   expect(drift).toMatch(/if \[ "\$EVENT" = schedule \]; then mode=--fast; else mode=; fi/);
   expect(drift).toContain('npm run -s drift -- "$ENVIRONMENT" $mode');
 });
 
-test("GIVEN every npm command in the workflow and the README WHEN looked up THEN package.json has it", () => {
+test("GIVEN every npm command in the workflows and the README WHEN looked up THEN package.json has it", () => {
   const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-  const used = new Set([...Object.values(workflow.jobs).flatMap((j) => npmCommands(runs(j))), ...npmCommands(readme)]);
-  const missing = [...used].filter((c) => c !== "ci" && !scripts.includes(c));
-  expect(missing).toEqual([]);
-});
-
-test("GIVEN every action the workflow uses WHEN read THEN it is pinned to a major version", () => {
-  const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses).filter((u): u is string => Boolean(u)));
-  expect(uses.length).toBeGreaterThan(5);
-  for (const u of uses) expect(u).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+  const used = new Set([...Object.values(BOTH).flatMap((w) => Object.values(w.jobs).flatMap((j) => npmCommands(runs(j)))), ...npmCommands(readme)]);
+  expect([...used].filter((c) => c !== "ci" && !scripts.includes(c))).toEqual([]);
 });
 
 describeIfTools("the workflow's jq filters", [missingTool("jq")], () => {
   const jq = (filter: string, input: string) => spawnSync("jq", ["-c", filter], { input, encoding: "utf8" }).stdout.trim();
 
   test("GIVEN changed stacks of two environments and a bootstrap stack WHEN the synth job derives environments THEN each appears once and bootstrap stacks are no environment's apply", () => {
-    const filter = /jq -c '(\[\.changed\[\][^']+)'/.exec(runs(workflow.jobs.synth))![1];
+    const filter = /jq -c '(\[\.changed\[\][^']+)'/.exec(runs(main.jobs.synth))![1];
     expect(jq(filter, '{"changed":["connect-sso-prod","connect-sso-prod-users-2","connect-sso-dev-users-1","connect-sso-qa-bootstrap"],"removed":[]}')).toBe(
       '["dev","prod"]',
     );

@@ -110,9 +110,18 @@ describeIfTools(
 
       let out = "";
       let err = "";
-      // Adopting the hand-made provider puts this file's certificate on it: a trust change, consented.
-      const code = runReview(
+      // Adopting the hand-made provider puts this file's certificate on it: a trust change, consented;
+      // adopting the hand-made role changes its trust policy: a guarded field, consented.
+      const refused = runReview(
         ["--consent", "connect-sso-dev:aws_iam_saml_provider.saml_provider", firstPlan.jsonFile],
+        () => undefined,
+        (t) => (err += t),
+      );
+      expect(refused).toBe(1);
+      expect(err).toContain("consent: connect-sso-dev aws_iam_role.federation_role");
+      err = "";
+      const code = runReview(
+        ["--consent", "connect-sso-dev:aws_iam_saml_provider.saml_provider", "--consent", "connect-sso-dev:aws_iam_role.federation_role", firstPlan.jsonFile],
         (t) => (out += t),
         (t) => (err += t),
       );
@@ -131,6 +140,7 @@ describeIfTools(
       );
       expect(out).toContain("  - inline policies (the apply deletes any other): `legacy-inline` → `connect-federation`");
       expect(out).toContain(`  - managed policies (the apply detaches any other): \`${LEGACY_MANAGED_ARN}\` → _(none)_`);
+      expect(out).toContain("- federation role `aws_iam_role.federation_role` would change `assume_role_policy`, which no update changes without consent");
       expect(out).not.toMatch(/Needs consent|Removed|### Change by hand/);
     }, 180_000);
 

@@ -157,8 +157,12 @@ describeIfTools(
       expect(out).not.toMatch(/Needs consent|Removed|Changed|Change by hand/);
     }, 240_000);
 
-    test("GIVEN dev applied WHEN a user is added and another's first name, phone type and security profiles change THEN the review says so field by field, profiles by name, and exits 0", async () => {
-      const { code, out, err } = review([(await plan("add-and-change")).jsonFile]);
+    test("GIVEN dev applied WHEN a user is added and another's first name, phone type and security profiles change THEN the review says so field by field, profiles by name, and the new security profile needs consent", async () => {
+      const jsonFile = (await plan("add-and-change")).jsonFile;
+      const refused = review([jsonFile]);
+      expect({ code: refused.code, err: refused.err }).toEqual({ code: 1, err: expect.stringContaining("consent: connect-sso-dev alice.nguyen@example.com") });
+      expect(refused.out).toMatch(/would change `security_profile_ids`, which no update changes without consent/);
+      const { code, out, err } = review([jsonFile], ["alice.nguyen@example.com"]);
       expect({ code, err }).toEqual({ code: 0, err: "" });
       expect(out).toContain(["**Added (1)**", "", "- `noor.haddad@example.com`"].join("\n"));
       expect(out).toContain(
@@ -175,6 +179,7 @@ describeIfTools(
       );
       // Nothing else changes: dev.lead is untouched, IAM is untouched.
       expect(out).not.toMatch(/dev\.lead|### IAM|Needs consent|Change by hand/);
+      expect(out).toMatch(/Allowed by consent/);
     }, 240_000);
 
     test("GIVEN dev applied WHEN a user is removed from the file THEN the review shows it deleted and blocks (exit 1) until a consent for connect-sso-dev names it", async () => {
@@ -299,7 +304,9 @@ describeIfTools(
         ].join("\n"),
       );
       expect(out).not.toMatch(/### Connect users|replace|entityID\)/);
-      const consented = review([inPlace], ["aws_iam_saml_provider.saml_provider"]);
+      // The longer session is an update of a guarded field (max_session_duration): consent too.
+      expect(out).toContain("`consent: connect-sso-dev aws_iam_role.federation_role`");
+      const consented = review([inPlace], ["aws_iam_saml_provider.saml_provider", "aws_iam_role.federation_role"]);
       expect({ code: consented.code, err: consented.err }).toEqual({ code: 0, err: "" });
     }, 240_000);
   },

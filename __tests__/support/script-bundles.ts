@@ -6,6 +6,7 @@
  * except those published as ES modules only, which esbuild makes CommonJS as tsx does.
  * Without a bundle folder (CONNECT_SSO_SCRIPT_BUNDLES unset) scripts run through tsx.
  */
+import { execSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,7 +21,14 @@ const bundlesDir = (): string | undefined => process.env.CONNECT_SSO_SCRIPT_BUND
 /** Packages without a CommonJS entry (they go into the bundle). */
 const ES_MODULE_ONLY = new Set(["marked", "@actions/workflow-parser", "@actions/expressions"]);
 
-/** Builds the bundles into `dir` (`dir/scripts/<name>.js`, `dir/main.js`). */
+/**
+ * A shell command printing a fingerprint of the TypeScript sources a bundle is built from, run in a
+ * project folder. The npm shim runs a bundle only in a checkout whose sources match, so a commit
+ * that changes the code (a pull request that edits the gate) runs its own code, as on GitHub.
+ */
+const SOURCES_FINGERPRINT = "find main.ts lib scripts modules stacks -type f -name '*.ts' 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum";
+
+/** Builds the bundles into `dir` (`dir/scripts/<name>.js`, `dir/main.js`) and records the sources' fingerprint beside them. */
 export async function bundleScripts(dir: string): Promise<void> {
   // The esbuild tsx depends on (not a dependency of the project's own).
   const esbuild = (await import(require.resolve("esbuild", { paths: [path.dirname(require.resolve("tsx/package.json"))] }))) as typeof import("esbuild");
@@ -38,6 +46,7 @@ export async function bundleScripts(dir: string): Promise<void> {
     external: packages.flatMap((name) => [name, `${name}/*`]),
     logLevel: "error",
   });
+  fs.writeFileSync(path.join(dir, "sources.sha256"), execSync(SOURCES_FINGERPRINT, { cwd: REPO, encoding: "utf8", shell: "/bin/bash" }));
 }
 
 /**
@@ -57,8 +66,9 @@ export function scriptCommand(script: string): { args: string[]; env: NodeJS.Pro
 /**
  * A folder holding an `npm` for the workflow rehearsal's PATH: `npm run [-s] <name> [-- args]`
  * whose script in the folder's package.json is `node --import tsx <file>.ts` runs that file's
- * bundle (printing npm's banner unless -s), so package.json still decides what each step runs;
- * any other npm command, or a run without a bundle, is the real npm. Returns the folder, or
+ * bundle (printing npm's banner unless -s) when the folder's sources are those the bundles were
+ * built from, so package.json still decides what each step runs; any other npm command, a run
+ * without a bundle, or a checkout with other sources, is the real npm. Returns the folder, or
  * undefined when the run has no bundles.
  */
 export function npmShim(dir: string): string | undefined {
@@ -79,7 +89,8 @@ if [ "\${1:-}" = run ] && [ -f package.json ]; then
   name="\${1:-}"; shift || true
   if [ "\${1:-}" = -- ]; then shift; fi
   script=$(jq -r --arg n "$name" '.scripts[$n] // empty' package.json)
-  if [[ "$script" =~ ^node\\ --import\\ tsx\\ ([A-Za-z0-9/_.-]+)\\.ts$ ]] && [ -f ${JSON.stringify(bundles)}/"\${BASH_REMATCH[1]}.js" ]; then
+  if [[ "$script" =~ ^node\\ --import\\ tsx\\ ([A-Za-z0-9/_.-]+)\\.ts$ ]] && [ -f ${JSON.stringify(bundles)}/"\${BASH_REMATCH[1]}.js" ] &&
+     [ "$(${SOURCES_FINGERPRINT})" = "$(cat ${JSON.stringify(bundles)}/sources.sha256)" ]; then
     if [ -z "$silent" ]; then printf '\\n> %s@%s %s\\n> %s\\n\\n' "$(jq -r .name package.json)" "$(jq -r .version package.json)" "$name" "$script"; fi
     NODE_PATH=${JSON.stringify(NODE_MODULES)} exec node ${JSON.stringify(bundles)}/"\${BASH_REMATCH[1]}.js" "$@"
   fi

@@ -1,9 +1,12 @@
 /**
  * Runs the jobs of a GitHub Actions workflow file on this machine, as a runner would, for the
- * rehearsal of the GitOps path: each job in a fresh clone of the commit, `${{ }}` evaluated by
- * GitHub's own expression evaluator (@actions/expressions), `run:` steps through
- * `bash --noprofile --norc -eo pipefail` with GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, artifacts kept
- * in a folder. Actions are emulated only where listed in ACTIONS; any other `uses:` fails the run
+ * rehearsal of the GitOps path: each job in an empty folder that `actions/checkout` fills as
+ * GitHub's does (the event's commit or `ref:`, one commit deep unless `fetch-depth: 0`), `${{ }}`
+ * evaluated by GitHub's own expression evaluator (@actions/expressions), `run:` steps written to a
+ * file and run with the shell GitHub would use (`bash -e {0}` when neither the step nor a job or
+ * workflow `defaults.run.shell` names one: no pipefail; `bash --noprofile --norc -eo pipefail {0}`
+ * for `shell: bash`), with GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, artifacts kept in a folder.
+ * Actions are emulated only where listed in ACTIONS; any other `uses:` or shell fails the run
  * (fail closed: the rehearsal must not silently skip a step it does not understand).
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -21,6 +24,12 @@ export interface Step {
   readonly run?: string;
   readonly with?: Record<string, unknown>;
   readonly env?: Record<string, unknown>;
+  readonly shell?: string;
+}
+
+/** `defaults:` of a workflow or job. */
+export interface Defaults {
+  readonly run?: { readonly shell?: string };
 }
 
 export interface Job {
@@ -30,11 +39,13 @@ export interface Job {
   readonly env?: Record<string, unknown>;
   readonly outputs?: Record<string, string>;
   readonly strategy?: { readonly matrix: Record<string, unknown> };
+  readonly defaults?: Defaults;
   readonly steps: Step[];
 }
 
 export interface Workflow {
   readonly env?: Record<string, unknown>;
+  readonly defaults?: Defaults;
   readonly jobs: Record<string, Job>;
 }
 
@@ -79,7 +90,7 @@ export interface RunnerOptions {
 
 /** Actions the runner emulates; the reason says why that is faithful here. */
 const ACTIONS: Readonly<Record<string, string>> = {
-  "actions/checkout": "each job starts in a fresh full clone of the commit",
+  "actions/checkout": "the commit (or ref:) fetched from the origin, one commit deep unless fetch-depth: 0, as GitHub's checkout does",
   "actions/setup-node": "node 20 is on this machine",
   "hashicorp/setup-terraform": "terraform 1.11 is on this machine",
   "actions/setup-python": "moto is on this machine",
@@ -123,9 +134,27 @@ function condition(text: string | undefined, context: Record<string, unknown>, s
   return (usesStatus || !status.failed) && Boolean(value) && value !== "";
 }
 
-function runBash(script: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+/**
+ * The command GitHub runs a `run:` script file with, on Linux
+ * (docs.github.com: "Workflow syntax", jobs.<job_id>.steps[*].shell): unset, bash -e; bash with
+ * pipefail when named; sh -e. Any other shell is refused.
+ */
+export function shellCommand(shell: string | undefined, file: string): string[] {
+  switch (shell) {
+    case undefined:
+      return ["bash", "-e", file];
+    case "bash":
+      return ["bash", "--noprofile", "--norc", "-eo", "pipefail", file];
+    case "sh":
+      return ["sh", "-e", file];
+    default:
+      throw new Error(`the rehearsal does not know the shell ${JSON.stringify(shell)}: teach it, do not guess`);
+  }
+}
+
+function runScript(command: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(command[0], command.slice(1), { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let output = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (output += c));
     child.stderr.setEncoding("utf8").on("data", (c: string) => (output += c));
@@ -163,7 +192,6 @@ function copyInto(from: string, to: string): void {
 export class WorkflowRunner {
   readonly workflow: Workflow;
   readonly log: StepLog[] = [];
-  private runs = 0;
 
   constructor(private readonly options: RunnerOptions) {
     this.workflow = readWorkflow(options.workflowFile);
@@ -196,12 +224,8 @@ export class WorkflowRunner {
    */
   async runJob(jobId: string, commit: string, context: Record<string, unknown>, stopBefore?: (step: Step) => boolean): Promise<JobRun> {
     const job = this.job(jobId);
-    const dir = path.join(this.options.root, `job-${++this.runs}-${jobId}`);
-    const clone = spawnOk("git", ["clone", "-q", this.options.origin, dir], this.options.root);
-    if (clone) throw new Error(clone);
-    const checkout = spawnOk("git", ["checkout", "-q", commit], dir);
-    if (checkout) throw new Error(checkout);
-    fs.symlinkSync(this.options.nodeModules, path.join(dir, "node_modules"), "dir");
+    // Runners of several workflows may share a root.
+    const dir = fs.mkdtempSync(path.join(this.options.root, `job-${jobId}-`));
     const runnerTemp = fs.mkdtempSync(path.join(this.options.root, "runner-temp-"));
     const summary = path.join(runnerTemp, "summary.md");
 
@@ -232,6 +256,7 @@ export class WorkflowRunner {
         const action = step.uses.replace(/@.*$/, "");
         if (!(action in ACTIONS)) throw new Error(`the rehearsal does not know the action ${step.uses} (job ${jobId}): teach it, do not skip it`);
         const withValues = this.evaluateMap(step.with, stepCtx);
+        if (action === "actions/checkout") this.checkout(dir, withValues.ref || commit, withValues["fetch-depth"] ?? "1");
         if (action === "aws-actions/configure-aws-credentials") assumedRoles.push(withValues["role-to-assume"] ?? "");
         if (action === "actions/upload-artifact") copyInto(path.join(dir, withValues.path), path.join(this.options.root, "artifacts", withValues.name));
         if (action === "actions/download-artifact") {
@@ -249,15 +274,23 @@ export class WorkflowRunner {
         continue;
       }
       const outputFile = path.join(runnerTemp, `output-${index}`);
+      const scriptFile = path.join(runnerTemp, `step-${index}.sh`);
+      fs.writeFileSync(scriptFile, step.run ?? "");
+      const shell = step.shell ?? job.defaults?.run?.shell ?? this.workflow.defaults?.run?.shell;
+      const github = (context.github ?? {}) as Record<string, unknown>;
       // A step's scripts run terraform one command at a time: they may share a pooled provider.
       const result = await withPooledProvider(dir, { ...this.options.env, ...stepEnv }, (env) =>
-        runBash(
-          step.run ?? "",
+        runScript(
+          shellCommand(shell, scriptFile),
           dir,
           {
             ...env,
             CI: "true",
             GITHUB_ACTIONS: "true",
+            GITHUB_JOB: jobId,
+            GITHUB_REPOSITORY: String(github.repository ?? ""),
+            GITHUB_REF: String(github.ref ?? ""),
+            GITHUB_EVENT_NAME: String(github.event_name ?? ""),
             GITHUB_SHA: commit,
             GITHUB_OUTPUT: outputFile,
             GITHUB_STEP_SUMMARY: summary,
@@ -271,6 +304,29 @@ export class WorkflowRunner {
     }
     const outputs = this.evaluateMap(job.outputs, { ...ctx, env: jobEnv, steps });
     return { result: failed ? "failure" : "success", outputs, assumedRoles, environment };
+  }
+
+  /** What actions/checkout leaves: `ref` checked out, the origin as `origin`, `depth` commits of history (0: all of it, every branch). */
+  private checkout(dir: string, ref: string, depth: string): void {
+    const origin = `file://${this.options.origin}`;
+    const steps: string[][] =
+      depth === "0"
+        ? [
+            ["clone", "-q", origin, "."],
+            ["checkout", "-q", ref],
+          ]
+        : [
+            ["init", "-q"],
+            ["remote", "add", "origin", origin],
+            ["fetch", "-q", `--depth=${Number(depth)}`, "origin", ref],
+            ["checkout", "-q", "FETCH_HEAD"],
+          ];
+    for (const args of steps) {
+      const failed = spawnOk("git", args, dir);
+      if (failed) throw new Error(failed);
+    }
+    // The lockfile is the same: node_modules is linked, npm ci is not run.
+    if (!fs.existsSync(path.join(dir, "node_modules"))) fs.symlinkSync(this.options.nodeModules, path.join(dir, "node_modules"), "dir");
   }
 
   private evaluateMap(map: Record<string, unknown> | undefined, context: Record<string, unknown>): Record<string, string> {

@@ -222,7 +222,7 @@ export async function applyStacks(ctx: PipelineContext, names: ReadonlyArray<str
   }
   const head = currentCommit(ctx);
   const plans = stacks.map((stack) => reviewSavedPlan(ctx, stack));
-  let changed: string[] = [];
+  let changed: string[];
   try {
     changed = options.since === undefined ? [] : changedFiles(options.since, head);
   } catch (error) {
