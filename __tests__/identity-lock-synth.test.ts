@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LOCK_FILE } from "../lib/synth/identity-lock";
-import { makeMetadata } from "../scripts/make-metadata";
+import { makeCertificate, makeMetadata } from "../scripts/make-metadata";
 import { EXAMPLES_DIR } from "./support/environments";
 import { synthInto } from "./support/synth";
 
@@ -177,6 +177,17 @@ describe("in the pipeline", () => {
     expect(result.lines.filter((l) => l.startsWith("error"))).toEqual([]);
     expect(result.code).toBe(0);
     expect(fs.readFileSync(lockPath, "utf8")).toBe(before);
+  });
+
+  test("GIVEN a second X509Data added to the metadata and the lock unchanged WHEN synth runs THEN it refuses: a certificate added anywhere is a certificate change", async () => {
+    const before = committed();
+    const second = await makeCertificate(new Date("2026-06-01T00:00:00Z"), new Date("2031-06-01T00:00:00Z"));
+    const xml = fs.readFileSync(path.join(envDir, "metadata", "dev.xml"), "utf8");
+    setMetadata(xml.replace("</ds:X509Data>", `</ds:X509Data>\n<ds:X509Data><ds:X509Certificate>${second}</ds:X509Certificate></ds:X509Data>`));
+    const result = synth({ pipeline: true });
+    expect(result.lines.join("\n")).toMatch(/signing certificate added: SHA-256/);
+    expect(result.lines.join("\n")).toMatch(/dev: signing certificates changed/);
+    expectRefusedWithNothingWritten(result, before);
   });
 
   test("GIVEN the lock modified since the commit WHEN synth runs THEN it refuses naming the file and the fix", () => {
