@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { environmentsFolder } from "../lib/config/environments-dir";
 import { optionsFromVariables, synthesize } from "../lib/synth/synth";
 import { runChangedStacks } from "../lib/tools/pipeline/changed-stacks-cli";
 import { EXAMPLES_DIR, REPO } from "./support/environments";
@@ -245,5 +246,57 @@ describe("the stack manifest", () => {
     });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/bad\.json: is not a stack manifest; expected \{ "<stack>": "<sha256>" \}/);
+  });
+});
+
+describe("whose environments: the team's environments/, the examples only while it holds none", () => {
+  /** A project folder: the examples, and `environments/` with `team` files (none: empty). */
+  const project = (team: Record<string, string>, examples = true) => {
+    if (examples) fs.cpSync(EXAMPLES_DIR, path.join(work, "examples", "environments"), { recursive: true });
+    fs.mkdirSync(path.join(work, "environments", "metadata"), { recursive: true });
+    for (const [file, text] of Object.entries(team)) fs.writeFileSync(path.join(work, "environments", file), text);
+    if (!fs.existsSync(path.join(work, "node_modules"))) fs.symlinkSync(path.join(REPO, "node_modules"), path.join(work, "node_modules"), "dir");
+    return work;
+  };
+  const acme = () => ({
+    "acme-prod.yaml": fs.readFileSync(path.join(EXAMPLES_DIR, "dev.yaml"), "utf8").replace("Amazon Connect (dev)", "Amazon Connect (acme)"),
+    "metadata/dev.xml": fs.readFileSync(path.join(EXAMPLES_DIR, "metadata", "dev.xml"), "utf8"),
+  });
+  const app = (cwd: string, env: Record<string, string>) => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO, "main.ts")], {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, CI: "", CONNECT_SSO_ENVIRONMENTS: "", CONNECT_SSO_ALLOW_IDENTITY_CHANGE: "", CDKTF_OUTDIR: "out", ...env },
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  test("GIVEN no environment of the team's WHEN a person synthesizes THEN the examples stand in, said on stdout (the cdktf CLI shows stderr as errors); a pipeline synthesizes nothing", () => {
+    const cwd = project({});
+    const person = app(cwd, {});
+    expect(person).toMatchObject({ code: 0, stderr: "" });
+    expect(person.stdout).toMatch(/^note: environments\/ holds no environment of yours yet: using the examples in examples\/environments\//);
+    expect(person.stdout).toMatch(/synthesized 6 stack\(s\) into out: connect-sso-dev/);
+    fs.rmSync(path.join(cwd, "out"), { recursive: true });
+    const pipeline = app(cwd, { CI: "true" });
+    expect(pipeline).toMatchObject({ code: 0, stderr: "" });
+    expect(pipeline.stdout).toBe("synthesized 0 stack(s) into out\n");
+    expect(JSON.parse(fs.readFileSync(path.join(cwd, "out", "stack-hashes.json"), "utf8"))).toEqual({});
+  });
+
+  test("GIVEN a team's own environment, with the examples or without them WHEN the folder is chosen THEN it is environments/, never the examples", () => {
+    expect(environmentsFolder({}, project(acme()))).toEqual({ dir: "environments" });
+    fs.rmSync(path.join(work, "examples"), { recursive: true });
+    expect(environmentsFolder({}, work)).toEqual({ dir: "environments" });
+    expect(environmentsFolder({ CONNECT_SSO_ENVIRONMENTS: "elsewhere" }, work)).toEqual({ dir: "elsewhere" });
+    expect(environmentsFolder({ CI: "true" }, work)).toEqual({ dir: "environments" });
+  });
+
+  test("GIVEN a team's own environment and the examples WHEN synthesized THEN only the team's stacks are written", () => {
+    const result = app(project(acme()), {});
+    expect(result).toMatchObject({ code: 0, stderr: expect.not.stringMatching(/error/) });
+    expect(result.stdout).toMatch(/synthesized 2 stack\(s\) into out: connect-sso-acme-prod, connect-sso-acme-prod-bootstrap\n/);
+    expect(fs.existsSync(path.join(work, "environments", "identity.lock.json"))).toBe(true);
+    expect(fs.existsSync(path.join(work, "examples", "environments", "identity.lock.json"))).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ import {
   currentIdentity,
   type IdentityLock,
   LOCK_FILE,
-  type LockEntry,
+  type RecordedEntry,
   lockText,
   readLock,
   reconcileLock,
@@ -43,7 +43,7 @@ function environment(name: string, metadata = VALID_METADATA, edit: (f: Record<s
   return result.environment;
 }
 
-function entryOf(env: Environment): LockEntry {
+function entryOf(env: Environment): RecordedEntry {
   const { entry, problems } = currentIdentity(env, TEST_NOW);
   if (!entry) throw new Error(`no identity for ${env.name}: ${problems.map(formatProblem).join("\n")}`);
   return entry;
@@ -132,7 +132,7 @@ describe("an environment's identity", () => {
         },
       ],
     });
-    expect(entry.signingCertificates[0].sha256).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/);
+    expect(entry.signingCertificates![0].sha256).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/);
   });
 
   test("GIVEN metadata without an entityID WHEN read THEN it is an error on the metadata file and there is no entry", () => {
@@ -209,7 +209,7 @@ describe("reconciling the lock with the environments", () => {
 
   test("GIVEN a rotated certificate (same entityID) WHEN reconciled THEN one warning per certificate removed and added, and the lock takes the new one", () => {
     const [before, after] = [environment("dev"), environment("dev", rotated)];
-    const [oldCert, newCert] = [entryOf(before).signingCertificates[0], entryOf(after).signingCertificates[0]];
+    const [oldCert, newCert] = [entryOf(before).signingCertificates![0], entryOf(after).signingCertificates![0]];
     const { problems, lines, changes, next } = reconcile({ dev: entryOf(before) }, [after]);
     expect(problems.every((p) => p.severity === "warning")).toBe(true);
     expect(lines).toEqual([

@@ -212,7 +212,7 @@ describe("hostile or odd metadata through the environment file", () => {
     ]);
     const { entry, problems: lockProblems } = currentIdentity(environment!, NOW);
     expect(lockProblems).toEqual([]);
-    expect(entry!.signingCertificates.map((c) => c.notAfter.slice(0, 10)).sort()).toEqual(["2027-02-28", "2029-11-25"]);
+    expect(entry!.signingCertificates!.map((c) => c.notAfter.slice(0, 10)).sort()).toEqual(["2027-02-28", "2029-11-25"]);
   });
 
   test("GIVEN the environment's Identity Center home region WHEN an expired certificate is parsed THEN the advice follows identityCenter.region", () => {

@@ -2,10 +2,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO } from "./support/tools";
 
-/** Project paths a document cites in backticks (`lib/…`, `__tests__/…`, …), without wildcards or placeholders. */
+/**
+ * Project paths a document cites in backticks (`lib/…`, `__tests__/…`, `examples/…`, …), without
+ * wildcards or placeholders. `environments/…` is left out: it names a team's own files, which the
+ * project ships none of.
+ */
 function citedPaths(document: string): string[] {
   const text = fs.readFileSync(path.join(REPO, document), "utf8");
-  const cited = [...text.matchAll(/`((?:lib|modules|stacks|scripts|__tests__|docs|environments|\.github)\/[\w./-]+)`/g)].map((m) => m[1]);
+  const cited = [...text.matchAll(/`((?:lib|modules|stacks|scripts|__tests__|docs|examples|\.github)\/[\w./-]+)`/g)].map((m) => m[1]);
   return [...new Set(cited)].sort();
 }
 

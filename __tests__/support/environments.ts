@@ -1,5 +1,5 @@
 /**
- * Example environments as the tests see them: loaded from environments/ at a fixed instant, so
+ * Example environments as the tests see them: loaded from examples/environments/ at a fixed instant, so
  * snapshots and certificate checks do not depend on the day the tests run.
  */
 import * as fs from "node:fs";
@@ -13,7 +13,7 @@ import { REPO } from "./tools";
 
 // REPO is owned by tools.ts (light to import); tests that load examples take it from here too.
 export { REPO };
-export const EXAMPLES_DIR = path.join(REPO, "environments");
+export const EXAMPLES_DIR = path.join(REPO, "examples", "environments");
 /** The examples' certificates were made on 2026-11-27 and are valid for five years. */
 export const TEST_NOW = new Date("2026-12-01T00:00:00Z");
 

@@ -71,8 +71,11 @@ export function environmentYaml(users: ReadonlyArray<RehearsalUser>, sessionDura
   ].join("\n");
 }
 
-/** Project files a runner checks out (no environments: the first pull request adds one). */
-const PROJECT = ["package.json", "package-lock.json", "cdktf.json", "tsconfig.json", "main.ts", "lib", "stacks", "modules", "scripts", ".github"];
+/**
+ * Project files a runner checks out: the project as shipped, examples included, and no environment
+ * of the team's yet (the first pull request adds one): the workflows must run for exactly the team's.
+ */
+const PROJECT = ["package.json", "package-lock.json", "cdktf.json", "tsconfig.json", "main.ts", "lib", "stacks", "modules", "scripts", ".github", "examples"];
 
 export interface Rehearsal {
   readonly root: string;

@@ -178,7 +178,13 @@ function resolve(input: ParseInput, file: EnvironmentFile, metadataXml: string, 
 }
 
 /** Reads every `*.yaml` / `*.yml` file of a folder; problems of all files are reported together. */
-export function loadEnvironments(options: { readonly dir: string; readonly now: Date; readonly cwd?: string }): LoadResult {
+export function loadEnvironments(options: {
+  readonly dir: string;
+  readonly now: Date;
+  readonly cwd?: string;
+  /** A folder without environment files is an error (false: a pipeline of a team with none yet). @default true */
+  readonly emptyIsError?: boolean;
+}): LoadResult {
   const cwd = options.cwd ?? process.cwd();
   const shown = (p: string) => displayPath(cwd, p);
   const dirShown = shown(options.dir);
@@ -202,9 +208,17 @@ export function loadEnvironments(options: { readonly dir: string; readonly now: 
     };
   }
   if (names.length === 0) {
+    if (options.emptyIsError === false) return { environments: [], problems: [] };
     return {
       environments: [],
-      problems: [{ severity: "error", file: dirShown, path: "", message: "has no environment files: add <env>.yaml (see environments/dev.yaml)" }],
+      problems: [
+        {
+          severity: "error",
+          file: dirShown,
+          path: "",
+          message: "has no environment files: add <env>.yaml (npm run new-env, or see examples/environments/dev.yaml)",
+        },
+      ],
     };
   }
   const environments: Environment[] = [];

@@ -26,6 +26,8 @@ export interface SigningCertificate {
 }
 
 export interface MetadataCheck {
+  /** The file is the placeholder `npm run new-env` writes until the real metadata is downloaded. */
+  readonly placeholder?: boolean;
   /** Problems that make the metadata unusable. */
   readonly errors: string[];
   /** Problems worth a look that do not stop synth. */
@@ -194,6 +196,44 @@ function parseXml(xml: string): XmlNode | string {
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
+/** The entityID prefix of placeholder metadata: no identity provider has it, so it trusts no one. */
+export const PLACEHOLDER_ENTITY_ID_PREFIX = "urn:connect-sso:placeholder:";
+const PLACEHOLDER = new RegExp(
+  `^<\\?xml[^>]*>\\s*<!--[\\s\\S]*?-->\\s*<md:EntityDescriptor [^>]*entityID="${PLACEHOLDER_ENTITY_ID_PREFIX}[a-z0-9-]+"[^>]*>\\s*<md:IDPSSODescriptor [^>]*/>\\s*</md:EntityDescriptor>\\s*$`,
+);
+
+/**
+ * The placeholder `npm run new-env` writes for an environment whose metadata is not downloaded
+ * yet: identity-provider metadata with no key, so that synth runs and nothing can sign in. Synth
+ * warns, the identity lock records no identity provider for it, and a pipeline refuses it.
+ */
+export function placeholderMetadata(environment: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  PLACEHOLDER written by npm run new-env for the environment ${environment}.
+
+  Replace this whole file with the Amazon Connect application's metadata from IAM Identity Center:
+    1. Open the IAM Identity Center console in its home Region.
+    2. Applications > Add application > the Amazon Connect application (or open it if it exists).
+    3. Under "IAM Identity Center metadata", choose Download on "IAM Identity Center SAML metadata file".
+    4. Save the downloaded file here, under this file's name, then run npm run synth and commit both.
+
+  Until then this file names no identity provider and holds no key: the SAML provider it would
+  make trusts no one, nothing can sign in, and the pipeline refuses to plan or apply it. The
+  identity lock records no identity provider for it, so the real download is recorded, not
+  refused as a change of identity provider.
+-->
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${PLACEHOLDER_ENTITY_ID_PREFIX}${environment}">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"/>
+</md:EntityDescriptor>
+`;
+}
+
+/** Whether a metadata file is the placeholder of placeholderMetadata, exactly (nothing added). */
+export function isPlaceholderMetadata(xml: string): boolean {
+  return PLACEHOLDER.test(xml);
+}
+
 /** A certificate's base64 text decoded, or why it does not decode. */
 function decodeCertificate(base64: string): (SigningCertificate & { readonly validFrom: Date }) | string {
   try {
@@ -229,6 +269,13 @@ export function checkMetadata(xml: string, now: Date, home?: IdentityCenterHome)
   // Early returns report what was found so far; the entity ID is known only past the XML checks.
   const found: { entityId?: string } = {};
   const result = () => ({ errors, warnings, certificates, entityId: found.entityId });
+
+  if (isPlaceholderMetadata(xml)) {
+    warnings.push(
+      `is the placeholder npm run new-env wrote: synth works, nothing can sign in, and a pipeline refuses it; ${IDENTITY_CENTER_ADVICE.download} into this file`,
+    );
+    return { ...result(), placeholder: true };
+  }
 
   if (xml.length < METADATA_MIN_CHARS || xml.length > METADATA_MAX_CHARS) {
     errors.push(

@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import type { Environment } from "../config/environment";
-import { checkMetadata, identityCenterEntityIdProblem } from "../config/metadata";
+import { checkMetadata, identityCenterEntityIdProblem, isPlaceholderMetadata } from "../config/metadata";
 import { fieldPath, type Problem } from "../config/problems";
 import { stackName } from "../rules/naming";
 
@@ -102,14 +102,16 @@ export function readLock(dir: string, shownFile: string): LockRead {
 }
 
 /** The identity an environment's file describes now, and what is wrong with its identity provider. */
-export function currentIdentity(env: Environment, now: Date): { entry?: LockEntry; problems: Problem[] } {
+export function currentIdentity(env: Environment, now: Date): { entry?: RecordedEntry; problems: Problem[] } {
   const about = (severity: Problem["severity"], message: string): Problem => ({
     severity,
     file: env.file,
     path: METADATA_FIELD,
     message: `${env.ssoApplication.metadataFile} ${message}`,
   });
-  const { entityId } = checkMetadata(env.ssoApplication.metadataXml, now);
+  const { entityId, placeholder } = checkMetadata(env.ssoApplication.metadataXml, now);
+  // A placeholder names no identity provider: the real download is then recorded, not a change of one.
+  if (placeholder) return { entry: { account: env.account, roleName: env.iam.roleName, samlProviderName: env.iam.samlProviderName }, problems: [] };
   if (!entityId) return { problems: [about("error", "has no entityID on md:EntityDescriptor: the identity lock records the identity provider by it")] };
   const byFingerprint = new Map(
     env.ssoApplication.certificates.map((c) => [c.fingerprint256, { sha256: c.fingerprint256, subject: c.subject, notAfter: c.validTo.toISOString() }]),
@@ -160,7 +162,8 @@ export function reconcileLock(input: ReconcileInput): LockOutcome {
   const error = (file: string, at: string, message: string) => problems.push({ severity: "error", file, path: at, message });
   const notice = (file: string, at: string, message: string) => problems.push({ severity: "warning", file, path: at, message });
 
-  if (recorded === undefined) {
+  // No environment and no lock: nothing to check (a team that has not added an environment yet).
+  if (recorded === undefined && input.environments.length > 0) {
     if (input.pipeline) {
       error(
         lockFile,
@@ -177,6 +180,12 @@ export function reconcileLock(input: ReconcileInput): LockOutcome {
   }
 
   for (const env of input.environments) {
+    if (input.pipeline && isPlaceholderMetadata(env.ssoApplication.metadataXml))
+      error(
+        env.file,
+        METADATA_FIELD,
+        `${env.ssoApplication.metadataFile} is the placeholder npm run new-env wrote: a pipeline never plans or applies it; download the Amazon Connect application's metadata from IAM Identity Center into it, run npm run synth and commit both`,
+      );
     const current = currentIdentity(env, input.now);
     problems.push(...current.problems);
     const was = recorded?.[env.name];
@@ -194,7 +203,7 @@ export function reconcileLock(input: ReconcileInput): LockOutcome {
     const renaming = renamed.map((k) => `${k} ${JSON.stringify(was[k])} → ${JSON.stringify(entry[k])}`).join(", ");
     const otherIdp = was.entityId !== undefined && was.entityId !== entry.entityId;
     const switching = `entityID ${JSON.stringify(was.entityId)} → ${JSON.stringify(entry.entityId)}`;
-    const certificates = was.signingCertificates ? certificateChanges(was.signingCertificates, entry.signingCertificates) : [];
+    const certificates = was.signingCertificates && entry.signingCertificates ? certificateChanges(was.signingCertificates, entry.signingCertificates) : [];
     for (const line of certificates) notice(env.file, METADATA_FIELD, `${env.ssoApplication.metadataFile} ${line}`);
 
     if ((renamed.length > 0 || otherIdp) && !allowed.has(env.name)) {
@@ -225,12 +234,12 @@ export function reconcileLock(input: ReconcileInput): LockOutcome {
       notice(env.file, "", `recording the identity change ${ALLOW_VARIABLE}=${env.name} allows: ${what}`);
       changes.push(`${env.name}: identity change allowed`);
     }
-    if (was.entityId === undefined) {
+    if (was.entityId === undefined && entry.entityId !== undefined) {
       notice(
         lockFile,
         env.name,
         `has no identity provider (an entry from before entityID and certificates were locked): recording entityID ${JSON.stringify(entry.entityId)} and signing certificate(s) ` +
-          `${entry.signingCertificates.map((c) => c.sha256).join(", ")} from ${env.ssoApplication.metadataFile}; check it is your Identity Center application's metadata before you commit`,
+          `${(entry.signingCertificates ?? []).map((c) => c.sha256).join(", ")} from ${env.ssoApplication.metadataFile}; check it is your Identity Center application's metadata before you commit`,
       );
       changes.push(`${env.name}: identity provider recorded`);
     }

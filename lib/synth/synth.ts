@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { App, DefaultTokenResolver, StringConcat, TerraformProvider, TerraformResource, Tokenization, type TerraformStack } from "cdktf";
 import { ValidationError } from "../../modules/props";
 import { environmentStacks } from "../../stacks";
+import { environmentsFolder } from "../config/environments-dir";
 import { loadEnvironments } from "../config/load";
 import { displayPath, formatProblem, hasErrors } from "../config/problems";
 import { ALLOW_VARIABLE, allowedChanges, checkIdentityLock, LOCK_FILE, writeLock } from "./identity-lock";
@@ -31,8 +32,12 @@ export interface SynthOptions {
    * records; synth never writes it. @default false
    */
   readonly pipeline?: boolean;
-  /** Receives each message line (problems, summary). */
+  /** Receives each problem line, and a refusal's summary. */
   readonly log: (line: string) => void;
+  /** Receives status lines: what was written, and notices. @default log */
+  readonly status?: (line: string) => void;
+  /** Read before the environments, e.g. that the examples stand in for an empty environments/. */
+  readonly notice?: string;
 }
 
 /**
@@ -61,12 +66,17 @@ export function securityView(stack: TerraformStack): Record<string, unknown> {
 }
 
 /**
- * Options from environment variables: CONNECT_SSO_ENVIRONMENTS (default `environments`),
- * CDKTF_OUTDIR (default `cdktf.out`), CONNECT_SSO_ALLOW_IDENTITY_CHANGE, CI (the pipeline mode).
+ * Options from environment variables: CONNECT_SSO_ENVIRONMENTS (default `environments`, or the
+ * examples while it holds none outside a pipeline: environments-dir.ts), CDKTF_OUTDIR (default
+ * `cdktf.out`), CONNECT_SSO_ALLOW_IDENTITY_CHANGE, CI (the pipeline mode). Problems go to `log`,
+ * status lines to `status`.
  */
-export function optionsFromVariables(variables: NodeJS.ProcessEnv, log: (line: string) => void): SynthOptions {
+export function optionsFromVariables(variables: NodeJS.ProcessEnv, log: (line: string) => void, status: (line: string) => void = log): SynthOptions {
+  const folder = environmentsFolder(variables, process.cwd());
   return {
-    environmentsDir: variables.CONNECT_SSO_ENVIRONMENTS ?? "environments",
+    environmentsDir: folder.dir,
+    notice: folder.notice,
+    status,
     outdir: variables.CDKTF_OUTDIR ?? "cdktf.out",
     now: new Date(),
     allowIdentityChange: allowedChanges(variables[ALLOW_VARIABLE]),
@@ -78,10 +88,13 @@ export function optionsFromVariables(variables: NodeJS.ProcessEnv, log: (line: s
 /** Runs synth; returns the process exit code. Nothing is written unless every check passes. */
 export function synthesize(options: SynthOptions): number {
   const cwd = options.cwd ?? process.cwd();
-  const loaded = loadEnvironments({ dir: options.environmentsDir, now: options.now, cwd });
+  const status = options.status ?? options.log;
+  if (options.notice) status(options.notice);
+  const pipeline = options.pipeline ?? false;
+  // A pipeline of a team with no environment yet synthesizes nothing (and plans nothing).
+  const loaded = loadEnvironments({ dir: options.environmentsDir, now: options.now, cwd, emptyIsError: !pipeline });
   const { environments } = loaded;
   const lockFile = displayPath(cwd, path.join(options.environmentsDir, LOCK_FILE));
-  const pipeline = options.pipeline ?? false;
   const lock = checkIdentityLock({ dir: options.environmentsDir, lockFile, environments, allowed: options.allowIdentityChange, pipeline, now: options.now });
   const problems = [...loaded.problems, ...lock.problems];
   problems.forEach((p) => options.log(formatProblem(p)));
@@ -134,8 +147,8 @@ export function synthesize(options: SynthOptions): number {
   // In the pipeline a change of the lock is an error above: the lock is never written there.
   if (!pipeline && lock.changes.length > 0) {
     writeLock(options.environmentsDir, lock.next);
-    options.log(`recorded in ${lockFile} (${lock.changes.join("; ")}): commit it with the environment files`);
+    status(`recorded in ${lockFile} (${lock.changes.join("; ")}): commit it with the environment files`);
   }
-  options.log(`synthesized ${stacks.length} stack(s) into ${displayPath(cwd, outdir)}: ${stacks.map((s) => s.node.id).join(", ")}`);
+  status(`synthesized ${stacks.length} stack(s) into ${displayPath(cwd, outdir)}${stacks.length ? `: ${stacks.map((s) => s.node.id).join(", ")}` : ""}`);
   return 0;
 }

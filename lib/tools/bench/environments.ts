@@ -1,6 +1,7 @@
 /** The environment the bench synthesizes: a file like environments/dev.yaml with generated users. */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { EXAMPLE_ENVIRONMENTS_DIR } from "../../config/environments-dir";
 
 /** Environment name of the generated file: the stack is connect-sso-bench. */
 export const BENCH_ENV = "bench";
@@ -71,6 +72,6 @@ function environmentYaml(users: number, sharding?: Sharding): string {
 /** Writes `<dir>/bench.yaml` with `users` generated users and `<dir>/metadata/dev.xml` (a copy of the dev example's). */
 export function writeEnvironmentDir(dir: string, users: number, sharding?: Sharding): void {
   fs.mkdirSync(path.join(dir, "metadata"), { recursive: true });
-  fs.copyFileSync(path.join(REPO, "environments", "metadata", "dev.xml"), path.join(dir, "metadata", "dev.xml"));
+  fs.copyFileSync(path.join(REPO, EXAMPLE_ENVIRONMENTS_DIR, "metadata", "dev.xml"), path.join(dir, "metadata", "dev.xml"));
   fs.writeFileSync(path.join(dir, `${BENCH_ENV}.yaml`), environmentYaml(users, sharding));
 }

@@ -6,6 +6,7 @@
  * consents the gate reads again). Neither `pending` nor `apply` acts on a commit older than what
  * was applied (not-past.ts).
  */
+import { environmentsFolder } from "../../config/environments-dir";
 import { isPipelineRun } from "../../rules/pipeline-run";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
@@ -51,7 +52,7 @@ export interface PipelineContext extends CommandIo {
 export function contextFromVariables(variables: NodeJS.ProcessEnv, io: CommandIo): PipelineContext {
   return {
     outdir: variables.CDKTF_OUTDIR ?? "cdktf.out",
-    environmentsDir: variables.CONNECT_SSO_ENVIRONMENTS ?? "environments",
+    environmentsDir: environmentsFolder(variables, process.cwd()).dir,
     plansDir: "plans",
     variables,
     terraform: "terraform",

@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { Environment } from "../../config/environment";
+import { environmentsFolder } from "../../config/environments-dir";
 import { loadEnvironments } from "../../config/load";
 import { formatProblem } from "../../config/problems";
 import { consoleSettings } from "../../synth/console-settings";
@@ -67,7 +68,7 @@ function readArguments(argv: string[]): Arguments {
 }
 
 function loadEnvironment(name: string, variables: NodeJS.ProcessEnv, now: Date, cwd: string): Environment {
-  const dir = path.resolve(cwd, variables.CONNECT_SSO_ENVIRONMENTS ?? "environments");
+  const dir = path.resolve(cwd, environmentsFolder(variables, cwd).dir);
   const loaded = loadEnvironments({ dir, now, cwd });
   const found = loaded.environments.find((e) => e.name === name);
   if (found) return found;

@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { Environment } from "../../config/environment";
+import { ENVIRONMENTS_DIR } from "../../config/environments-dir";
 import { parseEnvironment, readMetadataFile } from "../../config/load";
 import { displayPath, formatProblem, hasErrors, type Problem } from "../../config/problems";
 import { decodeUtf8 } from "../../config/yaml";
@@ -55,7 +56,8 @@ export function runUsers(argv: ReadonlyArray<string>, variables: NodeJS.ProcessE
       return 0;
     }
     const [command, ...rest] = positionals;
-    const dir = path.resolve(cwd, variables.CONNECT_SSO_ENVIRONMENTS ?? "environments");
+    // Import and export change the team's files: never the examples standing in for them.
+    const dir = path.resolve(cwd, variables.CONNECT_SSO_ENVIRONMENTS ?? ENVIRONMENTS_DIR);
     const shown = (file: string) => displayPath(cwd, file);
     if (command === "import") {
       if (rest.length !== 2) throw new UsageError(`import takes <file.csv> <env>; given ${rest.length} argument(s)`);
