@@ -124,6 +124,7 @@ function invalidLine(bytes: Uint8Array, encoding: string): number {
  * byte-order mark, and NUL characters (UTF-16 or UTF-32 without a mark), are refused.
  */
 export function decodeMetadata(bytes: Uint8Array): string | Refusal {
+  if (isDerCertificate(bytes)) return { refused: `is a certificate (DER), not SAML metadata: ${CERTIFICATE_NOT_METADATA}` };
   const bom = BYTE_ORDER_MARKS.find((mark) => mark.bytes.every((b, i) => bytes[i] === b));
   let decoded: string;
   if (bom) {
@@ -155,6 +156,21 @@ export function decodeMetadata(bytes: Uint8Array): string | Refusal {
     decoded = strict;
   }
   return decoded.includes("\u0000") ? { refused: NUL_CHARACTERS } : decoded;
+}
+
+/** The fix when a certificate was saved where the metadata belongs. */
+const CERTIFICATE_NOT_METADATA =
+  'IAM needs the identity provider\'s whole metadata, which holds the certificate: in IAM Identity Center download the "IAM Identity Center SAML metadata file" of the Amazon Connect application, not its certificate';
+
+/** Whether bytes are one X.509 certificate in DER (what a console's "download certificate" saves as .cer/.der). */
+function isDerCertificate(bytes: Uint8Array): boolean {
+  if (bytes.length < 100 || bytes[0] !== 0x30 || bytes[1] < 0x81 || bytes[1] > 0x83) return false;
+  try {
+    new X509Certificate(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What to tell the user to do, in the words of the identity provider the file came from. */
@@ -270,6 +286,10 @@ export function checkMetadata(xml: string, now: Date, home?: IdentityCenterHome)
   const found: { entityId?: string } = {};
   const result = () => ({ errors, warnings, certificates, entityId: found.entityId });
 
+  if (/^\s*-----BEGIN CERTIFICATE-----/.test(xml)) {
+    errors.push(`is a certificate (PEM), not SAML metadata: ${CERTIFICATE_NOT_METADATA}`);
+    return result();
+  }
   if (isPlaceholderMetadata(xml)) {
     warnings.push(
       `is the placeholder npm run new-env wrote: synth works, nothing can sign in, and a pipeline refuses it; ${IDENTITY_CENTER_ADVICE.download} into this file`,

@@ -110,8 +110,19 @@ export const user = z.strictObject({
   tags: tags.optional(),
 });
 
+const INSTANCE_ID_WORDS = "the instance ID, a lowercase UUID 8-4-4-4-12 such as 0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90";
+
 const connect = z.strictObject({
-  instanceId: pattern(CONNECT_INSTANCE_ID, "the instance ID, a lowercase UUID 8-4-4-4-12 such as 0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90").optional(),
+  instanceId: z
+    .string({ error: `must be a string; allowed: ${INSTANCE_ID_WORDS}` })
+    .regex(CONNECT_INSTANCE_ID, {
+      // An instance ARN pasted from the console: say which ID it holds.
+      error: (issue) => {
+        const id = typeof issue.input === "string" ? /^arn:[\w-]+:connect:[\w-]+:\d{12}:instance\/([0-9a-f-]{36})$/.exec(issue.input)?.[1] : undefined;
+        return id ? `is an instance ARN; write the ID it holds: instanceId: ${id}` : `allowed: ${INSTANCE_ID_WORDS}`;
+      },
+    })
+    .optional(),
   create: z
     .strictObject({
       alias: pattern(CONNECT_INSTANCE_ALIAS, "1..45 letters, digits and inner hyphens, not starting with d-"),
@@ -231,6 +242,8 @@ export const environmentFileSchema = z.strictObject({
     .string({ error: 'must be 12 digits in quotes, such as "111122223333" (unquoted, YAML reads a number and drops leading zeros)' })
     .regex(ACCOUNT_ID, { error: 'must be exactly 12 digits, such as "111122223333"' }),
   region: z.string({ error: "must be a region name such as us-west-2" }),
+  /** Allow Region names newer than the project's list (lib/rules/regions.ts); the partition's naming rules still hold. */
+  allowUnlistedRegion: z.boolean({ error: "must be true or false" }).default(false),
   protected: z.boolean({ error: "must be true or false" }).optional(),
   tags: tags.optional(),
   backend: backend.optional(),

@@ -2,6 +2,7 @@
  * Checks that span several fields of one environment file, or several environments.
  */
 import { githubOidcProviderArn, partitionOf, partitionOfArn, pipelineRoleName, regionProblem, stackName } from "../rules/naming";
+import { unlistedRegionProblem } from "../rules/regions";
 import { DEFAULT_USERS_PER_STACK, stackOf, usersStackName } from "../rules/sharding";
 import type { Environment } from "./environment";
 import { MAX_TAGS, type EnvironmentFile } from "./schema";
@@ -17,6 +18,17 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const regionWhy = regionProblem(file.region);
   if (regionWhy) problems.push({ path: ["region"], message: `${JSON.stringify(file.region)} is not a supported region; ${regionWhy}` });
+  // A typo shaped like a Region (eu-central-3) is not one.
+  if (!file.allowUnlistedRegion) {
+    for (const [at, name] of [
+      [["region"], regionWhy ? undefined : file.region],
+      [["identityCenter", "region"], file.identityCenter?.region],
+      [["backend", "s3", "region"], file.backend?.s3.region],
+    ] as const) {
+      const unlisted = name === undefined || !partitionOf(name) ? undefined : unlistedRegionProblem(name);
+      if (unlisted) problems.push({ path: at, message: `${JSON.stringify(name)} ${unlisted}` });
+    }
+  }
 
   const icRegion = file.identityCenter?.region;
   if (icRegion !== undefined && partitionOf(icRegion) !== partitionOf(file.region)) {

@@ -15,6 +15,7 @@ import { loadEnvironments } from "../../config/load";
 import { checkMetadata, decodeMetadata, METADATA_MAX_BYTES, placeholderMetadata } from "../../config/metadata";
 import { formatProblem } from "../../config/problems";
 import { ACCOUNT_ID, ENVIRONMENT_NAME, regionProblem } from "../../rules/naming";
+import { unlistedRegionProblem } from "../../rules/regions";
 import type { ToolIo, ToolOptions } from "../io";
 import { instanceChoice } from "./instance";
 import { environmentFileText } from "./template";
@@ -102,7 +103,7 @@ export async function runNewEnv(argv: string[], io: ToolIo, options: ToolOptions
       );
     if (!account || !ACCOUNT_ID.test(account)) throw new InputError(`--account ${JSON.stringify(account ?? "")}: allowed: the 12-digit AWS account ID`);
     if (!region) throw new InputError("--region is required (the Region of the Connect instance)");
-    const regionWhy = regionProblem(region);
+    const regionWhy = regionProblem(region) ?? unlistedRegionProblem(region);
     if (regionWhy) throw new InputError(`--region ${JSON.stringify(region)}: ${regionWhy}`);
     if (!instance) throw new InputError("--instance is required: an existing instance's ID or ARN, or an alias for a new one");
     const choice = instanceChoice(instance, account, region);
