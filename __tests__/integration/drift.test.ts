@@ -199,5 +199,31 @@ describeIfTools(
       // Only shard's stacks.
       expect(result.stdout).not.toMatch(/## connect-sso-dev/);
     }, 180_000);
+
+    test("GIVEN an environment never applied WHEN drift runs, full or fast THEN it says there is nothing to compare and exits 1, never 'No drift'", async () => {
+      const { environmentsDir } = project;
+      const lock = path.join(environmentsDir, "identity.lock.json");
+      const lockBefore = fs.readFileSync(lock, "utf8");
+      // dev's file, for an instance of its own, that no run applied.
+      const fresh = fs
+        .readFileSync(path.join(environmentsDir, "dev.yaml"), "utf8")
+        .replace(/^(pipeline|backend):.*\n(  .*\n)+/gm, "")
+        .replace(/instanceId: [0-9a-f-]+/, "instanceId: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
+      fs.writeFileSync(path.join(environmentsDir, "fresh.yaml"), fresh);
+      try {
+        for (const args of [["fresh"], ["fresh", "--fast"]]) {
+          const result = await project.run("drift", args);
+          expectCode(result, 1);
+          if (!result.stdout.includes("Nothing to compare")) throw new Error(describeResult(result, "expected nothing to compare"));
+          expect(result.stdout).toContain(
+            "## connect-sso-fresh\n\nNothing to compare: the stack has no state (it was never applied, or its backend points elsewhere).",
+          );
+          expect(result.stdout).not.toMatch(/No drift/);
+        }
+      } finally {
+        fs.rmSync(path.join(environmentsDir, "fresh.yaml"));
+        fs.writeFileSync(lock, lockBefore);
+      }
+    }, 180_000);
   },
 );

@@ -103,6 +103,17 @@ function couldNotTell(stack: string, options: DriftOptions, why: string, detail:
   return 1;
 }
 
+const isEmptyState = (state: StackState) => state.users.length === 0 && state.otherAddresses.length === 0;
+
+/** A stack without state: there is nothing to compare AWS with, which is not "no drift". Returns 1. */
+function nothingToCompare(stack: string, options: DriftOptions): 1 {
+  options.log(`drift: ${stack}: it has no state (never applied, or its backend points elsewhere): nothing to compare`);
+  options.report(
+    `## ${stack}\n\nNothing to compare: the stack has no state (it was never applied, or its backend points elsewhere). Drift compares AWS with the last applied state; nothing was checked.\n`,
+  );
+  return 1;
+}
+
 type Terraform = ReturnType<typeof terraformIn>;
 const terraformFailed = (stack: string, options: DriftOptions, what: string, result: ReturnType<Terraform>) =>
   couldNotTell(stack, options, `terraform ${what} failed${result.error ? ` (${result.error.message})` : ""}`, result.stderr || result.stdout);
@@ -130,6 +141,17 @@ function planDrift(dir: string, stack: string, options: DriftOptions, leftAlone:
   const terraform = terraformIn(dir, options);
   const fail = (what: string, result: ReturnType<Terraform>) => terraformFailed(stack, options, what, result);
   if (initStack(dir, stack, options) !== 0) return 1;
+  // (Fast drift's targeted plans come after it read the state itself.)
+  if (extraArgs.length === 0) {
+    const shownState = terraform(["show", "-json"]);
+    if (shownState.status !== 0) return fail("show -json", shownState);
+    try {
+      if (isEmptyState(readStackState(JSON.parse(shownState.stdout)))) return nothingToCompare(stack, options);
+    } catch (error) {
+      if (!(error instanceof SyntaxError || error instanceof StateFormatError)) throw error;
+      return couldNotTell(stack, options, "terraform show -json gave no state this tool can read", error.message);
+    }
+  }
   const plan = terraform(["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-lock=false", "-out=drift.tfplan", ...extraArgs]);
   if (plan.status === 0) return { drifted: [], ignored: 0 };
   if (plan.status !== 2) return fail("plan -refresh-only", plan);
@@ -232,7 +254,9 @@ function readStack(outdir: string, stack: string, options: DriftOptions): ReadSt
   if (shown.status !== 0) return terraformFailed(stack, options, "show -json", shown);
   try {
     const stackJson = readStackJson(outdir, stack);
-    return { stack, dir, state: readStackState(JSON.parse(shown.stdout)), region: regionOf(stackJson), leftAlone };
+    const state = readStackState(JSON.parse(shown.stdout));
+    if (isEmptyState(state)) return nothingToCompare(stack, options);
+    return { stack, dir, state, region: regionOf(stackJson), leftAlone };
   } catch (error) {
     if (!(error instanceof SyntaxError || error instanceof StateFormatError)) throw error;
     return couldNotTell(stack, options, "terraform show -json gave no state this tool can read", error.message);
