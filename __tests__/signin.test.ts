@@ -313,6 +313,15 @@ describe("the command", () => {
     return file;
   };
 
+  test("GIVEN no response and no --live WHEN verified THEN the result says what the policies allow and names what only --live and a captured response can show", async () => {
+    const { code, out } = await run(["dev"]);
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /Result: the synthesized trust and permission policies let every user of connect-sso-dev sign in\. Not checked: that the stack is deployed as synthesized, and that each user exists in Connect and is assigned in Identity Center \(--live, read-only\); what Identity Center actually sends for a user \(--saml-response with a captured response\)\.$/,
+    );
+    expect(out).not.toMatch(/proven to sign in/);
+  });
+
   test("GIVEN a good response WHEN verified THEN it exits 0, says alice would sign in, and proves every user", async () => {
     const { code, out, err } = await run(["dev", "--saml-response", responseFile("good.txt", base64(signedResponse(idp, fields())))]);
     expect({ code, err }).toEqual({ code: 0, err: [] });
@@ -320,7 +329,9 @@ describe("the command", () => {
     expect(out).toMatch(/✓ this response \(alice\.nguyen@example\.com\): sts:AssumeRoleWithSAML allowed/);
     expect(out).toMatch(/✓ dev\.lead@example\.com: sts:AssumeRoleWithSAML allowed/);
     expect(out).toMatch(/✓ denied: another provider/);
-    expect(out).toMatch(/Result: alice\.nguyen@example\.com would sign in to connect-sso-dev\.$/);
+    expect(out).toMatch(
+      /Result: alice\.nguyen@example\.com would sign in to connect-sso-dev, by the synthesized policies\. Not checked: that the stack is deployed as synthesized, and that each user exists in Connect and is assigned in Identity Center \(--live, read-only\)\.$/,
+    );
     expect(out).not.toMatch(/✗/);
   });
 

@@ -94,6 +94,18 @@ function readResponseFile(file: string, cwd: string): ReturnType<typeof parseSam
   return parseSamlResponseText(text, `--saml-response ${file}`);
 }
 
+/** The passing verdict, saying what this run did not check. */
+function verdict(stack: string, name: string | undefined, live: boolean): string {
+  const notChecked = [
+    ...(live ? [] : ["that the stack is deployed as synthesized, and that each user exists in Connect and is assigned in Identity Center (--live, read-only)"]),
+    ...(name ? [] : ["what Identity Center actually sends for a user (--saml-response with a captured response)"]),
+  ];
+  const what = name
+    ? `${name} would sign in to ${stack}${live ? "" : ", by the synthesized policies"}`
+    : `${live ? "the deployed" : "the synthesized"} trust and permission policies let every user of ${stack} sign in${live ? ", and each exists live" : ""}`;
+  return `${what}.${notChecked.length ? ` Not checked: ${notChecked.join("; ")}.` : ""}`;
+}
+
 export async function runVerifySignin(argv: string[], variables: NodeJS.ProcessEnv, io: VerifyIo, options: VerifyOptions = {}): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
   try {
@@ -151,9 +163,7 @@ export async function runVerifySignin(argv: string[], variables: NodeJS.ProcessE
       io.out(`Result: ${who}: ${failed.length} failed check(s) above (✗).`);
       return 1;
     }
-    io.out(
-      `Result: ${session ? `${session.name} would sign in to ${federation.stack}` : `every user of ${federation.stack} is proven to sign in${args.live ? " (and exists live)" : ""}`}.`,
-    );
+    io.out(`Result: ${verdict(federation.stack, session?.name, args.live)}`);
     return 0;
   } catch (error) {
     if (error instanceof InputError || error instanceof LiveUnavailableError || error instanceof FederationShapeError || error instanceof ProofError) {
