@@ -60,3 +60,24 @@ test.each([
     ),
   ]);
 });
+
+describe("every problem of a file in one run", () => {
+  const prod = (edit: (text: string) => string) => {
+    fs.copyFileSync(path.join(EXAMPLES_DIR, "metadata", "prod.xml"), path.join(dir, "metadata", "prod.xml"));
+    fs.writeFileSync(path.join(dir, "prod.yaml"), edit(fs.readFileSync(path.join(EXAMPLES_DIR, "prod.yaml"), "utf8")));
+    return loadEnvironments({ dir, now: TEST_NOW, cwd: dir })
+      .problems.filter((p) => p.severity === "error" && p.file.endsWith("prod.yaml"))
+      .map((p) => p.path);
+  };
+
+  test("GIVEN an account error and users whose groups the environment does not manage WHEN loaded THEN both are reported, not one after the other", () => {
+    const paths = prod((t) => t.replace(/^account: .*$/m, 'account: "12"').replace("manageHierarchyGroups: true", "manageHierarchyGroups: false"));
+    expect(paths[0]).toBe("account");
+    expect(paths).toEqual(expect.arrayContaining(["users[0].hierarchyGroup", "users[1].hierarchyGroup"]));
+  });
+
+  test("GIVEN a refused connect block WHEN loaded THEN checks that read it say nothing of their own (no problem follows from one already reported)", () => {
+    const paths = prod((t) => t.replace("manageHierarchyGroups: true", "manageHierarchyGroups: maybe"));
+    expect(paths).toEqual(["connect.manageHierarchyGroups"]);
+  });
+});

@@ -11,7 +11,7 @@ import { DEFAULT_USERS_PER_STACK } from "../rules/sharding";
 import type { Environment } from "./environment";
 import { checkMetadata, decodeMetadata, METADATA_MAX_BYTES, type MetadataCheck, type Refusal } from "./metadata";
 import { displayPath, fieldPath, given, hasErrors, type Problem } from "./problems";
-import { environmentFileSchema, type EnvironmentFile } from "./schema";
+import { environmentFileSchema, user, type EnvironmentFile } from "./schema";
 import { decodeUtf8, fastParse, parseWithPositions } from "./yaml";
 import { checkAcrossEnvironments, checkEnvironmentFields, pipelineWarnings, shardingWarnings } from "./validate";
 
@@ -108,6 +108,15 @@ function checkData(
         add(issue.path, missing ? `is required; ${issue.message}` : `${issue.message}; given: ${given(issue.input)}`);
       }
     }
+    // Every problem of every file in one run: the checks across fields also run on the parts that
+    // parsed; what they say because of a refused part (its marker shows in the message) is left out.
+    const { file: rest, refused } = partlyParsed(raw as Record<string, unknown>);
+    const inRefused = (at: ReadonlyArray<PropertyKey>) => refused.some((r) => r.every((k, i) => at[i] === k));
+    try {
+      for (const p of checkEnvironmentFields(rest)) if (!p.message.includes(REFUSED) && !inRefused(p.path)) add(p.path, p.message);
+    } catch {
+      // A check that cannot read the rest of a partly refused file speaks once the fields above are fixed.
+    }
     return { problems };
   }
   const file = parsed.data;
@@ -118,6 +127,30 @@ function checkData(
   if (problems.some((p) => p.severity === "error")) return { problems };
 
   return { environment: resolve(input, file, metadata!.xml, metadata!.check.certificates), problems };
+}
+
+/** Stands in for a part of a file the schema refused, so that checks of the other parts can run. */
+const REFUSED = "\u0000refused\u0000";
+/** A refused part: every property of it is REFUSED too, and it reads as REFUSED in a message. */
+const REFUSED_PART: unknown = new Proxy({}, { get: (_, key) => (key === Symbol.toPrimitive || key === "toString" ? () => REFUSED : REFUSED) });
+
+/**
+ * A file whose every top-level key, and every user, is parsed on its own (defaults applied); a
+ * part that does not parse is REFUSED_PART, and its path is listed.
+ */
+function partlyParsed(raw: Record<string, unknown>): { file: EnvironmentFile; refused: Array<ReadonlyArray<PropertyKey>> } {
+  const refused: Array<ReadonlyArray<PropertyKey>> = [];
+  const part = (schema: z.ZodType, value: unknown, at: ReadonlyArray<PropertyKey>) => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    refused.push(at);
+    return REFUSED_PART;
+  };
+  const file: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(environmentFileSchema.shape)) {
+    file[key] = key === "users" && Array.isArray(raw.users) ? raw.users.map((u, i) => part(user, u, ["users", i])) : part(schema, raw[key], [key]);
+  }
+  return { file: file as EnvironmentFile, refused };
 }
 
 /**
