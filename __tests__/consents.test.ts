@@ -24,7 +24,15 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { consentLine, readConsentsFile, type Consent } from "../lib/tools/review/consent";
-import { consentsOfPull, countingLines, isForkPullRequest, parseConsentLine, type PullRequest, type Review } from "../lib/tools/pipeline/consents";
+import {
+  consentsOfPull as judge,
+  countingLines,
+  isForkPullRequest,
+  parseConsentLine,
+  type PullRequest,
+  type Review,
+  type ReviewFacts,
+} from "../lib/tools/pipeline/consents";
 import { runConsents } from "../lib/tools/pipeline/consents-cli";
 import { GitHubApiError, GitHubClient, nextLink } from "../lib/tools/pipeline/github";
 import { makeTempDir, removeTempDir } from "./support/terraform";
@@ -44,6 +52,21 @@ const SHA = {
 };
 const TOKEN = "ghs_RecordedTestToken0000000000000000000";
 const PREFIX = "/api/v3";
+
+/** Each approving reviewer's permission on the repository, as GitHub answers it. */
+const PERMISSIONS: Record<string, string> = {
+  "dana-dev": "write",
+  "frank-sec": "write",
+  "grace-lead": "admin",
+  "henry-ext": "read",
+  "ivy-guest": "none",
+  "erin-ops": "write",
+  "karl-admin": "admin",
+  "lena-sre": "write",
+  "release-bot[bot]": "write",
+  "olga-ops": "write",
+  "pat-read": "read",
+};
 
 /** One recorded answer: status, body file (none: empty body), the Link header's next page, a redirect's Location. */
 interface Recorded {
@@ -74,6 +97,13 @@ const RECORDED: Record<string, Recorded> = {
   [`${R}/pulls/44/commits?per_page=100`]: { status: 200, file: "pulls-44-commits.json" },
   [`${R}/pulls/43/commits?per_page=100`]: { status: 200, file: "pulls-43-commits.json" },
   [`${R}/pulls/44/reviews?per_page=100`]: { status: 200, file: "pulls-44-reviews.json" },
+  [`${R}/pulls/45/commits?per_page=100`]: { status: 200, file: "pulls-45-commits.json" },
+  ...Object.fromEntries(
+    Object.entries(PERMISSIONS).map(([login, permission]) => [
+      `${R}/collaborators/${encodeURIComponent(login)}/permission`,
+      { status: 200, file: `permission-${permission}.json` },
+    ]),
+  ),
   // Not recordings: a pull request answered with a list, and a next page on another host.
   [`${R}/pulls/50`]: { status: 200, file: "pulls-45-reviews-page-2.json" },
   [`${R}/pulls/51/reviews?per_page=100`]: { status: 200, file: "pulls-47-reviews.json", next: "https://elsewhere.example/api/v3/x?page=2" },
@@ -92,13 +122,25 @@ const seen: Seen[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    const url = (req.url ?? "").slice(PREFIX.length);
+    const url = req.url?.startsWith(PREFIX) ? req.url.slice(PREFIX.length) : (req.url ?? "");
     seen.push({
       url,
       authorization: req.headers.authorization,
       accept: req.headers.accept,
       apiVersion: req.headers["x-github-api-version"] as string | undefined,
     });
+    if (req.method === "POST" && req.url === "/api/graphql") {
+      // GraphQL beside GitHub Enterprise's /api/v3: the reviews' edit times of the pull request asked for.
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        const number = (JSON.parse(body) as { variables: { number: number } }).variables.number;
+        const file = path.join(FIXTURES, `graphql-reviews-${number}.json`);
+        res.writeHead(fs.existsSync(file) ? 200 : 404, { "Content-Type": "application/json; charset=utf-8" });
+        res.end(fs.existsSync(file) ? fs.readFileSync(file) : JSON.stringify({ message: "Not Found" }));
+      });
+      return;
+    }
     const answer = req.url?.startsWith(PREFIX) && req.method === "GET" ? RECORDED[url] : undefined;
     if (!answer) {
       res.writeHead(404, { "Content-Type": "application/json; charset=utf-8" });
@@ -200,6 +242,15 @@ describe("which reviews consent (pure, on the recorded objects)", () => {
   const pull = fixture<PullRequest>("pulls-45.json");
   const reviews = [...fixture<Review[]>("pulls-45-reviews-page-1.json"), ...fixture<Review[]>("pulls-45-reviews-page-2.json")];
   const approval = reviews.find((r) => r.id === 2107)!;
+  /** What GitHub says of #45 beyond its reviews: dana-dev wrote it, lena-sre pushed its head; nobody edited erin-ops's approval. */
+  const facts: ReviewFacts = {
+    changedBy: new Set(["dana-dev", "lena-sre"]),
+    unattributed: [],
+    permissions: new Map(Object.entries(PERMISSIONS)),
+    editedAt: new Map(reviews.map((r) => [r.id, null])),
+  };
+  const consentsOfPull = (p: PullRequest, rs: Review[], f: ReviewFacts = facts) =>
+    judge(p, rs, { ...f, editedAt: new Map([...f.editedAt, ...rs.map((r) => [r.id, f.editedAt.get(r.id) ?? null] as const)]) });
 
   test("GIVEN a reviewer's approval followed by a change request listed first THEN the later one by time still withdraws it", () => {
     const later = { ...approval, id: 2200, state: "CHANGES_REQUESTED", submitted_at: "2025-06-03T23:00:00Z" };
@@ -219,6 +270,18 @@ describe("which reviews consent (pure, on the recorded objects)", () => {
     ]);
     expect(judged.consents).toEqual([]);
     expect(judged.ignored.map((i) => i.why)).toEqual([expect.stringMatching(/a commit that no longer exists/), "its author's account no longer exists"]);
+  });
+
+  test("GIVEN a commit GitHub links to no account, or a review whose edits cannot be read THEN no approval counts, each saying why (fail closed)", () => {
+    const unattributed = consentsOfPull(pull, [approval], { ...facts, unattributed: [SHA.older45] });
+    expect(unattributed.consents).toEqual([]);
+    expect(unattributed.ignored[0].why).toMatch(
+      /commit\(s\) 5259b90 have an author or committer GitHub links to no account, so whether erin-ops changed the pull request cannot be told/,
+    );
+    const unknownEdit = judge(pull, [approval], { ...facts, editedAt: new Map() });
+    expect(unknownEdit.ignored[0].why).toBe("whether its body was edited after it was submitted could not be read");
+    const noPermission = consentsOfPull(pull, [approval], { ...facts, permissions: new Map() });
+    expect(noPermission.ignored[0].why).toBe("erin-ops's permission on the repository could not be read");
   });
 
   test("GIVEN the pull request's author under another login case THEN they are still its author", () => {
@@ -283,10 +346,20 @@ describe("npm run consents --pr, on the recorded answers", () => {
       /review 2103 by grace-lead \(APPROVED\) on #45: superseded by the same reviewer's later review 2109 \(CHANGES_REQUESTED\)/,
     ],
     [
-      "a CONTRIBUTOR's approval",
-      /review 2104 by henry-ext \(APPROVED\) on #45: the reviewer's author_association is CONTRIBUTOR; only OWNER, MEMBER, COLLABORATOR can consent/,
+      "an approval by someone with read permission",
+      /review 2104 by henry-ext \(APPROVED\) on #45: henry-ext has read permission on the repository \(asked of GitHub\); only admin or write can consent/,
     ],
-    ["an approval by someone without association (NONE)", /review 2105 by ivy-guest \(APPROVED\) on #45: the reviewer's author_association is NONE/],
+    ["an approval by someone without permission", /review 2105 by ivy-guest \(APPROVED\) on #45: ivy-guest has none permission/],
+    ["a read-only collaborator's approval (COLLABORATOR is no permission)", /review 2115 by pat-read \(APPROVED\) on #45: pat-read has read permission/],
+    [
+      "an approval by someone who pushed a commit to the pull request",
+      /review 2112 by lena-sre \(APPROVED\) on #45: lena-sre authored or committed a commit of this pull request: someone who changed it cannot consent to it/,
+    ],
+    ["an approval by a bot account", /review 2113 by release-bot\[bot\] \(APPROVED\) on #45: release-bot\[bot\] is a Bot account: only a person can consent/],
+    [
+      "an approval whose body was edited after it was submitted",
+      /review 2114 by olga-ops \(APPROVED\) on #45: its body was edited \(2025-06-03T16:20:00Z\) after it was submitted: anyone with write access can edit a review/,
+    ],
     ["a comment-only review", /review 2106 by judy-qa \(COMMENTED\) on #45: a comment does not consent/],
     ["a dismissed approval", /review 2108 by mike-sre \(DISMISSED\) on #45: it was dismissed/],
     ["a line in an HTML comment", /line "<!-- consent: connect-sso-prod carol.diaz@example.com -->" of review 2107 .*: it is inside an HTML comment/],
@@ -300,10 +373,30 @@ describe("npm run consents --pr, on the recorded answers", () => {
     expect(result.err.split("\n")).toContainEqual(expect.stringMatching(new RegExp(`^consents: ignored: ${line.source}`)));
   });
 
-  test("WHEN it reads #45 THEN it asks for the pull request and follows the Link header to page 2, with the token, the JSON media type and the API version", async () => {
+  test("WHEN it reads #45 THEN it asks for the pull request, follows the Link header to page 2, and asks who changed it, each approver's permission and the reviews' edits, with the token, the JSON media type and the API version", async () => {
     await consents(["--repo", "acme/contact-center", "--pr", "45"]);
+    const approvers = [
+      "dana-dev",
+      "frank-sec",
+      "grace-lead",
+      "henry-ext",
+      "ivy-guest",
+      "erin-ops",
+      "karl-admin",
+      "lena-sre",
+      "release-bot[bot]",
+      "olga-ops",
+      "pat-read",
+    ];
     expect(seen).toEqual(
-      [`${R}/pulls/45`, `${R}/pulls/45/reviews?per_page=100`, "/repositories/712345678/pulls/45/reviews?per_page=100&page=2"].map((url) => ({
+      [
+        `${R}/pulls/45`,
+        `${R}/pulls/45/reviews?per_page=100`,
+        "/repositories/712345678/pulls/45/reviews?per_page=100&page=2",
+        `${R}/pulls/45/commits?per_page=100`,
+        ...approvers.map((login) => `${R}/collaborators/${encodeURIComponent(login)}/permission`),
+        "/api/graphql",
+      ].map((url) => ({
         url,
         authorization: `Bearer ${TOKEN}`,
         accept: "application/vnd.github+json",

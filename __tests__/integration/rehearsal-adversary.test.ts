@@ -131,6 +131,34 @@ describeIfTools("the gate rehearsed against an adversarial teammate", missingReh
     expect(comment).toMatch(/\+ +"AWS": "arn:aws:iam::999988887777:root"/);
   }, 300_000);
 
+  test("GIVEN approvals with consent lines by a teammate who pushed to the branch, a bot, an edited review and a read-only reviewer WHEN the gate runs THEN none counts; an independent writer's does", async () => {
+    const pusher = { login: "lee-pusher", id: 31 };
+    const pull = r.openPull({ "environments/rehearsal.yaml": environmentYaml([ALICE], 12) }, "Remove Erin");
+    pull.committer = pusher;
+    const line = `consent: ${STACK} ${ERIN.username}`;
+    const role = `consent: ${STACK} aws_iam_role.federation_role`;
+    const body = `${line}\n\n${role}\n`;
+    r.github.permissions.set("rita-read", "read");
+    pull.reviews.push(
+      { user: pusher, state: "APPROVED", body, commitId: pull.headSha },
+      { user: { login: "release-bot[bot]", id: 32 }, userType: "Bot", state: "APPROVED", body, commitId: pull.headSha },
+      { user: { login: "eddie-edit", id: 33 }, state: "APPROVED", body, commitId: pull.headSha, editedAt: "2026-11-28T12:30:00Z" },
+      { user: { login: "rita-read", id: 34 }, state: "APPROVED", body, commitId: pull.headSha },
+    );
+    const refused = await r.pullRequestRun(pull, "pull_request_review");
+    r.expectResults({ gate: refused.gate.result }, { gate: "failure" });
+    const log = r.pr.transcript("gate");
+    expect(log).toMatch(/lee-pusher authored or committed a commit of this pull request/);
+    expect(log).toMatch(/release-bot\[bot\] is a Bot account: only a person can consent/);
+    expect(log).toMatch(/review \d+ by eddie-edit \(APPROVED\) on #\d+: its body was edited/);
+    expect(log).toMatch(/rita-read has read permission on the repository/);
+
+    pull.reviews.push({ user: REVIEWER, state: "APPROVED", body, commitId: pull.headSha });
+    const allowed = await r.pullRequestRun(pull, "pull_request_review");
+    r.expectResults({ gate: allowed.gate.result }, { gate: "success" });
+    expect(r.github.comments.get(pull.number)?.at(-1)).toContain(REVIEWER.login);
+  }, 300_000);
+
   test("GIVEN a second certificate added to the metadata and the lock recorded locally WHEN the pull request runs THEN the review sees a certificate added and the gate needs consent", async () => {
     const second = await makeCertificate(new Date(Date.now() - 86_400_000), new Date(Date.now() + 365 * 86_400_000));
     const metadata = atMain("environments/metadata/rehearsal.xml").replace(

@@ -1,7 +1,9 @@
 /**
  * A fake of the few GitHub REST endpoints the pipeline calls, on 127.0.0.1, answering in the shape
  * of GitHub's API (v3): the repository (its default branch, "main"), a branch's tip commit, pull
- * requests, their reviews and commits, the pull requests of a commit, and issue comments (recorded).
+ * requests, their reviews and commits (each authored and committed by the pull request's author),
+ * a user's permission on the repository (write unless set), the reviews' edit times (GraphQL),
+ * the pull requests of a commit, and issue comments (recorded).
  * Where it guesses: only the fields the pipeline reads are in each answer. Any other request answers 404 and is recorded as unknown, so a
  * test can fail loudly when the pipeline starts calling something the fake does not model.
  */
@@ -19,6 +21,10 @@ export interface FakeReview {
   readonly body: string;
   readonly commitId: string;
   readonly authorAssociation?: "OWNER" | "MEMBER" | "COLLABORATOR" | "CONTRIBUTOR" | "NONE";
+  /** The reviewer's account type (User unless set). */
+  readonly userType?: "User" | "Bot";
+  /** When the body was last edited after submission (GraphQL lastEditedAt); never when unset. */
+  readonly editedAt?: string;
 }
 
 export interface FakePull {
@@ -28,6 +34,8 @@ export interface FakePull {
   baseSha: string;
   /** Commits of the branch, oldest first. */
   commits: string[];
+  /** Who committed (pushed) them, when not the author (a teammate pushing onto the branch). */
+  committer?: FakeUser;
   mergeCommitSha?: string;
   readonly reviews: FakeReview[];
 }
@@ -40,6 +48,8 @@ export interface GitHubFake {
   readonly comments: Map<number, string[]>;
   /** Tip commit of each branch (`GET /repos/{repo}/branches/{name}`); the default branch is main. */
   readonly branches: Map<string, string>;
+  /** Permission on the repository by login (`GET /repos/{repo}/collaborators/{login}/permission`); write when unset. */
+  readonly permissions: Map<string, string>;
   /** Requests the fake does not model. */
   readonly unknown: string[];
   stop(): Promise<void>;
@@ -63,7 +73,9 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
   const pulls = new Map<number, FakePull>();
   const comments = new Map<number, string[]>();
   const branches = new Map<string, string>();
+  const permissions = new Map<string, string>();
   const unknown: string[] = [];
+  const reviewId = (pull: FakePull, i: number) => 1000 + pull.number * 100 + i;
   const base = `/repos/${repository}`;
 
   const server = http.createServer((req, res) => {
@@ -81,16 +93,19 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
         const pull = pulls.get(Number(m[1]));
         if (!pull) return send(404, { message: "Not Found" });
         if (!m[2]) return send(200, pullJson(repository, pull));
-        if (m[2] === "/commits")
+        if (m[2] === "/commits") {
+          const author = { ...pull.author, type: "User" };
+          const committer = pull.committer ? { ...pull.committer, type: "User" } : author;
           return send(
             200,
-            pull.commits.map((sha) => ({ sha })),
+            pull.commits.map((sha) => ({ sha, author, committer })),
           );
+        }
         return send(
           200,
           pull.reviews.map((r, i) => ({
-            id: 1000 + pull.number * 100 + i,
-            user: { ...r.user, type: "User" },
+            id: reviewId(pull, i),
+            user: { ...r.user, type: r.userType ?? "User" },
             body: r.body,
             state: r.state,
             commit_id: r.commitId,
@@ -100,6 +115,17 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
         );
       }
       if (req.method === "GET" && route === "") return send(200, { full_name: repository, default_branch: "main" });
+      if (req.method === "GET" && route && (m = /^\/collaborators\/([^/]+)\/permission$/.exec(route))) {
+        const login = decodeURIComponent(m[1]);
+        return send(200, { permission: permissions.get(login) ?? "write", user: { login, type: "User" } });
+      }
+      if (req.method === "POST" && url.pathname === "/graphql") {
+        const { variables } = JSON.parse(body) as { variables: { owner: string; name: string; number: number } };
+        const pull = `${variables.owner}/${variables.name}` === repository ? pulls.get(variables.number) : undefined;
+        if (!pull) return send(200, { data: null, errors: [{ message: "Could not resolve to a PullRequest" }] });
+        const nodes = pull.reviews.map((r, i) => ({ databaseId: reviewId(pull, i), lastEditedAt: r.editedAt ?? null }));
+        return send(200, { data: { repository: { pullRequest: { reviews: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } } } } });
+      }
       if (req.method === "GET" && route && (m = /^\/branches\/([^/]+)$/.exec(route))) {
         const sha = branches.get(decodeURIComponent(m[1]));
         return sha ? send(200, { name: decodeURIComponent(m[1]), commit: { sha } }) : send(404, { message: "Branch not found" });
@@ -129,6 +155,7 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
     pulls,
     comments,
     branches,
+    permissions,
     unknown,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -6,7 +6,22 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import type { Consent } from "../review/consent";
-import { asCommitShas, asPullRequest, asPullRequests, asReviews, consentsOfPull, isForkPullRequest, type Ignored, type PullRequest } from "./consents";
+import {
+  asCommitPeople,
+  asCommitShas,
+  asEdits,
+  asPermission,
+  asPullRequest,
+  asPullRequests,
+  asReviews,
+  consentsOfPull,
+  isForkPullRequest,
+  WEB_FLOW,
+  type Ignored,
+  type PullRequest,
+  type Review,
+  type ReviewFacts,
+} from "./consents";
 import { clientOptionsFromEnv, GitHubApiError, GitHubClient } from "./github";
 
 export const USAGE =
@@ -78,6 +93,42 @@ async function mergedPullsOf(client: GitHubClient, repo: string, commits: Readon
   return [...found.values()];
 }
 
+const EDITS_QUERY = `query($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      reviews(first: 100, after: $after) { nodes { databaseId lastEditedAt } pageInfo { hasNextPage endCursor } }
+    }
+  }
+}`;
+
+/** Who changed the pull request, each approving reviewer's permission, and which reviews were edited (GraphQL; REST does not say). */
+async function reviewFacts(client: GitHubClient, repo: string, pull: PullRequest, reviews: ReadonlyArray<Review>): Promise<ReviewFacts> {
+  const approvers = new Set(reviews.filter((r) => r.state === "APPROVED" && r.user).map((r) => r.user!.login));
+  // No approval, nothing can consent: nothing more to ask.
+  if (approvers.size === 0) return { changedBy: new Set(), unattributed: [], permissions: new Map(), editedAt: new Map() };
+  const commitsPath = `/repos/${repo}/pulls/${pull.number}/commits`;
+  const changedBy = new Set<string>();
+  const unattributed: string[] = [];
+  for (const commit of asCommitPeople(await client.getAll(commitsPath), commitsPath)) {
+    if (!commit.author || !commit.committer) unattributed.push(commit.sha);
+    for (const who of [commit.author, commit.committer]) if (who && who.login !== WEB_FLOW) changedBy.add(who.login.toLowerCase());
+  }
+  const permissions = new Map<string, string>();
+  for (const login of approvers) {
+    const permissionPath = `/repos/${repo}/collaborators/${encodeURIComponent(login)}/permission`;
+    permissions.set(login.toLowerCase(), asPermission(await client.get(permissionPath), permissionPath));
+  }
+  const editedAt = new Map<number, string | null>();
+  const [owner, name] = repo.split("/");
+  for (let after: string | null = null, page = 0; page < 100; page++) {
+    const edits = asEdits(await client.graphql(EDITS_QUERY, { owner, name, number: pull.number, after }), `graphql reviews of #${pull.number}`);
+    for (const node of edits.nodes) editedAt.set(node.databaseId, node.lastEditedAt);
+    if (!edits.pageInfo.hasNextPage) break;
+    after = edits.pageInfo.endCursor;
+  }
+  return { changedBy, unattributed, permissions, editedAt };
+}
+
 async function consentsOf(client: GitHubClient, request: Request, err: (text: string) => void): Promise<Consent[]> {
   const notes: Ignored[] = [];
   let pulls: PullRequest[];
@@ -98,7 +149,8 @@ async function consentsOf(client: GitHubClient, request: Request, err: (text: st
     if (isForkPullRequest(pull))
       err(`consents: note: #${pull.number} comes from ${pull.head.repo ? `the fork ${pull.head.repo.full_name}` : "a fork that no longer exists"}`);
     const path = `/repos/${request.repo}/pulls/${pull.number}/reviews`;
-    const judged = consentsOfPull(pull, asReviews(await client.getAll(path), path));
+    const reviews = asReviews(await client.getAll(path), path);
+    const judged = consentsOfPull(pull, reviews, await reviewFacts(client, request.repo, pull, reviews));
     consents.push(...judged.consents);
     notes.push(...judged.ignored);
     err(`consents: #${pull.number} at ${pull.head.sha.slice(0, 7)}: ${judged.consents.length} consent(s)`);

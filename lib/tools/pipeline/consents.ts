@@ -42,8 +42,8 @@ const PULL = z.object({
 const REVIEW = z
   .object({
     id: z.number().int().positive(),
-    // null: the reviewer's account was deleted.
-    user: USER.nullable(),
+    // null: the reviewer's account was deleted. `type`: User, Bot (an app), Organization.
+    user: USER.extend({ type: z.string().min(1) }).nullable(),
     body: z.string().nullable(),
     state: z.string().min(1),
     author_association: z.string().min(1),
@@ -58,6 +58,19 @@ const REVIEW = z
   .refine((r) => r.state === "PENDING" || typeof r.submitted_at === "string", { error: "a submitted review without submitted_at", path: ["submitted_at"] });
 
 const COMMITS = z.array(z.object({ sha: SHA }));
+// author/committer: the GitHub accounts of the commit's author and committer; null when GitHub links the e-mail to none.
+const COMMIT_PEOPLE = z.array(z.object({ sha: SHA, author: USER.nullable(), committer: USER.nullable() }));
+const PERMISSION = z.object({ permission: z.string().min(1) });
+const EDITS = z.object({
+  repository: z.object({
+    pullRequest: z.object({
+      reviews: z.object({
+        nodes: z.array(z.object({ databaseId: z.number().int(), lastEditedAt: z.string().nullable() })),
+        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+      }),
+    }),
+  }),
+});
 
 /** GET /repos/{owner}/{repo}/pulls/{number} (or one item of a list of pull requests). */
 export type PullRequest = z.infer<typeof PULL>;
@@ -77,6 +90,32 @@ export const asPullRequests = (value: unknown, request: string): PullRequest[] =
 export const asReviews = (value: unknown, request: string): Review[] => checked(z.array(REVIEW), value, request);
 /** GET /repos/{owner}/{repo}/pulls/{number}/commits: the SHAs. */
 export const asCommitShas = (value: unknown, request: string): string[] => checked(COMMITS, value, request).map((c) => c.sha);
+/** GET /repos/{owner}/{repo}/pulls/{number}/commits: who authored and committed each. */
+export const asCommitPeople = (value: unknown, request: string) => checked(COMMIT_PEOPLE, value, request);
+/** GET /repos/{owner}/{repo}/collaborators/{username}/permission: admin, write, read or none. */
+export const asPermission = (value: unknown, request: string): string => checked(PERMISSION, value, request).permission;
+/** GraphQL `repository.pullRequest.reviews`: each review's id and when its body was last edited. */
+export const asEdits = (value: unknown, request: string) => checked(EDITS, value, request).repository.pullRequest.reviews;
+
+/**
+ * What GitHub says of a pull request's people beyond its reviews, for judging who may consent:
+ * who changed it, each approving reviewer's permission, and which reviews were edited.
+ */
+export interface ReviewFacts {
+  /** Logins (lower case) of every author and committer of its commits (GitHub's own web-flow left out). */
+  readonly changedBy: ReadonlySet<string>;
+  /** Its commits whose author or committer GitHub links to no account: who changed them cannot be told. */
+  readonly unattributed: ReadonlyArray<string>;
+  /** Permission on the repository, by login (lower case): admin, write (maintain reads as write), read, none. */
+  readonly permissions: ReadonlyMap<string, string>;
+  /** When each review's body was last edited (null: never), by review id; a missing id: unknown. */
+  readonly editedAt: ReadonlyMap<number, string | null>;
+}
+
+/** Permissions that may consent. */
+export const CONSENTING_PERMISSIONS: ReadonlySet<string> = new Set(["admin", "write"]);
+/** GitHub's committer of commits made in its web interface: GitHub itself, not a person. */
+export const WEB_FLOW = "web-flow";
 
 /** A pull request from another repository (a fork), or from a fork that no longer exists. */
 export function isForkPullRequest(pull: {
@@ -196,11 +235,6 @@ export function parseConsentLine(line: string): { stack: string; target: string 
 // Which reviews consent
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Associations that may consent. MEMBER (of the organization owning the repository) does not by
- * itself mean write access: the organization's base permission decides (README: "Consent").
- */
-export const CONSENTING_ASSOCIATIONS: ReadonlySet<string> = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 /** States that do not change a reviewer's verdict; any other state (unknown ones too) does. */
 const NOT_A_VERDICT: ReadonlySet<string> = new Set(["COMMENTED", "PENDING"]);
 
@@ -218,19 +252,26 @@ function latestVerdicts(reviews: ReadonlyArray<Review>): Map<number, Review> {
   return latest;
 }
 
-function whyNoConsent(pull: PullRequest, review: Review, latest: Map<number, Review>): string | undefined {
+function whyNoConsent(pull: PullRequest, review: Review, latest: Map<number, Review>, facts: ReviewFacts): string | undefined {
   if (review.state === "COMMENTED") return "a comment does not consent: only an approving review can";
   if (review.state === "CHANGES_REQUESTED") return "it requests changes: only an approving review can consent";
   if (review.state === "DISMISSED") return "it was dismissed";
   if (review.state === "PENDING") return "it is pending (not submitted)";
   if (review.state !== "APPROVED") return `its state ${review.state} is unknown here: it counts as withdrawing this reviewer's earlier approval`;
   if (!review.user) return "its author's account no longer exists";
-  if (review.user.id === pull.user.id || review.user.login.toLowerCase() === pull.user.login.toLowerCase()) {
-    return `${review.user.login} opened the pull request: its author cannot consent to their own change`;
+  const login = review.user.login;
+  if (review.user.type !== "User" || /\[bot\]$/i.test(login)) return `${login} is a ${review.user.type} account: only a person can consent`;
+  if (review.user.id === pull.user.id || login.toLowerCase() === pull.user.login.toLowerCase()) {
+    return `${login} opened the pull request: its author cannot consent to their own change`;
   }
-  if (!CONSENTING_ASSOCIATIONS.has(review.author_association)) {
-    return `the reviewer's author_association is ${review.author_association}; only ${[...CONSENTING_ASSOCIATIONS].join(", ")} can consent`;
-  }
+  if (facts.changedBy.has(login.toLowerCase()))
+    return `${login} authored or committed a commit of this pull request: someone who changed it cannot consent to it`;
+  if (facts.unattributed.length > 0)
+    return `commit(s) ${facts.unattributed.map(short).join(", ")} have an author or committer GitHub links to no account, so whether ${login} changed the pull request cannot be told`;
+  const permission = facts.permissions.get(login.toLowerCase());
+  if (permission === undefined) return `${login}'s permission on the repository could not be read`;
+  if (!CONSENTING_PERMISSIONS.has(permission))
+    return `${login} has ${permission} permission on the repository (asked of GitHub); only ${[...CONSENTING_PERMISSIONS].join(" or ")} can consent`;
   const last = latest.get(review.user.id);
   if (last && last.id !== review.id)
     return `superseded by the same reviewer's later review ${last.id} (${last.state}): only a reviewer's latest verdict counts`;
@@ -238,23 +279,29 @@ function whyNoConsent(pull: PullRequest, review: Review, latest: Map<number, Rev
     const of = review.commit_id ? `commit ${short(review.commit_id)}` : "a commit that no longer exists";
     return `it approves ${of}, not the pull request's head ${short(pull.head.sha)}: approving an older commit does not consent to the current plan; approve the head again`;
   }
+  const edited = facts.editedAt.get(review.id);
+  if (edited === undefined) return "whether its body was edited after it was submitted could not be read";
+  if (edited !== null)
+    return `its body was edited (${edited}) after it was submitted: anyone with write access can edit a review, and an edit changes neither its state nor its commit, so an edited review does not consent; approve again`;
   return undefined;
 }
 
 /**
  * The consents a pull request's reviews give: lines `consent: <stack> <target>` in the paragraphs,
- * list items or headings of a review that is APPROVED, on the pull request's head commit, by someone
- * other than its author whose association is OWNER, MEMBER or COLLABORATOR, and who has not since
- * requested changes or had the approval dismissed. Everything else is listed in `ignored` with why.
+ * list items or headings of a review that is APPROVED, on the pull request's head commit, not
+ * edited since it was submitted, by a person (a User account, not a bot or app) with write
+ * permission or more who neither opened the pull request nor authored or committed any of its
+ * commits, and who has not since requested changes or had the approval dismissed. Everything else
+ * is listed in `ignored` with why.
  */
-export function consentsOfPull(pull: PullRequest, reviews: ReadonlyArray<Review>): Judgement {
+export function consentsOfPull(pull: PullRequest, reviews: ReadonlyArray<Review>, facts: ReviewFacts): Judgement {
   const latest = latestVerdicts(reviews);
   const consents: Consent[] = [];
   const ignored: Ignored[] = [];
   for (const review of reviews) {
     const by = review.user?.login ?? "a deleted account";
     const what = `review ${review.id} by ${by} (${review.state}) on #${pull.number}`;
-    const why = whyNoConsent(pull, review, latest);
+    const why = whyNoConsent(pull, review, latest, facts);
     if (why) {
       ignored.push({ what, why });
       continue;

@@ -75,6 +75,17 @@ export class GitHubClient {
     return (await this.request(url, this.label(url), JSON.stringify(document))).body;
   }
 
+  /**
+   * A GraphQL query: at `/graphql` beside the REST root (api.github.com), or `/api/graphql` for
+   * GitHub Enterprise's `/api/v3`. An answer with `errors` is refused, naming the first.
+   */
+  async graphql(query: string, variables: Record<string, unknown>): Promise<unknown> {
+    const url = this.root.pathname.endsWith("/api/v3/") ? new URL("../graphql", this.root) : new URL("graphql", this.root);
+    const body = (await this.request(url, "graphql", JSON.stringify({ query, variables }))).body as { data?: unknown; errors?: Array<{ message?: string }> };
+    if (body.errors?.length) throw new GitHubApiError(`POST graphql: ${body.errors[0].message ?? "an error without a message"}`);
+    return body.data;
+  }
+
   /** GET every page of a list endpoint (100 a page) and concatenate them. */
   async getAll(path: string): Promise<unknown[]> {
     const items: unknown[] = [];
