@@ -207,7 +207,7 @@ describeIfTools(
       // dev's file, for an instance of its own, that no run applied.
       const fresh = fs
         .readFileSync(path.join(environmentsDir, "dev.yaml"), "utf8")
-        .replace(/^(pipeline|backend):.*\n(  .*\n)+/gm, "")
+        .replace(/^(pipeline|backend):.*\n( {2}.*\n)+/gm, "")
         .replace(/instanceId: [0-9a-f-]+/, "instanceId: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
       fs.writeFileSync(path.join(environmentsDir, "fresh.yaml"), fresh);
       try {
