@@ -78,11 +78,43 @@ describe.each(Object.entries(FILES))("the %s workflow", (_, file) => {
     expect(offenders).toEqual([]);
   });
 
-  test("GIVEN every action it uses WHEN read THEN it is pinned to a major version", () => {
-    const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses).filter((u): u is string => Boolean(u)));
-    expect(uses.length).toBeGreaterThan(5);
-    for (const u of uses) expect(u).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+  test("GIVEN every action it uses WHEN read THEN it is pinned by full commit SHA, with its version in a comment", () => {
+    const lines = text.split("\n").filter((l) => /^\s*- uses: /.test(l));
+    expect(lines.length).toBeGreaterThan(5);
+    expect(lines.filter((l) => !/^\s*- uses: [\w-]+\/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(l))).toEqual([]);
   });
+
+  test("GIVEN every checkout and install WHEN read THEN no token stays in .git/config and no dependency's install script runs", () => {
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+    const checkouts = steps.filter((s) => s.uses?.startsWith("actions/checkout@"));
+    expect(checkouts.length).toBeGreaterThan(0);
+    expect(checkouts.filter((s) => s.with?.["persist-credentials"] !== false)).toEqual([]);
+    const installs = steps.filter((s) => /\bnpm (ci|install)\b/.test(s.run ?? ""));
+    expect(installs.filter((s) => !/^npm ci --ignore-scripts$/.test(s.run ?? ""))).toEqual([]);
+  });
+
+  test("GIVEN each job WHEN its permissions are read THEN the workflow grants contents: read alone, and only jobs that need more name exactly what they need", () => {
+    expect((workflow as Workflow & { permissions?: unknown }).permissions).toEqual({ contents: "read" });
+    const needs: Record<string, Record<string, string>> = {
+      plan: { contents: "read", "id-token": "write" },
+      gate: { contents: "read", "pull-requests": "write" },
+      apply: { contents: "read", "id-token": "write", "pull-requests": "read" },
+      drift: { contents: "read", "id-token": "write" },
+    };
+    for (const [id, job] of Object.entries(workflow.jobs)) expect([id, (job as Job & { permissions?: unknown }).permissions]).toEqual([id, needs[id]]);
+  });
+});
+
+test("GIVEN the Dependabot configuration WHEN read THEN it keeps the actions and the npm packages current", () => {
+  const config = parse(fs.readFileSync(path.join(REPO, ".github", "dependabot.yml"), "utf8")) as {
+    version: number;
+    updates: Array<{ "package-ecosystem": string; directory: string }>;
+  };
+  expect(config.version).toBe(2);
+  expect(config.updates.map((u) => [u["package-ecosystem"], u.directory]).sort()).toEqual([
+    ["github-actions", "/"],
+    ["npm", "/"],
+  ]);
 });
 
 test("GIVEN a workflow with a mistake WHEN GitHub's parser reads it THEN it reports it (the parser check can fail)", () => {

@@ -125,7 +125,7 @@ export function rehearsalRunner(
       APPLY_ROLE_ARN: "arn:aws:iam::111122223333:role/connect-sso-rehearsal-apply",
     },
     skipRun: [
-      { run: /^npm ci$/, reason: "node_modules is linked from the project (same lockfile)" },
+      { run: /^npm ci --ignore-scripts$/, reason: "node_modules is linked from the project (same lockfile)" },
       { run: /^npm test$/, reason: "this suite is npm test" },
       { run: /^pip install/, reason: "moto is on this machine" },
     ],
