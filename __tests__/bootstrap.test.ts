@@ -50,11 +50,18 @@ describe("names and GitHub's claims", () => {
     expect(githubOidcAudience(partition)).toBe(audience);
   });
 
-  test("GIVEN a repository and an environment WHEN the subjects are made THEN plans accept pull requests and main, applies only the GitHub environment", () => {
+  test("GIVEN a repository and an environment WHEN the subjects are made THEN plans accept the pull-request workflow's pull requests and the main workflow on main, applies only the main workflow on main in the GitHub environment", () => {
     expect(githubSubjects("acme/contact-center", "prod")).toEqual({
-      plan: ["repo:acme/contact-center:pull_request", "repo:acme/contact-center:ref:refs/heads/main"],
-      apply: ["repo:acme/contact-center:environment:prod"],
+      plan: [
+        "repo:acme/contact-center:pull_request:job_workflow_ref:acme/contact-center/.github/workflows/connect-sso-pr.yml@refs/pull/*/merge",
+        "repo:acme/contact-center:ref:refs/heads/main:job_workflow_ref:acme/contact-center/.github/workflows/connect-sso.yml@refs/heads/main",
+      ],
+      apply: ["repo:acme/contact-center:environment:prod:job_workflow_ref:acme/contact-center/.github/workflows/connect-sso.yml@refs/heads/main"],
     });
+    // The immutable form names the repository by IDs in `repo:`, by names in job_workflow_ref.
+    expect(githubSubjects("acme@1/contact-center@2", "prod").apply).toEqual([
+      "repo:acme@1/contact-center@2:environment:prod:job_workflow_ref:acme/contact-center/.github/workflows/connect-sso.yml@refs/heads/main",
+    ]);
   });
 
   test.each([

@@ -124,7 +124,17 @@ describe.each(exampleEnvironments().map((e) => e.name))("example bootstrap stack
         .map((r: any) => r.name)
         .sort(),
     ).toEqual([`connect-sso-${name}-apply`, `connect-sso-${name}-plan`]);
-    expect(Object.keys(json.output).sort()).toEqual(["apply_role_arn", "github_oidc_provider_arn", "plan_role_arn", "state_bucket_name"]);
+    expect(Object.keys(json.output).sort()).toEqual([
+      "apply_role_arn",
+      "github_oidc_provider_arn",
+      "github_oidc_subject_customization",
+      "plan_role_arn",
+      "state_bucket_name",
+    ]);
+    expect(JSON.parse(json.output.github_oidc_subject_customization.value)).toEqual({
+      use_default: false,
+      include_claim_keys: ["repo", "context", "job_workflow_ref"],
+    });
   });
 });
 

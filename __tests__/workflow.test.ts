@@ -105,6 +105,13 @@ describe.each(Object.entries(FILES))("the %s workflow", (_, file) => {
   });
 });
 
+test("GIVEN the credentialed jobs WHEN their AWS sessions are read THEN pull requests get one hour, and only main's apply and drift the six hours a full refresh of a large environment takes", () => {
+  const duration = (workflow: Workflow, job: string) =>
+    workflow.jobs[job].steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-duration-seconds"];
+  expect(duration(pr, "plan")).toBe(3600);
+  expect([duration(main, "apply"), duration(main, "drift")]).toEqual([21600, 21600]);
+});
+
 test("GIVEN the Dependabot configuration WHEN read THEN it keeps the actions and the npm packages current", () => {
   const config = parse(fs.readFileSync(path.join(REPO, ".github", "dependabot.yml"), "utf8")) as {
     version: number;

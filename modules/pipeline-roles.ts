@@ -5,7 +5,7 @@
  */
 import { Construct } from "constructs";
 import { githubOidcTrustPolicy, type PipelineRoleKind, type PolicyDocument } from "../lib/rules/policies";
-import { PIPELINE_RESOURCE_NAMES, ROLE_SESSION_SECONDS } from "../lib/rules/naming";
+import { PIPELINE_RESOURCE_NAMES, PULL_REQUEST_REF, ROLE_SESSION_SECONDS } from "../lib/rules/naming";
 import { ValidationError, type ProtectionProps } from "./props";
 import { singlePolicyRole } from "./single-policy-role";
 
@@ -17,7 +17,7 @@ export interface PipelineRoleProps extends ProtectionProps {
   readonly providerArn: string;
   /** Required `aud` of GitHub's token. */
   readonly audience: string;
-  /** Accepted `sub` claims of GitHub's token (see githubSubjects); literal, no wildcards. */
+  /** Accepted `sub` claims of GitHub's token (see githubSubjects); literal, no wildcard but a pull request's number in its merge ref. */
   readonly subjects: ReadonlyArray<string>;
   /** The role's only permissions (see pipelinePolicy). */
   readonly policy: PolicyDocument;
@@ -28,9 +28,13 @@ export class PipelineRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineRoleProps) {
     super(scope, id);
-    const wildcard = props.subjects.find((s) => /[*?]/.test(s));
+    // A pull request's number in its merge ref is the one wildcard (see githubSubjects).
+    const wildcard = props.subjects.find((s) => /[*?]/.test(s.replace(`@${PULL_REQUEST_REF}`, "")));
     if (props.subjects.length === 0 || wildcard !== undefined) {
-      throw new ValidationError(this, `subjects ${JSON.stringify(props.subjects)} are not valid; allowed: one or more literal sub claims, no * or ?`);
+      throw new ValidationError(
+        this,
+        `subjects ${JSON.stringify(props.subjects)} are not valid; allowed: one or more literal sub claims, no * or ? but in @${PULL_REQUEST_REF}`,
+      );
     }
     // Rights added by hand to a pipeline role are removed at the next apply of the bootstrap stack.
     const role = singlePolicyRole(this, {

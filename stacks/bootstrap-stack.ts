@@ -8,7 +8,7 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { bootstrapStackName, githubOidcAudience, githubSubjects, pipelineRoleName } from "../lib/rules/naming";
+import { bootstrapStackName, GITHUB_WORKFLOWS, githubOidcAudience, githubSubjectCustomization, githubSubjects, pipelineRoleName } from "../lib/rules/naming";
 import { BOOTSTRAP_STACK_OUTPUTS } from "../lib/rules/outputs";
 import { pipelinePolicy } from "../lib/rules/policies";
 import { GithubOidcProvider } from "../modules/github-oidc";
@@ -69,7 +69,11 @@ export class BootstrapStack extends EnvironmentStack {
     });
     new TerraformOutput(this, BOOTSTRAP_STACK_OUTPUTS.applyRoleArn, {
       value: roles[1].arn,
-      description: `Role of applies, for jobs of the GitHub environment ${env.name}`,
+      description: `Role of applies, for jobs of the GitHub environment ${env.name} in ${GITHUB_WORKFLOWS.main} on main`,
+    });
+    new TerraformOutput(this, BOOTSTRAP_STACK_OUTPUTS.githubOidcSubjectCustomization, {
+      value: githubSubjectCustomization(),
+      description: `Body of PUT /repos/${pipeline.repository.replace(/@\d+/g, "")}/actions/oidc/customization/sub: the roles trust subjects that name the workflow file and ref`,
     });
   }
 }

@@ -35,7 +35,7 @@ describe("PipelineRole refuses, naming its path", () => {
     (subjects) => {
       expectValidationError(
         (stack) => new PipelineRole(stack, "role", { ...props, subjects }),
-        `${STACK}/role: subjects ${JSON.stringify(subjects)} are not valid; allowed: one or more literal sub claims, no * or ?`,
+        `${STACK}/role: subjects ${JSON.stringify(subjects)} are not valid; allowed: one or more literal sub claims, no * or ? but in @refs/pull/*/merge`,
       );
     },
   );

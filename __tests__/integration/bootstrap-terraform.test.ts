@@ -52,8 +52,11 @@ const DEV = {
   oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
   roles: { plan: "connect-sso-dev-plan", apply: "connect-sso-dev-apply" },
   subjects: {
-    plan: ["repo:acme/contact-center:pull_request", "repo:acme/contact-center:ref:refs/heads/main"],
-    apply: ["repo:acme/contact-center:environment:dev"],
+    plan: [
+      "repo:acme/contact-center:pull_request:job_workflow_ref:acme/contact-center/.github/workflows/connect-sso-pr.yml@refs/pull/*/merge",
+      "repo:acme/contact-center:ref:refs/heads/main:job_workflow_ref:acme/contact-center/.github/workflows/connect-sso.yml@refs/heads/main",
+    ],
+    apply: ["repo:acme/contact-center:environment:dev:job_workflow_ref:acme/contact-center/.github/workflows/connect-sso.yml@refs/heads/main"],
   },
 };
 

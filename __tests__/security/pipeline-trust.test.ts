@@ -17,6 +17,17 @@ test.each<[string, "plan" | "apply", Edit]>([
   ["a trust for another audience", "apply", trustOf("apply", (s) => (s.Condition.StringEquals[AUD] = "sigstore"))],
   ["a trust without a sub condition (any repository)", "plan", trustOf("plan", (s) => delete s.Condition.StringLike)],
   ["a sub with a wildcard", "apply", trustOf("apply", (s) => (s.Condition.StringLike[SUB] = ["repo:acme/contact-center:*"]))],
+  [
+    "a wildcard in a job_workflow_ref other than a pull request's number",
+    "apply",
+    trustOf(
+      "apply",
+      (s) =>
+        (s.Condition.StringLike[SUB] = [
+          "repo:acme/contact-center:environment:dev:job_workflow_ref:acme/contact-center/.github/workflows/connect-sso.yml@refs/heads/*",
+        ]),
+    ),
+  ],
   ["another condition operator", "plan", trustOf("plan", (s) => (s.Condition["ForAnyValue:StringLike"] = { [SUB]: ["repo:acme/*"] }))],
   ["a trust with no statement", "plan", (tf) => (pipelineRole(tf, "plan").assume_role_policy = JSON.stringify({ Version: "2012-10-17", Statement: [] }))],
 ])("GIVEN %s WHEN checked THEN PIPELINE_TRUST fires alone on the %s role, saying what is allowed", (_, kind, breakIt) => {
@@ -27,7 +38,11 @@ test.each<[string, "plan" | "apply", Edit]>([
 
 test("GIVEN the two roles trusting two repositories WHEN checked THEN both are refused, naming both repositories", () => {
   const tf = bootstrapStack();
-  trustOf("apply", (s) => (s.Condition.StringLike[SUB] = ["repo:someone/else:environment:dev"]))(tf);
+  trustOf(
+    "apply",
+    (s) =>
+      (s.Condition.StringLike[SUB] = ["repo:someone/else:environment:dev:job_workflow_ref:someone/else/.github/workflows/connect-sso.yml@refs/heads/main"]),
+  )(tf);
   const violations = checkStack(tf);
   expect(violations.map((v) => [v.rule, v.address])).toEqual([
     ["PIPELINE_TRUST", "aws_iam_role.pipeline_apply_role"],

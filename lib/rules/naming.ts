@@ -280,16 +280,40 @@ export const GITHUB_OIDC_PROVIDER_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12
  */
 export const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:@\d+)?\/(?!\.\.?(?:@|$))[A-Za-z0-9._-]{1,100}(?:@\d+)?$/;
 
+/** The pipeline's workflow files: pull requests are planned by the first, main applied and checked for drift by the second. */
+export const GITHUB_WORKFLOWS = { pullRequest: ".github/workflows/connect-sso-pr.yml", main: ".github/workflows/connect-sso.yml" } as const;
+/** The git ref of a pull request's runs in a `job_workflow_ref`: the one wildcard a subject may hold (the pull request's number). */
+export const PULL_REQUEST_REF = "refs/pull/*/merge";
 /**
- * `sub` claims of the GitHub tokens each pipeline role accepts: plans from pull requests and from
- * `main` (the scheduled drift run), applies only from jobs of the GitHub environment named after
- * the environment (its protection rules gate them).
+ * The claims GitHub puts in the repository's OIDC `sub` once customized (`PUT
+ * /repos/{owner}/{repo}/actions/oidc/customization/sub`), so that a subject names the workflow file
+ * and ref that runs the job, not only its context.
+ */
+export const GITHUB_SUBJECT_CLAIM_KEYS = ["repo", "context", "job_workflow_ref"] as const;
+
+/**
+ * `sub` claims of the GitHub tokens each pipeline role accepts, in the customized form
+ * `repo:<repo>:<context>:job_workflow_ref:<owner>/<name>/<workflow file>@<ref>`: plans from the
+ * pull-request workflow's runs of pull requests, and from the main workflow on main (the scheduled
+ * drift run); applies only from the main workflow on main, in the GitHub environment named after
+ * the environment (its protection rules gate them). No other workflow file, branch or event matches.
  */
 export function githubSubjects(repository: string, environment: string): { readonly plan: string[]; readonly apply: string[] } {
+  // job_workflow_ref names the repository by its names, also when `sub` uses the immutable form.
+  const names = repository.replace(/@\d+/g, "");
+  const from = (workflow: string, ref: string) => `job_workflow_ref:${names}/${workflow}@${ref}`;
   return {
-    plan: [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/main`],
-    apply: [`repo:${repository}:environment:${environment}`],
+    plan: [
+      `repo:${repository}:pull_request:${from(GITHUB_WORKFLOWS.pullRequest, PULL_REQUEST_REF)}`,
+      `repo:${repository}:ref:refs/heads/main:${from(GITHUB_WORKFLOWS.main, "refs/heads/main")}`,
+    ],
+    apply: [`repo:${repository}:environment:${environment}:${from(GITHUB_WORKFLOWS.main, "refs/heads/main")}`],
   };
+}
+
+/** The body of GitHub's OIDC subject customization call the pipeline's trusts expect. */
+export function githubSubjectCustomization(): string {
+  return JSON.stringify({ use_default: false, include_claim_keys: [...GITHUB_SUBJECT_CLAIM_KEYS] });
 }
 
 export function s3BucketArn(partition: Partition, bucket: string): string {

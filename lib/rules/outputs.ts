@@ -19,4 +19,6 @@ export const BOOTSTRAP_STACK_OUTPUTS = {
   githubOidcProviderArn: "github_oidc_provider_arn",
   planRoleArn: "plan_role_arn",
   applyRoleArn: "apply_role_arn",
+  /** The body of GitHub's OIDC subject customization call the roles' trusts expect. */
+  githubOidcSubjectCustomization: "github_oidc_subject_customization",
 } as const;

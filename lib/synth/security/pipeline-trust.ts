@@ -9,7 +9,7 @@ import { asList, asObject, forEachStatement, GITHUB_AUD, GITHUB_SUB, parseSubjec
 
 export const PIPELINE_TRUST = defineRule({
   id: "PIPELINE_TRUST",
-  why: "a pipeline role trusts only GitHub's OIDC provider of this account, for sts:AssumeRoleWithWebIdentity, with the token's aud (StringEquals) and literal sub claims (no wildcards) of one repository (GitHub's OIDC guide for AWS; IAM Access Analyzer)",
+  why: "a pipeline role trusts only GitHub's OIDC provider of this account, for sts:AssumeRoleWithWebIdentity, with the token's aud (StringEquals) and literal sub claims (no wildcard but a pull request's number in its merge ref) of one repository (GitHub's OIDC guide for AWS; IAM Access Analyzer)",
   reads: ["aws_iam_role", "aws_iam_openid_connect_provider"],
   check(view, fail) {
     const expected: Expected = {
@@ -87,7 +87,9 @@ function statementProblems(s: Statement, expected: Expected): string[] {
   const subs = subjects(s);
   if (subs.length === 0) problems.push(`has no ${GITHUB_SUB} condition, so any repository's workflow could assume it; allowed: repo:<owner>/<name>:<context>`);
   for (const sub of subs.filter((sub) => parseSubject(sub) === undefined)) {
-    problems.push(`accepts sub ${JSON.stringify(sub)}; allowed: repo:<owner>/<name>:<context>, literal (no * or ?)`);
+    problems.push(
+      `accepts sub ${JSON.stringify(sub)}; allowed: repo:<owner>/<name>:<context>[:job_workflow_ref:<owner>/<name>/<file>@<ref>], literal (no * or ?, but refs/pull/*/merge)`,
+    );
   }
   return problems;
 }

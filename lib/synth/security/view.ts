@@ -177,9 +177,19 @@ export function subjects(statement: Statement): unknown[] {
 }
 
 /** A literal subject `repo:<owner>/<name>:<context>` (no `*` or `?`), split; undefined for anything else. */
-export function parseSubject(sub: unknown): { readonly repository: string; readonly context: string } | undefined {
-  const parsed = typeof sub === "string" ? /^repo:([^:*?]+\/[^:*?]+):([^*?]+)$/.exec(sub) : null;
-  return parsed ? { repository: parsed[1], context: parsed[2] } : undefined;
+export function parseSubject(
+  sub: unknown,
+):
+  | { readonly repository: string; readonly context: string; readonly workflow?: { readonly repository: string; readonly file: string; readonly ref: string } }
+  | undefined {
+  if (typeof sub !== "string") return undefined;
+  const [head, workflowRef, ...more] = sub.split(":job_workflow_ref:");
+  const parsed = more.length === 0 ? /^repo:([^:*?]+\/[^:*?]+):([^*?]+)$/.exec(head) : null;
+  if (!parsed) return undefined;
+  if (workflowRef === undefined) return { repository: parsed[1], context: parsed[2] };
+  // The one wildcard a subject may hold: a pull request's number in its merge ref.
+  const workflow = /^([^/*?:@]+\/[^/*?:@]+)\/([^*?:@]+)@([^*?]+|refs\/pull\/\*\/merge)$/.exec(workflowRef);
+  return workflow ? { repository: parsed[1], context: parsed[2], workflow: { repository: workflow[1], file: workflow[2], ref: workflow[3] } } : undefined;
 }
 
 // ---- The state bucket and its companion resources ----
