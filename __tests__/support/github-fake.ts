@@ -50,6 +50,8 @@ export interface GitHubFake {
   readonly branches: Map<string, string>;
   /** Permission on the repository by login (`GET /repos/{repo}/collaborators/{login}/permission`); write when unset. */
   readonly permissions: Map<string, string>;
+  /** Settings answers by path below the repository (`/branches/main/protection`, `/environments/prod`, …); a path not here answers 404. */
+  readonly settings: Map<string, unknown>;
   /** Requests the fake does not model. */
   readonly unknown: string[];
   stop(): Promise<void>;
@@ -74,6 +76,10 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
   const comments = new Map<number, string[]>();
   const branches = new Map<string, string>();
   const permissions = new Map<string, string>();
+  const settings = new Map<string, unknown>();
+  /** Settings paths the doctor reads: unset, they answer 404 as GitHub does (not protected, no customization, no such environment). */
+  const SETTINGS_PATH =
+    /^\/(rules\/branches\/[^/]+|rulesets\/\d+|branches\/[^/]+\/protection|environments\/[^/]+(\/deployment-branch-policies)?|actions\/oidc\/customization\/sub|actions\/permissions\/workflow|contents\/\.github\/CODEOWNERS|codeowners\/errors)$/;
   const unknown: string[] = [];
   const reviewId = (pull: FakePull, i: number) => 1000 + pull.number * 100 + i;
   const base = `/repos/${repository}`;
@@ -115,6 +121,8 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
         );
       }
       if (req.method === "GET" && route === "") return send(200, { full_name: repository, default_branch: "main" });
+      if (req.method === "GET" && route && SETTINGS_PATH.test(route))
+        return settings.has(route) ? send(200, settings.get(route)) : send(404, { message: "Not Found" });
       if (req.method === "GET" && route && (m = /^\/collaborators\/([^/]+)\/permission$/.exec(route))) {
         const login = decodeURIComponent(m[1]);
         return send(200, { permission: permissions.get(login) ?? "write", user: { login, type: "User" } });
@@ -156,6 +164,7 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
     comments,
     branches,
     permissions,
+    settings,
     unknown,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
