@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
 /**
  * Where a command-line tool writes: `out` its result (stdout), `err` each line of progress or of a
  * problem (stderr). scripts/ pass the process streams; tests pass collectors.
@@ -13,4 +14,17 @@ export interface ToolOptions {
   readonly now?: Date;
   /** Working directory for relative paths and messages. @default process.cwd() */
   readonly cwd?: string;
+}
+
+/**
+ * A command line read with node:util's parseArgs (positionals allowed, unknown flags refused); its
+ * refusal (an unknown flag, a missing value) is rethrown as `refuse(message)`, so that each command
+ * reports it in its own words.
+ */
+export function readCommandLine<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, refuse: (message: string) => Error) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (error) {
+    throw refuse((error as Error).message);
+  }
 }

@@ -9,14 +9,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { ENVIRONMENTS_DIR } from "../../config/environments-dir";
 import { loadEnvironments } from "../../config/load";
 import { checkMetadata, decodeMetadata, METADATA_MAX_BYTES, placeholderMetadata } from "../../config/metadata";
 import { formatProblem } from "../../config/problems";
 import { ACCOUNT_ID, ENVIRONMENT_NAME, regionProblem } from "../../rules/naming";
 import { unlistedRegionProblem } from "../../rules/regions";
-import type { ToolIo, ToolOptions } from "../io";
+import { readCommandLine, type ToolIo, type ToolOptions } from "../io";
 import { instanceChoice } from "./instance";
 import { environmentFileText } from "./template";
 
@@ -72,24 +71,19 @@ async function readMetadata(source: string, cwd: string): Promise<string> {
 export async function runNewEnv(argv: string[], io: ToolIo, options: ToolOptions = {}): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
   try {
-    let args;
-    try {
-      args = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          account: { type: "string" },
-          region: { type: "string" },
-          instance: { type: "string" },
-          "identity-center-region": { type: "string" },
-          "identity-center-role": { type: "string" },
-          metadata: { type: "string" },
-          help: { type: "boolean" },
-        },
-      });
-    } catch (error) {
-      throw new InputError((error as Error).message);
-    }
+    const args = readCommandLine(
+      argv,
+      {
+        account: { type: "string" },
+        region: { type: "string" },
+        instance: { type: "string" },
+        "identity-center-region": { type: "string" },
+        "identity-center-role": { type: "string" },
+        metadata: { type: "string" },
+        help: { type: "boolean" },
+      },
+      (message) => new InputError(message),
+    );
     if (args.values.help) {
       io.out(`${USAGE}\n`);
       return 0;

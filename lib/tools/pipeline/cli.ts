@@ -4,8 +4,8 @@
  * failed (or an unexpected failure), 2 bad input or a refusal to act (an old commit, no plan file).
  */
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
 import { postReviewComment } from "./comment";
+import { readCommandLine } from "../io";
 import { consentFromFlag, ConsentFormatError, readConsentsFile } from "../review/consent";
 import { applyStacks, contextFromVariables, pendingStacks, planStack, type CommandIo } from "./commands";
 import { PipelineInputError } from "./errors";
@@ -42,10 +42,9 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, io: CommandIo): Promi
   const ctx = contextFromVariables(env, io);
   let args;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+    args = readCommandLine(
+      argv,
+      {
         "no-lock": { type: "boolean", default: false },
         "fast-refresh": { type: "boolean", default: false },
         repo: { type: "string" },
@@ -54,7 +53,8 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, io: CommandIo): Promi
         since: { type: "string" },
         review: { type: "string" },
       },
-    });
+      (message) => new PipelineInputError(message),
+    );
   } catch (error) {
     io.log(`pipeline: ${(error as Error).message}\n${USAGE}`);
     return 2;

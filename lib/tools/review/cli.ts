@@ -4,8 +4,8 @@
  * change has consent, 1 when one lacks it, 2 when the input cannot be used (one line on stderr).
  */
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { parseStackName } from "../../rules/sharding";
+import { readCommandLine } from "../io";
 import { PlanFormatError, readPlanFile } from "../plan/read";
 import { ChangedFilesError, changedFiles } from "./changed-files";
 import { reviewPlan } from "./classify";
@@ -39,22 +39,17 @@ class InputError extends Error {}
  */
 function readInputs(argv: string[], now: Date): { plans: StackReview[]; removed: string[]; consents: Consent[]; changed: string[] } {
   if (argv.some((a) => a === "--allow-delete" || a.startsWith("--allow-delete="))) throw new InputError(REPLACED_FLAG);
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        consents: { type: "string", multiple: true },
-        consent: { type: "string", multiple: true },
-        "removed-stack": { type: "string", multiple: true },
-        since: { type: "string" },
-        head: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new InputError((error as Error).message);
-  }
+  const args = readCommandLine(
+    argv,
+    {
+      consents: { type: "string", multiple: true },
+      consent: { type: "string", multiple: true },
+      "removed-stack": { type: "string", multiple: true },
+      since: { type: "string" },
+      head: { type: "string" },
+    },
+    (message) => new InputError(message),
+  );
   const removed = [...new Set(args.values["removed-stack"] ?? [])];
   const { since, head } = args.values;
   if (head !== undefined && since === undefined) throw new InputError("--head goes with --since: the two commits whose files are compared");
