@@ -127,7 +127,8 @@ export function refreshedValues(values: Readonly<Record<string, unknown>>, aws: 
     // A set: the same IDs in another order are no change.
     security_profile_ids: sameSet(stateProfiles, aws.securityProfileIds) ? stateProfiles : [...aws.securityProfileIds].sort(),
     routing_profile_id: aws.routingProfileId,
-    hierarchy_group_id: aws.hierarchyGroupId ?? null,
+    // As the refresh writes a user without a group: "" (SDKv2 sets a nil string to its zero value).
+    hierarchy_group_id: aws.hierarchyGroupId ?? "",
     tags: ownTags,
     tags_all: { ...aws.tags },
   };
