@@ -5,7 +5,7 @@
  */
 import { Construct } from "constructs";
 import { githubOidcTrustPolicy, type PipelineRoleKind, type PolicyDocument } from "../lib/rules/policies";
-import { PIPELINE_RESOURCE_NAMES, PULL_REQUEST_REF, ROLE_SESSION_SECONDS } from "../lib/rules/naming";
+import { PIPELINE_RESOURCE_NAMES, PIPELINE_SESSION_SECONDS, PULL_REQUEST_REF } from "../lib/rules/naming";
 import { ValidationError, type ProtectionProps } from "./props";
 import { singlePolicyRole } from "./single-policy-role";
 
@@ -46,7 +46,7 @@ export class PipelineRole extends Construct {
       trustPolicy: githubOidcTrustPolicy(props.providerArn, props.audience, props.subjects),
       // The longest IAM allows: a refreshing plan or drift run of a large environment takes hours at
       // Connect's API rate (README, "Cost of a plan"); a workflow asks for what it needs (`role-duration-seconds`).
-      maxSessionDuration: ROLE_SESSION_SECONDS.max,
+      maxSessionDuration: PIPELINE_SESSION_SECONDS,
       policyName: "connect-sso-pipeline",
       logicalIds: PIPELINE_RESOURCE_NAMES[props.kind],
     });

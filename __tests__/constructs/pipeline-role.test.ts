@@ -15,10 +15,10 @@ const props: PipelineRoleProps = {
 };
 
 describe("PipelineRole builds", () => {
-  test("GIVEN an apply role WHEN built THEN it trusts only the listed subjects, for 12 hours, and holds only the given policy", () => {
+  test("GIVEN an apply role WHEN built THEN it trusts only the listed subjects, for six hours (the longest job), and holds only the given policy", () => {
     const json = synthesized((stack) => new PipelineRole(stack, "role", props));
     const role = json.resource.aws_iam_role.pipeline_apply_role;
-    expect(role).toMatchObject({ name: "connect-sso-dev-apply", max_session_duration: 43200 });
+    expect(role).toMatchObject({ name: "connect-sso-dev-apply", max_session_duration: 21600 });
     const [trust] = JSON.parse(role.assume_role_policy).Statement;
     expect(Object.values(trust.Condition).flatMap((c: any) => Object.entries(c))).toContainEqual([
       "token.actions.githubusercontent.com:sub",

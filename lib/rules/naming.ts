@@ -182,6 +182,8 @@ export function usersStateKey(mainKey: string, n: number | "*"): string {
 
 /** An IAM role's maximum session duration, in seconds: IAM allows 1 to 12 hours. */
 export const ROLE_SESSION_SECONDS = { min: 3600, max: 43200 } as const;
+/** The longest a GitHub-hosted job runs (six hours): no pipeline job needs a longer session. */
+export const PIPELINE_SESSION_SECONDS = 21600;
 
 /** Role sessions must last at least as long as the application session. */
 export function maxSessionDurationSeconds(sessionDurationHours: number): number {
