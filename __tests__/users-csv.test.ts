@@ -84,15 +84,34 @@ test("GIVEN the template columns WHEN compared with the SAML template's header T
   expect(TEMPLATE_COLUMNS.map((c) => c.header).join(",")).toBe(TEMPLATE_HEADER);
 });
 
-test("GIVEN an environment WHEN exported THEN the header is the template's and each user is one row in file order, defaults written out", () => {
+test("GIVEN an environment WHEN exported THEN a byte-order mark (for Excel), the template's header and one row per user in file order, defaults written out, a phone number kept as text", () => {
   expect(exported()).toBe(
     [
-      TEMPLATE_HEADER,
+      `\uFEFF${TEMPLATE_HEADER}`,
       "Alice,Nguyen,alice.nguyen@example.com,Basic Routing Profile,Agent,soft,,no,0",
-      "Bob,Martin,bob.martin@example.com,Sales Routing Profile,Agent|CallCenterManager,desk,+12065550100,yes,0",
+      "Bob,Martin,bob.martin@example.com,Sales Routing Profile,Agent|CallCenterManager,desk,'+12065550100,yes,0",
       "",
     ].join("\n"),
   );
+});
+
+test("GIVEN names a spreadsheet would run as formulas WHEN exported THEN each is neutralized behind a ' (OWASP CSV injection), and the import reads each back unchanged", () => {
+  const names = ['=HYPERLINK("http://x.invalid","y")', "+cmd", "-2+3", "@SUM(A1)", "'=already quoted", "Zoë"];
+  const rows = names.map(
+    (name, i) =>
+      `${name.includes(",") || name.includes('"') ? `"${name.replaceAll('"', '""')}"` : name},Test,user${i}@example.com,Basic Routing Profile,Agent,soft,,no,0`,
+  );
+  expect(users("import", writeCsv([TEMPLATE_HEADER, ...rows, ""].join("\n")), "team").code).toBe(0);
+  const csv = exported();
+  for (const cell of ["'=HYPERLINK(", "'+cmd", "'-2+3", "'@SUM(A1)", "'=already quoted", "Zoë"]) expect(csv).toContain(cell);
+  expect(csv.split("\n").filter((line) => /^[=+\-@\t\r]/.test(line))).toEqual([]);
+  const before = envText();
+  expect(users("import", writeCsv(csv, "again.csv"), "team").code).toBe(0);
+  expect(envText()).toBe(before);
+  expect(envText()).toContain('firstName: =HYPERLINK("http://x.invalid","y")');
+  // A cell typed as '=… is, to a spreadsheet, the text =…: that is what is imported.
+  expect(envText()).toMatch(/firstName: "?=already quoted"?/);
+  expect(exported()).toBe(csv);
 });
 
 test("GIVEN an export WHEN it is imported back THEN nothing changes and the file is not rewritten", () => {

@@ -144,5 +144,19 @@ export const REFUSED_COLUMNS: Readonly<Record<string, string>> = {
     "a SAML instance refuses a password (users sign in through Identity Center), and a password must not be kept in the repository. Leave it empty or remove it",
 };
 
+/**
+ * Spreadsheet formula injection (OWASP "CSV Injection", CWE-1236): a cell that starts with `=`, `+`,
+ * `-`, `@`, a tab or a carriage return is a formula to Excel, LibreOffice and Google Sheets. The
+ * export writes such a cell behind a `'` (the spreadsheets' text prefix, which they do not keep in
+ * the cell), so `=HYPERLINK(…)` stays text and `+12065550100` stays a phone number; the import
+ * takes one `'` off again. A value that already starts with `'`s before such a character gets one
+ * more, so import, export and import again give the same bytes.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+/** A cell as written to a spreadsheet: neutralized when a spreadsheet would read a formula. */
+export const neutralized = (cell: string): string => (FORMULA_START.test(cell) ? `'${cell}` : cell);
+/** A cell as read from one: the export's `'` taken off. */
+export const unneutralized = (cell: string): string => (/^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+
 /** Header text as matched on import. */
 export const headerKey = (header: string): string => header.trim().toLowerCase();

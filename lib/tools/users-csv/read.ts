@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import { decodeUtf8 } from "../../config/yaml";
 import { given, type Problem } from "../../config/problems";
 import { user as userSchema, type UserEntry } from "../../config/schema";
-import { EXTRA_COLUMNS, headerKey, isRefusal, REFUSED_COLUMNS, TEMPLATE_COLUMNS, type Column, type UserField } from "./columns";
+import { EXTRA_COLUMNS, headerKey, isRefusal, REFUSED_COLUMNS, TEMPLATE_COLUMNS, unneutralized, type Column, type UserField } from "./columns";
 
 /** One user of the CSV. */
 export interface CsvUser {
@@ -80,7 +80,7 @@ export function readUsersCsv(bytes: Uint8Array, options: ReadCsvOptions): ReadCs
     const cells = new Map<UserField, { column: Column; cell: string }>();
     let refused = false;
     for (const [at, column] of layout.columns) {
-      const cell = record[at];
+      const cell = unneutralized(record[at]);
       cells.set(column.field, { column, cell });
       if (cell.trim() === "") continue;
       const value = column.read(cell);
