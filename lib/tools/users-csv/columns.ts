@@ -24,6 +24,8 @@ export interface Column {
   readonly read: (cell: string) => unknown | CellRefusal;
   /** The cell for a user's value (undefined: an empty cell), or why the value cannot be written in this format. */
   readonly write: (value: unknown) => string | CellRefusal;
+  /** Read on import, never written on export (another column writes the same field). */
+  readonly importOnly?: boolean;
 }
 
 /** Why a cell cannot be read, or a value cannot be written. */
@@ -69,7 +71,21 @@ const list = (header: string, field: UserField, what: string): Column => ({
   },
 });
 
-/** The SAML template's columns, in its order; every one must be in an imported file. */
+/**
+ * The columns every console template has (today's and the older SAML one); the others of
+ * TEMPLATE_COLUMNS (auto-accept, ACW) only the older one: today's sets those per channel.
+ */
+export const REQUIRED_HEADERS: ReadonlyArray<string> = [
+  "first name",
+  "last name",
+  "user login",
+  "routing profile name",
+  "security_profile_name_1|security_profile_name_2",
+  "phone type (soft/desk)",
+  "phone number",
+];
+
+/** The SAML template's columns, in its order, as the export writes them. */
 export const TEMPLATE_COLUMNS: ReadonlyArray<Column> = [
   text("first name", "firstName", "the first name, 1..100 characters"),
   text("last name", "lastName", "the last name, 1..100 characters"),
@@ -108,6 +124,20 @@ export const EXTRA_COLUMNS: ReadonlyArray<Column> = [
   text("secondary email", "secondaryEmail", "an email address"),
   // AWS's bulk user tool (AWS Contact Center blog, "Create and update agents in bulk with Amazon Connect") names it so, with the same path form.
   text("UserHierarchy", "hierarchyGroup", 'the hierarchy group\'s path from the top level, level names joined by "/"'),
+  // Today's console template: the agent's hierarchy as a path, or its levels in one cell.
+  { ...text("agent hierarchy", "hierarchyGroup", 'the hierarchy group\'s path from the top level, level names joined by "/"'), importOnly: true },
+  {
+    header: "user_hierarchy_1|user_hierarchy_2",
+    field: "hierarchyGroup",
+    allowed: `the hierarchy group's level names from the top level, separated by "${MULTI_VALUE_SEPARATOR}"`,
+    read: (cell) =>
+      cell
+        .split(MULTI_VALUE_SEPARATOR)
+        .map((level) => level.trim())
+        .join("/"),
+    write: (value) => (value === undefined ? "" : String(value).split("/").join(MULTI_VALUE_SEPARATOR)),
+    importOnly: true,
+  },
   {
     header: "tags",
     field: "tags",
@@ -138,6 +168,11 @@ export const EXTRA_COLUMNS: ReadonlyArray<Column> = [
  * instance refuses: an empty cell is ignored, a filled one is an error.
  */
 export const REFUSED_COLUMNS: Readonly<Record<string, string>> = {
+  // Today's console template's columns for settings this project does not manage.
+  "persistent connection": "this project does not manage a user's persistent connection; set it in the Connect console (Users, the user's settings)",
+  "audio enhancement(none/isolate voice/suppress noise)":
+    "this project does not manage a user's audio enhancement; set it in the Connect console (Users, the user's settings)",
+  // The older template's auto-accept and ACW belong to the columns above; today's sets them per channel in the console.
   "email address":
     "a SAML instance refuses a primary email (Connect's UserIdentityInfo); the user login is the email. Leave the column empty or remove it (for notifications use secondary email)",
   password:
@@ -158,5 +193,11 @@ export const neutralized = (cell: string): string => (FORMULA_START.test(cell) ?
 /** A cell as read from one: the export's `'` taken off. */
 export const unneutralized = (cell: string): string => (/^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
 
-/** Header text as matched on import. */
-export const headerKey = (header: string): string => header.trim().toLowerCase();
+/** Header text as matched on import: any case, blanks collapsed, none before "(". */
+export const headerKey = (header: string): string =>
+  header
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/ \(/g, "(")
+    .replace(/\s*\|\s*/g, "|");

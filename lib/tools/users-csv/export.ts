@@ -13,7 +13,7 @@ export const BYTE_ORDER_MARK = "\uFEFF";
 
 /** The CSV text, or one message per value the format cannot hold (naming the user and column). */
 export function usersToCsv(users: ReadonlyArray<UserEntry>): { csv: string } | { problems: string[] } {
-  const columns = [...TEMPLATE_COLUMNS, ...EXTRA_COLUMNS.filter((c) => users.some((u) => u[c.field] !== undefined))];
+  const columns = [...TEMPLATE_COLUMNS, ...EXTRA_COLUMNS.filter((c) => !c.importOnly && users.some((u) => u[c.field] !== undefined))];
   const problems: string[] = [];
   const rows = users.map((user, index) =>
     columns.map((column) => {

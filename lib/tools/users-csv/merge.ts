@@ -5,7 +5,8 @@
  * users are appended after the last one, in CSV order; users the CSV does not name stay (or are
  * dropped with `replace`). Of an updated user, only the fields whose value changes are set, in
  * place (so a scalar keeps its quoting and comment); a filled cell sets its field and an empty
- * cell removes it (its default applies). A field without a column is left alone.
+ * cell removes it (its default applies), except an empty hierarchy cell, which leaves the group
+ * as it is unless `replace`. A field without a column is left alone.
  *
  * Formatting: the document is parsed with source ranges; only the text of changed, dropped and
  * new users is replaced, each rendered by the library from its node, so every other byte of the
@@ -69,8 +70,12 @@ interface Edit {
 export function mergeUsers(input: MergeInput): MergeResult {
   const byName = new Map(input.current.map((u, index) => [u.username, index]));
   const rowOfName = new Map(input.csv.map((c) => [c.user.username, c.row]));
+  // An empty hierarchy cell leaves the user's group alone (a spreadsheet of names must not clear every group); --replace clears it.
+  const leftAsIs = (entry: CsvUser, field: UserField) => field === "hierarchyGroup" && !entry.filled.has(field) && !input.replace;
   const changed = (entry: CsvUser, index: number) =>
-    FIELD_ORDER.filter((field) => input.fields.has(field) && comparable(input.current[index][field]) !== comparable(entry.user[field]));
+    FIELD_ORDER.filter(
+      (field) => input.fields.has(field) && !leftAsIs(entry, field) && comparable(input.current[index][field]) !== comparable(entry.user[field]),
+    );
   // Parsing a large file with positions is the slow part: skip it when the CSV changes nothing (a re-import).
   const same =
     input.csv.every((entry) => byName.has(entry.user.username) && changed(entry, byName.get(entry.user.username)!).length === 0) &&

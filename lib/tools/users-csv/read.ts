@@ -8,7 +8,17 @@ import { parse } from "csv-parse/sync";
 import { decodeUtf8 } from "../../config/yaml";
 import { given, type Problem } from "../../config/problems";
 import { user as userSchema, type UserEntry } from "../../config/schema";
-import { EXTRA_COLUMNS, headerKey, isRefusal, REFUSED_COLUMNS, TEMPLATE_COLUMNS, unneutralized, type Column, type UserField } from "./columns";
+import {
+  EXTRA_COLUMNS,
+  headerKey,
+  isRefusal,
+  REFUSED_COLUMNS,
+  REQUIRED_HEADERS,
+  TEMPLATE_COLUMNS,
+  unneutralized,
+  type Column,
+  type UserField,
+} from "./columns";
 
 /** One user of the CSV. */
 export interface CsvUser {
@@ -51,46 +61,79 @@ export function readUsersCsv(bytes: Uint8Array, options: ReadCsvOptions): ReadCs
   });
   const text = decodeUtf8(bytes);
   if (typeof text !== "string") return fileProblem(text.refused);
+  // European Excel saves with ";" (its list separator): a header line without "," but with ";" is read so.
+  const headerLine = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0];
+  const delimiter = !headerLine.includes(",") && headerLine.includes(";") ? ";" : ",";
   let records: string[][];
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: false }) as string[][];
+    records = parse(text, { relax_column_count: true, skip_empty_lines: false, bom: true, delimiter }) as string[][];
   } catch (error) {
-    return fileProblem(`is not readable CSV: ${(error as Error).message}`);
+    return fileProblem(`is not readable CSV (separator "${delimiter}"): ${(error as Error).message}`);
   }
   if (records.length === 0)
     return fileProblem(`is empty; allowed: the template's header row (${TEMPLATE_COLUMNS.map((c) => c.header).join(",")}) and one row per user`);
 
-  const header = records[0];
+  // Excel writes a column with no header (an empty last column) as trailing separators: left out.
+  const header = [...records[0]];
+  while (header.length > 1 && header[header.length - 1].trim() === "") header.pop();
   const layout = readHeader(header, options.file, problems);
   if (!layout) return { users: [], fields: new Set(), problems };
 
   const users: CsvUser[] = [];
   const rowOfLogin = new Map<string, number>();
-  records.slice(1).forEach((record, index) => {
+  records.slice(1).forEach((cellsOfRow, index) => {
+    let record = cellsOfRow;
     const row = index + 2;
     // Spreadsheets write blank rows as empty cells: skip them.
     if (record.every((cell) => cell.trim() === "")) return;
     const add = (header: string, value: string, message: string) =>
       problems.push({ severity: "error", file: options.file, path: cellPath(row, header), message: `${message}; given: ${given(value)}` });
-    if (record.length !== header.length) {
-      problems.push({ severity: "error", file: options.file, path: `row ${row}`, message: `has ${record.length} cells; the header row has ${header.length}` });
+    // Excel drops a row's trailing empty cells: they are empty. A filled cell past the last header is refused.
+    if (record.slice(header.length).some((cell) => cell.trim() !== "")) {
+      problems.push({
+        severity: "error",
+        file: options.file,
+        path: `row ${row}`,
+        message: `has ${record.length} cells, filled past the header row's ${header.length} columns`,
+      });
       return;
     }
+    record = [...record.slice(0, header.length), ...Array<string>(Math.max(0, header.length - record.length)).fill("")];
     const raw: Record<string, unknown> = {};
     const cells = new Map<UserField, { column: Column; cell: string }>();
     let refused = false;
     for (const [at, column] of layout.columns) {
       const cell = unneutralized(record[at]);
+      const earlier = cells.get(column.field);
+      if (cell.trim() === "") {
+        if (!earlier) cells.set(column.field, { column, cell });
+        continue;
+      }
       cells.set(column.field, { column, cell });
-      if (cell.trim() === "") continue;
       const value = column.read(cell);
       if (isRefusal(value)) {
         add(column.header, cell, value.refused);
         refused = true;
+      } else if (raw[column.field] !== undefined && raw[column.field] !== value) {
+        add(
+          column.header,
+          cell,
+          `says ${JSON.stringify(value)}, column ${JSON.stringify(earlier!.column.header)} says ${JSON.stringify(raw[column.field])}; fill one of them`,
+        );
+        refused = true;
       } else raw[column.field] = value;
     }
     for (const [at, name] of layout.refused) {
-      if (record[at].trim() !== "") add(name, record[at], `must be empty: ${REFUSED_COLUMNS[headerKey(name)]}`);
+      if (record[at].trim() === "") continue;
+      // A secret is never printed back (terminal, CI log).
+      if (headerKey(name) === "password")
+        problems.push({
+          severity: "error",
+          file: options.file,
+          path: cellPath(row, name),
+          message: `a password was given; leave the column empty: ${REFUSED_COLUMNS.password}`,
+        });
+      else add(name, record[at], `must be empty: ${REFUSED_COLUMNS[headerKey(name)]}`);
     }
     const hierarchy = cells.get("hierarchyGroup");
     if (hierarchy && raw.hierarchyGroup !== undefined && !options.manageHierarchyGroups) {
@@ -151,6 +194,7 @@ function readHeader(header: ReadonlyArray<string>, file: string, problems: Probl
     }
     seen.set(key, at);
     const column = known.get(key);
+    // Several columns may set one field (today's template has a hierarchy path and its levels): a row's cells must agree.
     if (column) columns.set(at, column);
     else if (key in REFUSED_COLUMNS) refused.set(at, name.trim());
     else
@@ -159,13 +203,13 @@ function readHeader(header: ReadonlyArray<string>, file: string, problems: Probl
         `unknown header ${JSON.stringify(name)}; did you mean ${JSON.stringify(closest(key, allowed))}? Allowed: ${allowed.map((h) => JSON.stringify(h)).join(", ")}`,
       );
   });
-  const missing = TEMPLATE_COLUMNS.filter((c) => !seen.has(headerKey(c.header)));
+  const missing = REQUIRED_HEADERS.filter((h) => !seen.has(headerKey(h)));
   if (missing.length > 0) {
     problems.push({
       severity: "error",
       file,
       path: "row 1",
-      message: `lacks the template's column(s) ${missing.map((c) => JSON.stringify(c.header)).join(", ")}; every column of the template is needed (an empty cell takes the default)`,
+      message: `lacks the template's column(s) ${missing.map((h) => JSON.stringify(h)).join(", ")}; every console template has them (an empty cell takes the default)`,
     });
   }
   return problems.length > 0 ? undefined : { columns, refused };
