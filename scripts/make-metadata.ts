@@ -67,10 +67,17 @@ export async function makeMetadata(options: MetadataOptions = {}): Promise<strin
   return metadataXml(await makeCertificate(notBefore, notAfter), options);
 }
 
+const USAGE = "usage: node --import tsx scripts/make-metadata.ts <out.xml> [region] [validDays]   (fictional Identity Center metadata for try-outs and tests)";
+
 if (require.main === module) {
-  const [out, region, days] = process.argv.slice(2);
-  if (!out) {
-    console.error("usage: npx tsx scripts/make-metadata.ts <out.xml> [region] [validDays]");
+  const argv = process.argv.slice(2);
+  const [out, region, days] = argv;
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (!out || out.startsWith("-") || (days !== undefined && !/^[1-9]\d*$/.test(days))) {
+    console.error(USAGE);
     process.exit(2);
   }
   const notBefore = new Date();

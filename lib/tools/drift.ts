@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { asksForHelp } from "./io";
 import { stackName } from "../rules/naming";
 import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment } from "../synth/stack-manifest";
 import { optionsFromVariables, synthesize, type SynthOptions } from "../synth/synth";
@@ -45,6 +46,10 @@ interface DriftOptions extends SynthOptions {
  * set (a pipeline run), stacks whose state would not persist are refused.
  */
 export async function runDrift(argv: ReadonlyArray<string>, env: NodeJS.ProcessEnv, io: Pick<DriftOptions, "log" | "report">): Promise<number> {
+  if (asksForHelp(argv)) {
+    io.report(`${USAGE}\n`);
+    return 0;
+  }
   const fast = argv.includes("--fast");
   const [environment, ...rest] = argv.filter((a) => a !== "--fast");
   if (!environment || rest.length > 0 || environment.startsWith("-")) {

@@ -28,3 +28,6 @@ export function readCommandLine<T extends NonNullable<ParseArgsConfig["options"]
     throw refuse((error as Error).message);
   }
 }
+
+/** Whether a command line asks for help (`--help` or `-h`): every command then prints its usage on stdout and exits 0. */
+export const asksForHelp = (argv: ReadonlyArray<string>): boolean => argv.includes("--help") || argv.includes("-h");

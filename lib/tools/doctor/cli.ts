@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { environmentsFolder } from "../../config/environments-dir";
-import type { ToolIo, ToolOptions } from "../io";
+import { asksForHelp, type ToolIo, type ToolOptions } from "../io";
 import { clientOptionsFromEnv, GitHubApiError, GitHubClient } from "../pipeline/github";
 import { doctorFindings, type Answer, type RepositorySettings } from "./checks";
 
@@ -65,7 +65,7 @@ async function readSettings(client: GitHubClient, repo: string, environments: Re
 /** Runs the command; never throws for a user's mistake. */
 export async function runDoctor(argv: string[], variables: NodeJS.ProcessEnv, io: ToolIo, options: ToolOptions = {}): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (asksForHelp(argv)) {
     io.out(`${USAGE}\n`);
     return 0;
   }

@@ -15,7 +15,7 @@ import { checkMetadata, decodeMetadata, METADATA_MAX_BYTES, placeholderMetadata 
 import { formatProblem } from "../../config/problems";
 import { ACCOUNT_ID, ENVIRONMENT_NAME, regionProblem } from "../../rules/naming";
 import { unlistedRegionProblem } from "../../rules/regions";
-import { readCommandLine, type ToolIo, type ToolOptions } from "../io";
+import { asksForHelp, readCommandLine, type ToolIo, type ToolOptions } from "../io";
 import { instanceChoice } from "./instance";
 import { environmentFileText } from "./template";
 
@@ -70,6 +70,10 @@ async function readMetadata(source: string, cwd: string): Promise<string> {
 /** Runs the command; never throws for a user's mistake. */
 export async function runNewEnv(argv: string[], io: ToolIo, options: ToolOptions = {}): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
+  if (asksForHelp(argv)) {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
   try {
     const args = readCommandLine(
       argv,
@@ -80,14 +84,9 @@ export async function runNewEnv(argv: string[], io: ToolIo, options: ToolOptions
         "identity-center-region": { type: "string" },
         "identity-center-role": { type: "string" },
         metadata: { type: "string" },
-        help: { type: "boolean" },
       },
       (message) => new InputError(message),
     );
-    if (args.values.help) {
-      io.out(`${USAGE}\n`);
-      return 0;
-    }
     const [name, ...extra] = args.positionals;
     const { account, region, instance } = args.values;
     if (!name || extra.length > 0) throw new InputError(name ? `one environment name, not ${args.positionals.length}` : "no environment name given");

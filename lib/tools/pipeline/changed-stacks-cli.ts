@@ -5,12 +5,17 @@
  */
 import * as fs from "node:fs";
 import { changedStacks, readManifest } from "../../synth/stack-manifest";
+import { asksForHelp } from "../io";
 import type { CommandIo } from "./commands";
 
 const USAGE = "usage: npm run changed-stacks -- <base stack-hashes.json> <head stack-hashes.json>";
 
 /** Runs the command. A missing base file (a first run) means every head stack changed; a missing head file is refused. */
 export function runChangedStacks(argv: ReadonlyArray<string>, io: CommandIo): number {
+  if (asksForHelp(argv)) {
+    io.out(USAGE);
+    return 0;
+  }
   const [base, head, ...rest] = argv;
   if (!base || !head || rest.length > 0) {
     io.log(USAGE);

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { postReviewComment } from "./comment";
-import { readCommandLine } from "../io";
+import { asksForHelp, readCommandLine } from "../io";
 import { consentFromFlag, ConsentFormatError, readConsentsFile } from "../review/consent";
 import { applyStacks, contextFromVariables, pendingStacks, planStack, type CommandIo } from "./commands";
 import { PipelineInputError } from "./errors";
@@ -29,6 +29,10 @@ const USAGE = `usage:
  * GITHUB_*). Never throws: every failure is a message on `io.log` and an exit code.
  */
 export async function runPipeline(argv: string[], env: NodeJS.ProcessEnv, io: CommandIo): Promise<number> {
+  if (asksForHelp(argv)) {
+    io.out(USAGE);
+    return 0;
+  }
   try {
     return await run(argv, env, io);
   } catch (error) {

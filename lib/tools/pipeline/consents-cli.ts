@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
+import { asksForHelp } from "../io";
 import type { Consent } from "../review/consent";
 import {
   asCommitPeople,
@@ -162,6 +163,10 @@ async function consentsOf(client: GitHubClient, request: Request, err: (text: st
 
 /** Runs the command; never throws (every failure is a message and exit 2). */
 export async function runConsents(argv: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  if (asksForHelp(argv)) {
+    out(`${USAGE}\n`);
+    return 0;
+  }
   let request: Request;
   try {
     request = parseRequest(argv);

@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { parseStackName } from "../../rules/sharding";
-import { readCommandLine } from "../io";
+import { asksForHelp, readCommandLine } from "../io";
 import { PlanFormatError, readPlanFile } from "../plan/read";
 import { ChangedFilesError, changedFiles } from "./changed-files";
 import { reviewPlan } from "./classify";
@@ -80,6 +80,10 @@ function readInputs(argv: string[], now: Date): { plans: StackReview[]; removed:
 }
 
 export function runReview(argv: string[], out: (text: string) => void, err: (text: string) => void, now: Date = new Date()): number {
+  if (asksForHelp(argv)) {
+    out(`${USAGE}\n`);
+    return 0;
+  }
   let inputs: ReturnType<typeof readInputs>;
   try {
     inputs = readInputs(argv, now);

@@ -16,6 +16,7 @@ import { environmentsFolder } from "../../config/environments-dir";
 import { loadEnvironments } from "../../config/load";
 import { formatProblem } from "../../config/problems";
 import { consoleSettings } from "../../synth/console-settings";
+import { asksForHelp } from "../io";
 import { FederationShapeError, synthesizedFederation, type Federation } from "./federation";
 import { liveChecks, LiveUnavailableError, type LiveOptions } from "./live";
 import { ProofError, proveEnvironment, ROLE_ID_PLACEHOLDER } from "./proof";
@@ -108,6 +109,10 @@ function verdict(stack: string, name: string | undefined, live: boolean): string
 
 export async function runVerifySignin(argv: string[], variables: NodeJS.ProcessEnv, io: VerifyIo, options: VerifyOptions = {}): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
+  if (asksForHelp(argv)) {
+    io.out(USAGE);
+    return 0;
+  }
   try {
     const args = readArguments(argv);
     const now = args.at ?? options.now ?? new Date();
