@@ -12,7 +12,9 @@ const forbid = (files, patterns) => ({
 });
 
 const CDKTF = ["^(cdktf|constructs|@cdktf/.*)$", "pure rules and configuration do not build constructs"];
-const FS = ["^(node:)?(fs|child_process)$", "pure rules read no files and run nothing"];
+const FS = ["^(node:)?(fs|child_process|https?|http2|net|tls|dgram|dns|worker_threads)(/.*)?$", "pure rules read no files, run nothing and reach no network"];
+const AWS_SDK = ["^@aws-sdk/", "constructs and stacks make no AWS calls: what they need comes as props"];
+const SCRIPTS = ["(^|/)scripts(/|$)", "scripts/ are entry points: nothing of the product imports them"];
 const CONFIG = ["(^|/)config(/|$)", "rules sit below the configuration"];
 const MODULES = ["(^|/)modules(/|$)", "a lower layer must not import the constructs"];
 const STACKS = ["(^|/)stacks(/|$)", "a lower layer must not import the stacks"];
@@ -30,9 +32,10 @@ export default tseslint.config(
   },
   // Tests read terraform's and AWS's JSON as it comes.
   { files: ["__tests__/**/*.ts"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
-  forbid(["lib/rules/**/*.ts"], [CDKTF, FS, CONFIG, MODULES, STACKS, SYNTH, TOOLS]),
-  forbid(["lib/config/**/*.ts"], [CDKTF, MODULES, STACKS, SYNTH, TOOLS]),
-  forbid(["modules/**/*.ts"], [STACKS, SYNTH, TOOLS]),
-  forbid(["stacks/**/*.ts"], [SYNTH, TOOLS]),
-  forbid(["lib/synth/**/*.ts", "main.ts"], [TOOLS]),
+  forbid(["lib/rules/**/*.ts"], [CDKTF, FS, CONFIG, MODULES, STACKS, SYNTH, TOOLS, SCRIPTS]),
+  forbid(["lib/config/**/*.ts"], [CDKTF, MODULES, STACKS, SYNTH, TOOLS, SCRIPTS]),
+  forbid(["modules/**/*.ts"], [CONFIG, STACKS, SYNTH, TOOLS, AWS_SDK, SCRIPTS]),
+  forbid(["stacks/**/*.ts"], [SYNTH, TOOLS, AWS_SDK, SCRIPTS]),
+  forbid(["lib/synth/**/*.ts", "main.ts"], [TOOLS, SCRIPTS]),
+  forbid(["lib/tools/**/*.ts"], [SCRIPTS]),
 );

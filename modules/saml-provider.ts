@@ -4,7 +4,7 @@
 import { Construct } from "constructs";
 import { IamSamlProvider } from "@cdktf/provider-aws/lib/iam-saml-provider";
 import { SAML_PROVIDER_NAME, samlProviderArn, type Partition } from "../lib/rules/naming";
-import { METADATA_MAX_CHARS, METADATA_MIN_CHARS } from "../lib/config/metadata";
+import { METADATA_MAX_CHARS, METADATA_MIN_CHARS } from "../lib/rules/iam-limits";
 import { adoptedNames, literalText, requireMatch, requireRange, type AdoptionProps, protection, type ProtectionProps } from "./props";
 
 export interface SamlProviderProps extends AdoptionProps, ProtectionProps {

@@ -4,11 +4,9 @@
 import { LITERAL_TEXT_ALLOWED, TOKEN_MARKER } from "../rules/literal";
 import { X509Certificate } from "node:crypto";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { METADATA_MAX_CHARS, METADATA_MIN_CHARS } from "../rules/iam-limits";
 import { identityCenterEntityIdPrefix, type Partition } from "../rules/naming";
 
-/** IAM's limits on `SAMLMetadataDocument`. */
-export const METADATA_MIN_CHARS = 1000;
-export const METADATA_MAX_CHARS = 10_000_000;
 /**
  * A larger file is refused before it is read. Metadata is ASCII (one byte per character), so this
  * never refuses what IAM would take in UTF-8; a UTF-16 file gets half of IAM's characters.
