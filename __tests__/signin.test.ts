@@ -335,6 +335,16 @@ describe("the command", () => {
     expect(out).not.toMatch(/✗/);
   });
 
+  test("GIVEN a response changed after signing to name another user WHEN verified THEN the verdict names no one as its subject: the claimed user is unverified", async () => {
+    const forged = signedResponse(idp, fields()).replace(`>${ALICE}</saml2:AttributeValue>`, ">dev.lead@example.com</saml2:AttributeValue>");
+    const { code, out } = await run(["dev", "--saml-response", responseFile("forged.txt", base64(forged))]);
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      /Result: this response would not sign in \(its signature does not verify, so the user it claims, "dev\.lead@example\.com", is unverified\)/,
+    );
+    expect(out).not.toMatch(/Result: dev\.lead@example\.com/);
+  });
+
   test("GIVEN a response posted to the wrong ACS URL WHEN verified THEN it exits 1 with one line per failed check and no stack trace", async () => {
     const wrong = "https://acme-dev.my.connect.aws/saml";
     const { code, out, err } = await run([

@@ -164,7 +164,15 @@ export async function runVerifySignin(argv: string[], variables: NodeJS.ProcessE
     renderSections(sections).forEach((line) => io.out(line));
     io.out("");
     if (failed.length > 0) {
-      const who = session ? `${session.name} would not sign in` : input ? "this response would not sign in" : "not every check passed";
+      // A response whose signature fails names no one: the user it claims is nothing IAM would trust.
+      const who =
+        checked && !checked.signatureValid
+          ? `this response would not sign in (its signature does not verify, so the user it claims${session ? `, ${JSON.stringify(session.name)},` : ""} is unverified)`
+          : session
+            ? `${session.name} would not sign in`
+            : input
+              ? "this response would not sign in"
+              : "not every check passed";
       io.out(`Result: ${who}: ${failed.length} failed check(s) above (✗).`);
       return 1;
     }
