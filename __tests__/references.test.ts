@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { environmentSchemaJson, REFERENCE_FILES, rulesReference } from "../lib/tools/reference/generate";
 import { REPO } from "./support/tools";
 
 /**
@@ -13,8 +14,26 @@ function citedPaths(document: string): string[] {
   return [...new Set(cited)].sort();
 }
 
-test.each(["README.md", "docs/checks.md"])("GIVEN %s WHEN the project paths it cites are looked up THEN each is in the repository", (document) => {
-  const cited = citedPaths(document);
-  expect(cited.length).toBeGreaterThan(10);
-  expect(cited.filter((p) => !fs.existsSync(path.join(REPO, p)))).toEqual([]);
+test.each(["README.md", "docs/checks.md", "docs/rules.md"])(
+  "GIVEN %s WHEN the project paths it cites are looked up THEN each is in the repository",
+  (document) => {
+    const cited = citedPaths(document);
+    expect(cited.length).toBeGreaterThan(10);
+    expect(cited.filter((p) => !fs.existsSync(path.join(REPO, p)))).toEqual([]);
+  },
+);
+
+test.each(Object.values(REFERENCE_FILES))("GIVEN %s WHEN generated from the code again THEN it is what is committed (npm run reference writes it)", (file) => {
+  const generated = file === REFERENCE_FILES.environmentSchema ? environmentSchemaJson() : rulesReference();
+  expect(fs.readFileSync(path.join(REPO, file), "utf8")).toBe(generated);
+});
+
+test("GIVEN the example environment files WHEN read THEN each names the schema for editors, and the schema accepts what the loader accepts", () => {
+  const schema = JSON.parse(environmentSchemaJson()) as { properties: Record<string, unknown>; required: string[] };
+  for (const name of ["dev", "staging", "prod"]) {
+    const text = fs.readFileSync(path.join(REPO, "examples", "environments", `${name}.yaml`), "utf8");
+    expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=../../docs/environment.schema.json");
+  }
+  expect(schema.required).toEqual(expect.arrayContaining(["account", "region", "connect", "ssoApplication"]));
+  expect(Object.keys(schema.properties)).toContain("users");
 });

@@ -13,8 +13,11 @@ const { bundleScripts } = require("./script-bundles");
 module.exports = async function globalSetup() {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-test-cache-"));
   process.env.CONNECT_SSO_TEST_CACHE = cache;
-  await bundleScripts(path.join(cache, "bundles"));
-  process.env.CONNECT_SSO_SCRIPT_BUNDLES = path.join(cache, "bundles");
+  // The plain lane (npm run test:plain, CONNECT_SSO_PLAIN=1) runs scripts through tsx and terraform with its own providers.
+  if (process.env.CONNECT_SSO_PLAIN !== "1") {
+    await bundleScripts(path.join(cache, "bundles"));
+    process.env.CONNECT_SSO_SCRIPT_BUNDLES = path.join(cache, "bundles");
+  }
   const broker = await startProviderBroker();
   if (broker) {
     process.env.CONNECT_SSO_PROVIDER_BROKER = broker.url;

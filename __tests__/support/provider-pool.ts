@@ -12,7 +12,7 @@
  * environment differs from the pool's in those variables, or that asks for the provider's log (TF_LOG),
  * start their own provider as usual. Terraform reaches a pooled provider through a relay that
  * narrows its schema to the project's services (support/schema-relay.ts says why and how).
- * CONNECT_SSO_REATTACH=0 turns the pool and the relay off.
+ * CONNECT_SSO_REATTACH=0 (or the plain lane's CONNECT_SSO_PLAIN=1) turns the pool and the relay off.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -43,7 +43,7 @@ interface Provider {
 /** The mirror's provider binary, or undefined (no offline copy: terraform finds the provider itself). */
 function providerBinary(): string | undefined {
   const mirror = providerMirror();
-  if (!mirror || process.env.CONNECT_SSO_REATTACH === "0") return undefined;
+  if (!mirror || process.env.CONNECT_SSO_REATTACH === "0" || process.env.CONNECT_SSO_PLAIN === "1") return undefined;
   const dir = path.join(
     mirror,
     "registry.terraform.io",
