@@ -175,7 +175,7 @@ describe("through synth", () => {
     const code = synthesize({ environmentsDir: envDir, outdir, now: TEST_NOW, cwd: work, allowIdentityChange: new Set(), log: (line) => lines.push(line) });
     expect(code).toBe(1);
     expect(lines.filter((line) => line.startsWith("error:"))).toEqual([
-      "error: environments/dev.yaml:15: ssoApplication.metadataFile: metadata/dev.xml has a DOCTYPE declaration (line 2); no file with one is read, so no XML entity is ever resolved: allowed: SAML metadata without a DOCTYPE, as identity providers publish it",
+      "error: environments/dev.yaml:16: ssoApplication.metadataFile: metadata/dev.xml has a DOCTYPE declaration (line 2); no file with one is read, so no XML entity is ever resolved: allowed: SAML metadata without a DOCTYPE, as identity providers publish it",
     ]);
     expect(lines[lines.length - 1]).toBe("synth stopped: 1 error(s) in 1 file(s); nothing was written");
     expect(lines.join("\n")).not.toMatch(/^\s+at |Error:|DocTypeReader|node_modules/m);
