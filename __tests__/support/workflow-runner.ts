@@ -91,7 +91,7 @@ export interface RunnerOptions {
 /** Actions the runner emulates; the reason says why that is faithful here. */
 const ACTIONS: Readonly<Record<string, string>> = {
   "actions/checkout": "the commit (or ref:) fetched from the origin, one commit deep unless fetch-depth: 0, as GitHub's checkout does",
-  "actions/setup-node": "node 20 is on this machine",
+  "actions/setup-node": "the node this run uses (.nvmrc's major in .ci/run)",
   "hashicorp/setup-terraform": "terraform 1.11 is on this machine",
   "actions/setup-python": "moto is on this machine",
   "aws-actions/configure-aws-credentials": "the environment holds moto's credentials; the role is recorded",
