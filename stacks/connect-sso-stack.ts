@@ -2,11 +2,12 @@
  * One environment's stack: composes the doc's steps for one account, region and Connect instance.
  */
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, TerraformVariable } from "cdktf";
 import type { Environment } from "../lib/config/environment";
 import { MAIN_STACK_OUTPUTS } from "../lib/rules/outputs";
 import { MAIN_STACK } from "../lib/rules/sharding";
-import { maxSessionDurationSeconds, roleAttributeValue, samlAudiences, stackName } from "../lib/rules/naming";
+import { IDENTITY_CENTER_ROLE_VARIABLE, maxSessionDurationSeconds, roleAttributeValue, samlAudiences, stackName } from "../lib/rules/naming";
+import { pipelineRoleArns } from "../lib/rules/policies";
 import { ConnectInstance } from "../modules/connect-instance";
 import { ConnectUsers } from "../modules/connect-users";
 import { FederationRole } from "../modules/federation-role";
@@ -79,13 +80,31 @@ export class ConnectSsoStack extends EnvironmentStack {
   }
 }
 
-/** A second provider when Identity Center lives in another region or account; else the default one. */
+/**
+ * A second provider when Identity Center lives in another region or account; else the default one.
+ * In `identityCenter.account` it chains into the bootstrap's role of the kind the run says
+ * (IDENTITY_CENTER_ROLE_VARIABLE: `plan` unless an apply job sets `apply`); only that kind's
+ * pipeline role may assume it, so a plan job asking for `apply` is refused by IAM.
+ */
 function identityCenterProvider(scope: Construct, env: Environment) {
-  const { region, assumeRoleArn } = env.identityCenter;
-  if (region === env.region && !assumeRoleArn) return undefined;
+  const { region, assumeRoleArn, account } = env.identityCenter;
+  const chained = account !== undefined && env.ssoApplication.applicationArn !== undefined;
+  if (region === env.region && !assumeRoleArn && !chained) return undefined;
+  let roleArn = assumeRoleArn;
+  if (chained) {
+    new TerraformVariable(scope, IDENTITY_CENTER_ROLE_VARIABLE, {
+      type: "string",
+      default: "plan",
+      description: "Which of the roles in Identity Center's account this run assumes: plan (read-only) or apply",
+      validation: [{ condition: `\${contains(["plan", "apply"], var.${IDENTITY_CENTER_ROLE_VARIABLE})}`, errorMessage: "Allowed: plan or apply." }],
+    });
+    const arn = (k: "plan" | "apply") => pipelineRoleArns(env, k).identityCenter!;
+    roleArn = `\${var.${IDENTITY_CENTER_ROLE_VARIABLE} == "apply" ? "${arn("apply")}" : "${arn("plan")}"}`;
+  }
   return environmentProvider(scope, "identity_center", env, {
     alias: "identity_center",
     region,
-    assumeRole: assumeRoleArn ? [{ roleArn: assumeRoleArn, sessionName: "connect-sso" }] : undefined,
+    allowedAccountIds: chained ? [account] : undefined,
+    assumeRole: roleArn ? [{ roleArn, sessionName: "connect-sso" }] : undefined,
   });
 }

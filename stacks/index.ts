@@ -1,11 +1,13 @@
 /**
  * Every stack of one environment: the main stack, then its users stacks (which apply after it),
- * and, with a `pipeline` section, its bootstrap stack (applied by an administrator, not the pipeline).
+ * and, with a `pipeline` section, its bootstrap stacks (applied by an administrator, not the pipeline):
+ * one in the environment's account, and one in Identity Center's when that is another.
  */
 import { Construct } from "constructs";
 import type { Environment } from "../lib/config/environment";
 import { BootstrapStack } from "./bootstrap-stack";
 import { ConnectSsoStack } from "./connect-sso-stack";
+import { IdentityCenterBootstrapStack } from "./identity-center-bootstrap-stack";
 import type { EnvironmentStack } from "./environment-stack";
 import { UsersStack } from "./users-stack";
 
@@ -19,5 +21,7 @@ export function environmentStacks(scope: Construct, environment: Environment, lo
     return stack;
   });
   const bootstrap = environment.pipeline ? [new BootstrapStack(scope, { environment, localStateDir })] : [];
+  if (environment.pipeline && environment.identityCenter.account && environment.ssoApplication.applicationArn)
+    bootstrap.push(new IdentityCenterBootstrapStack(scope, { environment, localStateDir }));
   return [main, ...users, ...bootstrap];
 }

@@ -7,7 +7,8 @@ import type { Environment } from "../../lib/config/environment";
 import { checkRule, checkStack } from "../../lib/synth/security/pack";
 import type { SecurityRule } from "../../lib/synth/security/rule";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
-import { exampleEnvironment, sharedSynth, synthStack, testApp } from "../support/environments";
+import { IdentityCenterBootstrapStack } from "../../stacks/identity-center-bootstrap-stack";
+import { crossAccountEnvironment, exampleEnvironment, sharedSynth, synthStack, testApp } from "../support/environments";
 
 export type Tf = Record<string, any>;
 export type Edit = (tf: Tf) => void;
@@ -21,6 +22,12 @@ export const bootstrapOf = (environment: Environment): string => Testing.synth(n
 export const mainStack = (name = "dev"): Tf => cached(`main ${name}`, () => synthStack(exampleEnvironment(name)));
 /** The example's bootstrap stack (pipeline roles, GitHub's OIDC provider, state bucket), a fresh copy. */
 export const bootstrapStack = (name = "dev"): Tf => cached(`bootstrap ${name}`, () => bootstrapOf(exampleEnvironment(name)));
+
+/** Staging with Identity Center in another account: the pipeline's bootstrap (roles that chain), a fresh copy. */
+export const crossAccountBootstrapStack = (): Tf => cached("bootstrap cross-account", () => bootstrapOf(crossAccountEnvironment()));
+/** Staging with Identity Center in another account: the roles there, a fresh copy. */
+export const identityCenterBootstrapStack = (): Tf =>
+  cached("identity-center bootstrap", () => Testing.synth(new IdentityCenterBootstrapStack(testApp(), { environment: crossAccountEnvironment() })));
 
 /** Rewrites the JSON policy document in `body[attribute]`. */
 export function editJson(body: Tf, attribute: string, edit: (doc: Tf) => void): void {
@@ -60,7 +67,10 @@ export const tokenDeny = (statements: Tf[]): Tf => statements.find((s) => s.Sid 
 /** The rules the whole pack finds violated in `tf`, in order. */
 export const rulesFired = (tf: Tf): string[] => checkStack(tf).map((v) => v.rule);
 
-/** Compliant case: the rule, seeing only what it declares it reads, passes every example's main and bootstrap stack. */
+/**
+ * Compliant case: the rule, seeing only what it declares it reads, passes every example's main and
+ * bootstrap stack, and both bootstrap stacks of staging with Identity Center in another account.
+ */
 export function itPassesTheExamples(rule: SecurityRule): void {
   test.each(EXAMPLES.flatMap((name) => [["main", name] as const, ["bootstrap", name] as const]))(
     `GIVEN the %s stack of the %s example WHEN ${rule.id} checks it THEN it passes`,
@@ -68,6 +78,12 @@ export function itPassesTheExamples(rule: SecurityRule): void {
       expect(checkRule(rule, stack === "main" ? mainStack(name) : bootstrapStack(name))).toEqual([]);
     },
   );
+  test.each([
+    ["pipeline's bootstrap", crossAccountBootstrapStack],
+    ["Identity Center bootstrap", identityCenterBootstrapStack],
+  ] as const)(`GIVEN the %s stack of staging with Identity Center in another account WHEN ${rule.id} checks it THEN it passes`, (_, stack) => {
+    expect(checkRule(rule, stack())).toEqual([]);
+  });
 }
 
 /**

@@ -1,7 +1,17 @@
 /** PIPELINE_PLAN_READ_ONLY: the plan role, assumable from any pull request, only reads. */
 import { checkStack } from "../../lib/synth/security/pack";
 import { PIPELINE_PLAN_READ_ONLY } from "../../lib/synth/security/pipeline-plan-read-only";
-import { bootstrapStack, expectAlone, itPassesTheExamples, policyOf, type Edit } from "./fixtures";
+import {
+  bootstrapStack,
+  crossAccountBootstrapStack,
+  editJson,
+  expectAlone,
+  identityCenterBootstrapStack,
+  itPassesTheExamples,
+  policyOf,
+  type Edit,
+  type Tf,
+} from "./fixtures";
 
 itPassesTheExamples(PIPELINE_PLAN_READ_ONLY);
 
@@ -27,4 +37,36 @@ test("GIVEN an apply role allowing writes WHEN checked THEN PIPELINE_PLAN_READ_O
   const tf = bootstrapStack();
   policyOf("apply", (st) => st.push({ Effect: "Allow", Action: "connect:CreateUser", Resource: "*" }))(tf);
   expect(checkStack(tf)).toEqual([]);
+});
+
+describe("Identity Center in another account", () => {
+  const chain = (tf: Tf) =>
+    JSON.parse(tf.resource.aws_iam_role_policy.pipeline_plan_policy.policy).Statement.find((s: Tf) => s.Sid === "IdentityCenterAccountRole");
+
+  test("GIVEN staging with Identity Center in another account WHEN its plan role is synthesized THEN it may assume only the read-only role there, and that passes", () => {
+    const tf = crossAccountBootstrapStack();
+    expect(chain(tf)).toEqual({
+      Sid: "IdentityCenterAccountRole",
+      Effect: "Allow",
+      Action: ["sts:AssumeRole"],
+      Resource: "arn:aws:iam::999988887777:role/connect-sso-staging-ic-plan",
+    });
+    expect(checkStack(tf)).toEqual([]);
+  });
+
+  test.each<[string, (s: Tf) => void]>([
+    ["the plan role chaining into the apply role there", (s) => (s.Resource = s.Resource.replace(/-ic-plan$/, "-ic-apply"))],
+    ["the plan role chaining into any role there", (s) => (s.Resource = "arn:aws:iam::999988887777:role/*")],
+    ["the plan role chaining into another environment's read-only role", (s) => (s.Resource = s.Resource.replace("-staging-", "-prod-"))],
+  ])("GIVEN %s WHEN checked THEN PIPELINE_PLAN_READ_ONLY fires alone", (_, breakIt) => {
+    const tf = crossAccountBootstrapStack();
+    policyOf("plan", (st) => breakIt(st.find((s) => s.Sid === "IdentityCenterAccountRole")!))(tf);
+    expectAlone(tf, PIPELINE_PLAN_READ_ONLY, "aws_iam_role_policy.pipeline_plan_policy");
+  });
+
+  test("GIVEN the read-only role in Identity Center's account allowing an assignment WHEN checked THEN PIPELINE_PLAN_READ_ONLY fires alone on it", () => {
+    const tf = identityCenterBootstrapStack();
+    editJson(tf.resource.aws_iam_role_policy.identity_center_plan_policy, "policy", (doc) => doc.Statement[0].Action.push("sso:CreateApplicationAssignment"));
+    expectAlone(tf, PIPELINE_PLAN_READ_ONLY, "aws_iam_role_policy.identity_center_plan_policy");
+  });
 });

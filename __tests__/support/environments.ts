@@ -29,6 +29,20 @@ export function exampleEnvironment(name: string): Environment {
   return found;
 }
 
+/** Identity Center's account in crossAccountEnvironment: the organization's management account, say. */
+export const IDENTITY_CENTER_ACCOUNT = "999988887777";
+
+/**
+ * The staging example with Identity Center in another account (`identityCenter.account`), its
+ * application there: what most organizations have (Identity Center in the management or a
+ * delegated administrator account).
+ */
+export function crossAccountEnvironment(name = "staging"): Environment {
+  const env = exampleEnvironment(name);
+  const applicationArn = env.ssoApplication.applicationArn!.replace(`::${env.account}:`, `::${IDENTITY_CENTER_ACCOUNT}:`);
+  return { ...env, identityCenter: { ...env.identityCenter, account: IDENTITY_CENTER_ACCOUNT }, ssoApplication: { ...env.ssoApplication, applicationArn } };
+}
+
 const appDirs: string[] = [];
 // Testing.app() leaves a temp folder per call; these are removed after each test file.
 afterAll(() => appDirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));

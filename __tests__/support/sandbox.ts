@@ -157,14 +157,14 @@ export interface Sandbox {
 
 const xml = new XMLParser({ parseTagValue: false, trimValues: false, isArray: (name) => name === "member" });
 
-/** A JSON 1.1 call on moto (identitystore) with a SigV4-shaped credential scope for `region`. */
-async function motoJson(moto: MotoServer, service: string, target: string, region: string, body: unknown): Promise<Record<string, any>> {
+/** A JSON 1.1 call on moto (identitystore) with a SigV4-shaped credential scope for `region`, as the account of `accessKey`. */
+async function motoJson(moto: MotoServer, service: string, target: string, region: string, body: unknown, accessKey = "test"): Promise<Record<string, any>> {
   const answer = await httpRequest(`${moto.url}/`, {
     method: "POST",
     headers: {
       "Content-Type": "application/x-amz-json-1.1",
       "X-Amz-Target": target,
-      Authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      Authorization: `AWS4-HMAC-SHA256 Credential=${accessKey}/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
     },
     body: JSON.stringify(body),
     timeoutMs: 10_000,
@@ -175,14 +175,22 @@ async function motoJson(moto: MotoServer, service: string, target: string, regio
 
 /**
  * Starts moto (answering as the environment's account, so `allowed_account_ids` is checked for
- * real) and the fake, and seeds what must exist before the environment's first apply.
+ * real) and the fake, and seeds what must exist before the environment's first apply. With
+ * `identityCenter.account`, Identity Center lives in that account: its identity store is seeded
+ * there on moto, and the fake's sso-admin answers only callers of that account.
  */
 export async function startSandbox(env: Environment, options: SandboxOptions = {}): Promise<Sandbox> {
   const ownsSetup = !options.setup;
   const setup = options.setup ?? terraformSetup(`sandbox-${env.name}`);
+  const icAccount = env.identityCenter.account;
+  let moto: MotoServer | undefined;
   const [motoStart, fakeStart] = await Promise.allSettled([
-    startMotoServer({ accountId: env.account, readyTimeoutMs: 20_000 }),
-    startConnectFake({ accountId: env.account, region: env.region }),
+    startMotoServer({ accountId: env.account, readyTimeoutMs: 20_000 }).then((m) => (moto = m)),
+    startConnectFake({
+      accountId: env.account,
+      region: env.region,
+      identityCenter: icAccount ? { accountId: icAccount, accountOf: async (key) => moto?.accountOf(key) } : undefined,
+    }),
   ]);
   const stopAll = async () => {
     await Promise.all([
@@ -241,27 +249,42 @@ async function seedAndWrap(
   const applicationArn = env.ssoApplication.applicationArn;
   if (applicationArn) {
     const identityStoreId = env.identityCenter.identityStoreId ?? SEEDED_IDENTITY_STORE_ID;
+    const accessKey = env.identityCenter.account ? await motoServer.accessKeyOf(env.identityCenter.account) : undefined;
     const parts = /^arn:([^:]+):sso::\d{12}:application\/(ssoins-[0-9a-f]+)\//.exec(applicationArn);
     const ssoInstanceArn = parts ? `arn:${parts[1]}:sso:::instance/${parts[2]}` : undefined;
     connectFake.addSsoInstance({ identityStoreId, instanceArn: ssoInstanceArn });
     connectFake.addApplication(applicationArn, { name: env.ssoApplication.displayName, instanceArn: ssoInstanceArn });
     if (!env.identityCenter.createUsers) {
       for (const user of env.users) {
-        const created = await motoJson(motoServer, "identitystore", "AWSIdentityStore.CreateUser", env.identityCenter.region, {
-          IdentityStoreId: identityStoreId,
-          UserName: user.username,
-          DisplayName: `${user.firstName} ${user.lastName}`,
-          Name: { GivenName: user.firstName, FamilyName: user.lastName },
-          Emails: [{ Value: user.username, Type: "work", Primary: true }],
-        });
+        const created = await motoJson(
+          motoServer,
+          "identitystore",
+          "AWSIdentityStore.CreateUser",
+          env.identityCenter.region,
+          {
+            IdentityStoreId: identityStoreId,
+            UserName: user.username,
+            DisplayName: `${user.firstName} ${user.lastName}`,
+            Name: { GivenName: user.firstName, FamilyName: user.lastName },
+            Emails: [{ Value: user.username, Type: "work", Primary: true }],
+          },
+          accessKey,
+        );
         identityCenterUserIds[user.username] = created.UserId;
       }
     }
     for (const group of env.ssoApplication.groups ?? []) {
-      const created = await motoJson(motoServer, "identitystore", "AWSIdentityStore.CreateGroup", env.identityCenter.region, {
-        IdentityStoreId: identityStoreId,
-        DisplayName: group,
-      });
+      const created = await motoJson(
+        motoServer,
+        "identitystore",
+        "AWSIdentityStore.CreateGroup",
+        env.identityCenter.region,
+        {
+          IdentityStoreId: identityStoreId,
+          DisplayName: group,
+        },
+        accessKey,
+      );
       identityCenterGroupIds[group] = created.GroupId;
     }
   }

@@ -419,8 +419,15 @@ export interface MotoServer {
   log(): string;
   /** Ends moto (SIGTERM, then SIGKILL), bounded in time. */
   stop(): Promise<void>;
-  /** A query-API call (IAM, STS) as an unsigned-but-scoped request; moto routes by the credential scope. */
-  query(service: string, params: Record<string, string>): Promise<HttpAnswer>;
+  /**
+   * A query-API call (IAM, STS) as an unsigned-but-scoped request; moto routes by the credential
+   * scope, and answers as the account of `accessKey` (@default "test": MOTO_ACCOUNT_ID's).
+   */
+  query(service: string, params: Record<string, string>, accessKey?: string): Promise<HttpAnswer>;
+  /** The account an access key belongs to (STS GetCallerIdentity, which moto answers without checking the signature). */
+  accountOf(accessKey: string): Promise<string | undefined>;
+  /** An access key of another account: moto's AssumeRole of a role there answers as that account (moto's multi-account support; moto checks no trust). */
+  accessKeyOf(account: string): Promise<string>;
 }
 
 /**
@@ -477,21 +484,32 @@ export async function startMotoServer(options: { accountId: string; readyTimeout
     await sleep(200);
   }
 
+  const query: MotoServer["query"] = (service, params, accessKey = "test") =>
+    httpRequest(`${url}/`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Authorization: `AWS4-HMAC-SHA256 Credential=${accessKey}/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: new URLSearchParams(params).toString(),
+      timeoutMs: 10_000,
+    });
+  const sts = async (params: Record<string, string>, accessKey?: string, element = ""): Promise<string | undefined> => {
+    const answer = await query("sts", { Version: "2011-06-15", ...params }, accessKey);
+    return answer.status === 200 ? new RegExp(`<${element}>([^<]+)</${element}>`).exec(answer.body)?.[1] : undefined;
+  };
   return {
     port,
     url,
     log: () => output,
     stop,
-    query: (service, params) =>
-      httpRequest(`${url}/`, {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/x-www-form-urlencoded",
-          Authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
-        },
-        body: new URLSearchParams(params).toString(),
-        timeoutMs: 10_000,
-      }),
+    query,
+    accountOf: (accessKey) => sts({ Action: "GetCallerIdentity" }, accessKey, "Account"),
+    accessKeyOf: async (account) => {
+      const key = await sts({ Action: "AssumeRole", RoleArn: `arn:aws:iam::${account}:role/moto-seed`, RoleSessionName: "seed" }, undefined, "AccessKeyId");
+      if (!key) throw new Error(`moto_server gave no access key for account ${account}`);
+      return key;
+    },
   };
 }
 

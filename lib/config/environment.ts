@@ -73,7 +73,12 @@ export interface Environment {
   readonly identityCenter: {
     /** Home region of Identity Center (defaults to the environment's region). */
     readonly region: string;
-    /** Role to assume for Identity Center calls when the application lives in another account. */
+    /**
+     * Identity Center's account when it is not the environment's: the stack reaches it through the
+     * roles its own bootstrap stack makes there (identityCenterRoleName), chained from the pipeline's.
+     */
+    readonly account?: string;
+    /** A role of your own to assume for Identity Center calls (instead of `account`'s bootstrap roles). */
     readonly assumeRoleArn?: string;
     readonly identityStoreId?: string;
     readonly createUsers: boolean;

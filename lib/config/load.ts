@@ -70,7 +70,7 @@ function nameProblems(input: ParseInput): Problem[] {
       severity: "error",
       file: input.file,
       path: "",
-      message: `file name ${JSON.stringify(input.name)} is not a valid environment name; allowed: 1..31 of a-z 0-9 -, starting with a letter, not ending in -users-<n> or -bootstrap (it names the stack connect-sso-<name>; those endings name an environment's other stacks)`,
+      message: `file name ${JSON.stringify(input.name)} is not a valid environment name; allowed: 1..31 of a-z 0-9 -, starting with a letter, not ending in -users-<n>, -bootstrap or -identity-center (it names the stack connect-sso-<name>; those endings name an environment's other stacks)`,
     },
   ];
 }

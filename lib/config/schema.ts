@@ -7,6 +7,7 @@
 import { z } from "zod";
 import {
   ACCOUNT_ID,
+  IAM_ROLE_ARN,
   CONNECT_INSTANCE_ALIAS,
   CONNECT_INSTANCE_ID,
   CONNECT_USERNAME,
@@ -44,6 +45,12 @@ const text = (what: string, max: number) =>
 export const USER_LIMITS = { name: 100, secondaryEmail: 265, afterContactWorkSeconds: 2_000_000 } as const;
 
 const pattern = (re: RegExp, allowed: string) => z.string({ error: `must be a string; allowed: ${allowed}` }).regex(re, { error: `allowed: ${allowed}` });
+
+/** An account ID: a string, since unquoted YAML reads a number and drops leading zeros. */
+const accountId = (what: string) =>
+  z
+    .string({ error: `must be 12 digits in quotes, such as "111122223333" (unquoted, YAML reads a number and drops leading zeros): ${what}` })
+    .regex(ACCOUNT_ID, { error: `must be exactly 12 digits, such as "111122223333": ${what}` });
 
 /** Tags a resource may carry (AWS's TagMap; for a user, its own and the environment's together). */
 export const MAX_TAGS = 50;
@@ -169,10 +176,8 @@ const iam = z.strictObject({
 
 const identityCenter = z.strictObject({
   region: z.string({ error: "must be a region name such as us-east-1" }).optional(),
-  assumeRoleArn: pattern(
-    /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
-    "an IAM role ARN such as arn:aws:iam::999988887777:role/IdentityCenterAdmin",
-  ).optional(),
+  account: accountId("the account of Identity Center (its management or delegated administrator account)").optional(),
+  assumeRoleArn: pattern(IAM_ROLE_ARN, "an IAM role ARN such as arn:aws:iam::999988887777:role/IdentityCenterAdmin").optional(),
   identityStoreId: pattern(IDENTITY_STORE_ID, "d- and 10 hex digits, such as d-9067a1b2c3").optional(),
   createUsers: z.boolean({ error: "must be true or false" }).default(false),
 });
@@ -238,9 +243,7 @@ const sharding = z.strictObject({
 
 /** Schema of one environment file. */
 export const environmentFileSchema = z.strictObject({
-  account: z
-    .string({ error: 'must be 12 digits in quotes, such as "111122223333" (unquoted, YAML reads a number and drops leading zeros)' })
-    .regex(ACCOUNT_ID, { error: 'must be exactly 12 digits, such as "111122223333"' }),
+  account: accountId("the environment's account"),
   region: z.string({ error: "must be a region name such as us-west-2" }),
   /** Allow Region names newer than the project's list (lib/rules/regions.ts); the partition's naming rules still hold. */
   allowUnlistedRegion: z.boolean({ error: "must be true or false" }).default(false),

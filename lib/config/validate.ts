@@ -62,13 +62,7 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
       message: `is in partition ${partitionOfArn(arn)}, but region ${file.region} is in ${partition}; the application must be in the same partition`,
     });
   }
-  const appAccount = arn?.split(":")[4];
-  if (arn && appAccount !== file.account && !file.identityCenter?.assumeRoleArn) {
-    problems.push({
-      path: ["ssoApplication", "applicationArn"],
-      message: `is in account ${appAccount}, not ${file.account}: set identityCenter.assumeRoleArn to a role in ${appAccount} that may assign users to it`,
-    });
-  }
+  problems.push(...identityCenterAccountProblems(file));
   if (file.identityCenter?.createUsers && !arn) {
     problems.push({
       path: ["identityCenter", "createUsers"],
@@ -301,6 +295,49 @@ export function checkAcrossEnvironments(environments: ReadonlyArray<Environment>
         `Connect instance alias ${env.connect.alias} in ${env.account}/${env.region}`,
       );
     }
+  }
+  return problems;
+}
+
+/**
+ * Which account Identity Center is in: the environment's, `identityCenter.account` (reached through
+ * that account's bootstrap roles, which trust the pipeline's), or a role of your own
+ * (`assumeRoleArn`); and the application must be in that account.
+ */
+function identityCenterAccountProblems(file: EnvironmentFile): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const { account, assumeRoleArn } = file.identityCenter ?? {};
+  if (account !== undefined && assumeRoleArn !== undefined) {
+    problems.push({
+      path: ["identityCenter", "account"],
+      message:
+        "is set together with identityCenter.assumeRoleArn; allowed: one of them (account: the pipeline reaches it through the roles its bootstrap makes there; assumeRoleArn: a role of your own)",
+    });
+  }
+  if (account !== undefined && account === file.account) {
+    problems.push({
+      path: ["identityCenter", "account"],
+      message: `is the environment's own account ${account}; allowed: another account (leave it out for this one)`,
+    });
+  }
+  if (account !== undefined && account !== file.account && !file.pipeline) {
+    problems.push({
+      path: ["identityCenter", "account"],
+      message:
+        "needs a pipeline section: its roles in that account trust only the pipeline's roles; without a pipeline, set identityCenter.assumeRoleArn to a role there that you may assume",
+    });
+  }
+  const arn = file.ssoApplication.applicationArn;
+  const appAccount = arn?.split(":")[4];
+  const icAccount = account ?? (assumeRoleArn ? undefined : file.account);
+  if (arn && icAccount !== undefined && appAccount !== icAccount) {
+    problems.push({
+      path: ["ssoApplication", "applicationArn"],
+      message:
+        account === undefined
+          ? `is in account ${appAccount}, not ${file.account}: set identityCenter.account to ${appAccount} (the pipeline's bootstrap makes roles there) or identityCenter.assumeRoleArn to a role in ${appAccount} that may assign users to it`
+          : `is in account ${appAccount}, not identityCenter.account ${account}; allowed: the application of the Identity Center in that account`,
+    });
   }
   return problems;
 }

@@ -193,12 +193,14 @@ export function maxSessionDurationSeconds(sessionDurationHours: number): number 
 // ---- Name and value patterns (AWS API references; see docs/reference/facts.md) ----
 
 /** Environment names become stack names, state keys and default IAM names. */
-// Not ending in -users-<n> or -bootstrap: that would name another environment's users or bootstrap stack.
-export const ENVIRONMENT_NAME = /^(?!.*-(users-\d+|bootstrap)$)[a-z][a-z0-9-]{0,30}$/;
+// Not ending in -users-<n>, -bootstrap or -identity-center: that would name another environment's users or bootstrap stacks.
+export const ENVIRONMENT_NAME = /^(?!.*-(users-\d+|bootstrap|identity-center)$)[a-z][a-z0-9-]{0,30}$/;
 export const ACCOUNT_ID = /^\d{12}$/;
 export const CONNECT_INSTANCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Connect instance aliases: 1..45 letters, digits and inner hyphens, not starting with `d-`. */
 export const CONNECT_INSTANCE_ALIAS = /^(?!d-)(?=.{1,45}$)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/;
+/** An IAM role ARN (any partition), path allowed. */
+export const IAM_ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** IAM role names: 1..64 of `[\w+=,.@-]`. */
 export const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** IAM SAML provider names (CreateSAMLProvider API pattern, stricter than the Terraform provider's check). */
@@ -249,6 +251,30 @@ export function isBootstrapStack(name: string): boolean {
 /** Role a pipeline job assumes for an environment: `plan` (pull requests, drift) or `apply` (behind the GitHub environment). */
 export function pipelineRoleName(environment: string, kind: "plan" | "apply"): string {
   return `${stackName(environment)}-${kind}`;
+}
+
+/**
+ * Stack of the roles in Identity Center's own account (`identityCenter.account`), applied by that
+ * account's administrator. It ends in `-bootstrap`, so the pipeline never plans or applies it.
+ */
+export function identityCenterBootstrapStackName(environment: string): string {
+  return `${stackName(environment)}-identity-center${BOOTSTRAP_SUFFIX}`;
+}
+
+/**
+ * Terraform variable of a main stack whose Identity Center is in `identityCenter.account`: which
+ * of the roles there a run assumes, `plan` (default) or `apply` (the apply job sets
+ * `TF_VAR_identity_center_role=apply`).
+ */
+export const IDENTITY_CENTER_ROLE_VARIABLE = "identity_center_role";
+
+/**
+ * Role in Identity Center's account that the pipeline role of the same kind chains into: `plan`
+ * reads the application's assignments and the identity store, `apply` also writes them. At most
+ * 12 + 31 + 9 characters, within IAM's 64.
+ */
+export function identityCenterRoleName(environment: string, kind: "plan" | "apply"): string {
+  return `${stackName(environment)}-ic-${kind}`;
 }
 
 /** Issuer host of GitHub Actions' OIDC tokens: the IAM provider's URL and the prefix of its condition keys. */
@@ -335,6 +361,9 @@ export function stateObjectPatterns(mainKey: string): string[] {
 export const PIPELINE_RESOURCE_NAMES = {
   plan: { role: "pipeline_plan_role", policy: "pipeline_plan_policy" },
   apply: { role: "pipeline_apply_role", policy: "pipeline_apply_policy" },
+  /** The roles in Identity Center's account (identityCenterBootstrapStackName). */
+  identityCenterPlan: { role: "identity_center_plan_role", policy: "identity_center_plan_policy" },
+  identityCenterApply: { role: "identity_center_apply_role", policy: "identity_center_apply_policy" },
   oidcProvider: "github_oidc_provider",
   stateBucket: "state_bucket",
 } as const;

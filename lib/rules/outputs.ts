@@ -22,3 +22,9 @@ export const BOOTSTRAP_STACK_OUTPUTS = {
   /** The body of GitHub's OIDC subject customization call the roles' trusts expect. */
   githubOidcSubjectCustomization: "github_oidc_subject_customization",
 } as const;
+
+/** Outputs of an environment's Identity Center bootstrap stack (identityCenter.account). */
+export const IDENTITY_CENTER_BOOTSTRAP_OUTPUTS = {
+  planRoleArn: "identity_center_plan_role_arn",
+  applyRoleArn: "identity_center_apply_role_arn",
+} as const;

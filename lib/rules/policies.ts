@@ -3,7 +3,17 @@
  * state bucket's (bootstrap stack).
  */
 import type { Environment } from "../config/environment";
-import { connectInstanceArn, federationTokenResource, GITHUB_OIDC_HOST, roleArn, s3BucketArn, samlProviderArn, stateObjectPatterns } from "./naming";
+import {
+  connectInstanceArn,
+  federationTokenResource,
+  GITHUB_OIDC_HOST,
+  identityCenterRoleName,
+  pipelineRoleName,
+  roleArn,
+  s3BucketArn,
+  samlProviderArn,
+  stateObjectPatterns,
+} from "./naming";
 
 export interface PolicyDocument {
   readonly Version: "2012-10-17";
@@ -59,6 +69,28 @@ export function githubOidcTrustPolicy(providerArn: string, audience: string, sub
     StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: audience },
     StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [...subjects] },
   });
+}
+
+/**
+ * Trust of a role in Identity Center's account: only the pipeline role of the same kind in the
+ * environment's account (`sts:AssumeRole`, role chaining). That role in turn trusts only the
+ * pipeline's OIDC subjects, so a pull request's plan reaches the read-only role and only the
+ * GitHub environment's apply jobs reach the one that assigns.
+ */
+export function chainedRoleTrustPolicy(pipelineRoleArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "PipelineRoleChain", Effect: "Allow", Principal: { AWS: pipelineRoleArn }, Action: "sts:AssumeRole" }],
+  };
+}
+
+/** ARN of an environment's pipeline role (in its own account) and of the role in Identity Center's account it chains into. */
+export function pipelineRoleArns(env: Environment, kind: PipelineRoleKind): { readonly pipeline: string; readonly identityCenter?: string } {
+  const icAccount = env.identityCenter.account;
+  return {
+    pipeline: roleArn(env.partition, env.account, pipelineRoleName(env.name, kind)),
+    identityCenter: icAccount ? roleArn(env.partition, icAccount, identityCenterRoleName(env.name, kind)) : undefined,
+  };
 }
 
 /**
@@ -143,8 +175,9 @@ export type PipelineRoleKind = "plan" | "apply";
  * objects (and keys) in the bucket of `backend.s3`. Both roles deny the token actions and sessions
  * of the federation role (which an apply role could otherwise re-trust to itself).
  *
- * With `identityCenter.assumeRoleArn` only the apply role may assume that role: it can assign
- * users, which no pull request may do; plans of such an environment need another way in.
+ * With `identityCenter.account` each role may assume only its own kind's role there (see
+ * chainedRoleTrustPolicy). With `identityCenter.assumeRoleArn` only the apply role may assume that
+ * role: it can assign users, which no pull request may do.
  */
 export function pipelinePolicy(env: Environment, kind: PipelineRoleKind): PolicyDocument {
   const { partition, account, region, backend } = env;
@@ -180,20 +213,43 @@ export function pipelinePolicy(env: Environment, kind: PipelineRoleKind): Policy
   );
   const keys = [...new Set([backend.kmsKeyId, env.pipeline?.stateKmsKeyId].filter((k): k is string => Boolean(k)))];
   keys.forEach((key, i) => statements.push(kmsStatement(`StateKey${i + 1}`, rights(STATE_KEY_RIGHTS), key)));
-  statements.push(
-    { Sid: "NoConnectSessionTokens", Effect: "Deny", Action: [...CONNECT_TOKEN_ACTIONS], Resource: "*" },
-    { Sid: "NoFederationRoleSessions", Effect: "Deny", Action: "sts:AssumeRole", Resource: federationRole },
-  );
+  statements.push(denyConnectTokens(), { Sid: "NoFederationRoleSessions", Effect: "Deny", Action: "sts:AssumeRole", Resource: federationRole });
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Identity Center: assignments to the application, users looked up (or created) in its store. */
+/**
+ * Identity Center's rights in a pipeline role: the calls themselves when it is in the environment's
+ * account; else the role that reaches it (the bootstrap's role in `identityCenter.account`, of the
+ * same kind, or for the apply role only, `assumeRoleArn`).
+ */
 function identityCenterStatements(env: Environment, apply: boolean): Statement[] {
-  const applicationArn = env.ssoApplication.applicationArn;
-  if (!applicationArn) return [];
-  const { assumeRoleArn, identityStoreId, createUsers } = env.identityCenter;
+  if (!env.ssoApplication.applicationArn) return [];
+  const { assumeRoleArn, account } = env.identityCenter;
+  if (account) return [allow("IdentityCenterAccountRole", ["sts:AssumeRole"], pipelineRoleArns(env, apply ? "apply" : "plan").identityCenter!)];
   if (assumeRoleArn) return apply ? [allow("IdentityCenterAccountRole", ["sts:AssumeRole"], assumeRoleArn)] : [];
-  const { partition, account } = env;
+  return identityCenterCalls(env, apply, env.account);
+}
+
+/**
+ * The only policy of a role in Identity Center's account (`identityCenter.account`): what a plan
+ * (`plan`) or an apply (`apply`) of the main stack calls there.
+ */
+export function identityCenterRolePolicy(env: Environment, kind: PipelineRoleKind): PolicyDocument {
+  const account = env.identityCenter.account;
+  if (!account || !env.ssoApplication.applicationArn) {
+    throw new Error(
+      `identityCenterRolePolicy: environment ${env.name} has ${account ? "no ssoApplication.applicationArn" : "no identityCenter.account"}; allowed: an environment whose application is in identityCenter.account`,
+    );
+  }
+  // The deny of Connect's session tokens holds there too: that account may have Connect instances of its own.
+  return { Version: "2012-10-17", Statement: [...identityCenterCalls(env, kind === "apply", account), denyConnectTokens()] };
+}
+
+/** Identity Center's calls: assignments to the application, users looked up (or created) in its store of `account`. */
+function identityCenterCalls(env: Environment, apply: boolean, account: string): Statement[] {
+  const applicationArn = env.ssoApplication.applicationArn!;
+  const { identityStoreId, createUsers } = env.identityCenter;
+  const { partition } = env;
   const ssoInstance = applicationArn.replace(/^arn:([^:]+):sso::\d{12}:application\/(ssoins-[^/]+)\/.*$/, "arn:$1:sso:::instance/$2");
   const storeArn = `arn:${partition}:identitystore::${account}:identitystore/${identityStoreId ?? "*"}`;
   const store = [storeArn, `arn:${partition}:identitystore:::user/*`];
@@ -223,6 +279,8 @@ function identityCenterStatements(env: Environment, apply: boolean): Statement[]
   if (!identityStoreId) statements.push(allow("FindIdentityStore", ["sso:ListInstances"], "*"));
   return statements;
 }
+
+const denyConnectTokens = (): Statement => ({ Sid: "NoConnectSessionTokens", Effect: "Deny", Action: [...CONNECT_TOKEN_ACTIONS], Resource: "*" });
 
 /** A KMS key by ARN, or the keys an alias names (`kms:ResourceAliases`: an alias ARN is never a request's resource). */
 function kmsStatement(sid: string, actions: string[], keyOrAlias: string): Statement {

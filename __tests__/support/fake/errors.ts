@@ -12,7 +12,7 @@ const CONNECT_ERROR_STATUS = {
 } as const;
 
 /** Error shapes of the sso-admin model that the fake raises. */
-type SsoErrorCode = "ResourceNotFoundException" | "ValidationException";
+type SsoErrorCode = "ResourceNotFoundException" | "ValidationException" | "AccessDeniedException";
 export type ErrorCode = keyof typeof CONNECT_ERROR_STATUS | SsoErrorCode;
 
 /** An error answered as AWS answers it: `code` is the error shape's name in the API model. */

@@ -21,7 +21,7 @@ import { seededInstance, type ConnectState, type ConnectUser, type SeededResourc
 import { tagRoutes } from "./connect-tags";
 import { deleteUserOutOfBand, findUser, listUsers, setUserHierarchyGroupOutOfBand, userRoutes } from "./connect-users";
 import { RequestLog, type RecordedRequest } from "./recording";
-import { serve } from "./server";
+import { serve, type ServerOptions } from "./server";
 import { ssoAdmin, type AddSsoInstanceOptions, type ApplicationAssignment } from "./sso-admin";
 
 export type { AddInstanceOptions } from "./connect-instances";
@@ -87,6 +87,12 @@ export interface ConnectFakeOptions {
   readonly region?: string;
   /** Partition of the ARNs it makes. @default "aws" */
   readonly partition?: string;
+  /**
+   * Identity Center in another account: its account (in the ARNs sso-admin makes), and who a
+   * caller's access key belongs to (moto's GetCallerIdentity: moto_server's accountOf). sso-admin
+   * then refuses callers of any other account. @default Identity Center in `accountId`, every caller answered
+   */
+  readonly identityCenter?: ServerOptions["ssoAccount"];
 }
 
 export async function startConnectFake(options: ConnectFakeOptions = {}): Promise<ConnectFake> {
@@ -96,13 +102,14 @@ export async function startConnectFake(options: ConnectFakeOptions = {}): Promis
     defaultRegion: options.region ?? "us-east-1",
     instances: new Map(),
   };
-  const sso = ssoAdmin(state.accountId, state.partition);
+  const sso = ssoAdmin(options.identityCenter?.accountId ?? state.accountId, state.partition);
   const log = new RequestLog();
   const server = await serve({
     port: options.port,
     defaultRegion: state.defaultRegion,
     connectRoutes: [...instanceRoutes(state), ...profileRoutes(state), ...hierarchyRoutes(state), ...userRoutes(state), ...tagRoutes(state)],
     ssoOperations: sso.operations,
+    ssoAccount: options.identityCenter,
     log,
   });
   const seeded = (instanceId: string) => seededInstance(state, instanceId);

@@ -56,6 +56,12 @@ export interface ServerOptions {
   readonly connectRoutes: ReadonlyArray<Route>;
   /** sso-admin operations by name (without the `SWBExternalService.` prefix). */
   readonly ssoOperations: Readonly<Record<string, JsonOperation>>;
+  /**
+   * Identity Center in its own account: sso-admin answers only callers of `accountId` (whose
+   * access key `accountOf` resolves) and refuses others with AccessDeniedException, as AWS does
+   * for another account's application. @default every caller is answered
+   */
+  readonly ssoAccount?: { readonly accountId: string; readonly accountOf: (accessKeyId: string) => Promise<string | undefined> };
   readonly log: RequestLog;
 }
 
@@ -67,6 +73,11 @@ export interface RunningServer {
 
 /** Request bodies beyond this are not kept (the APIs' largest inputs are far smaller). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** The access key of the request's SigV4 credential scope (the signature itself is not checked). */
+function accessKeyOf(req: http.IncomingMessage): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? "")?.[1];
+}
 
 /** The region of the request's SigV4 credential scope (Credential=<key>/<date>/<region>/<service>/aws4_request). */
 function regionOf(req: http.IncomingMessage, fallback: string): string {
@@ -101,7 +112,7 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
-function handle(options: ServerOptions, req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
+async function handle(options: ServerOptions, req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<void> {
   const method = req.method ?? "GET";
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const rawPath = (req.url ?? "/").split("?")[0];
@@ -135,6 +146,16 @@ function handle(options: ServerOptions, req: http.IncomingMessage, res: http.Ser
     const op = known ? options.ssoOperations[operation] : undefined;
     if (!op) return unimplemented(prefix === "SWBExternalService" ? "sso-admin" : "unknown", `operation ${target}`);
     try {
+      if (options.ssoAccount) {
+        const key = accessKeyOf(req);
+        const caller = key === undefined ? undefined : await options.ssoAccount.accountOf(key);
+        if (caller !== options.ssoAccount.accountId) {
+          throw new ApiError(
+            "AccessDeniedException",
+            `User in account ${caller ?? "<unknown>"} is not authorized to perform: sso:${operation} on Identity Center of account ${options.ssoAccount.accountId}`,
+          );
+        }
+      }
       const reply = op(body);
       record("sso-admin", operation, 200);
       send(res, 200, reply.body ?? {}, {}, "application/x-amz-json-1.1");
@@ -172,9 +193,7 @@ export async function serve(options: ServerOptions): Promise<RunningServer> {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     req.on("end", () => {
-      try {
-        handle(options, req, res, Buffer.concat(chunks).toString("utf8"));
-      } catch (error) {
+      handle(options, req, res, Buffer.concat(chunks).toString("utf8")).catch((error: unknown) => {
         if (res.headersSent) res.destroy();
         else
           send(
@@ -183,7 +202,7 @@ export async function serve(options: ServerOptions): Promise<RunningServer> {
             { __type: "InternalServiceException", Message: `connect fake crashed: ${(error as Error).stack ?? error}` },
             { "x-amzn-ErrorType": "InternalServiceException" },
           );
-      }
+      });
     });
   });
   server.keepAliveTimeout = 1000;

@@ -9,6 +9,7 @@
  * not know is a violation (fail closed), and so is a policy that belongs to no role they know.
  */
 import { GITHUB_OIDC_PROVIDER } from "./github-oidc-provider";
+import { IDENTITY_CENTER_TRUST } from "./identity-center-trust";
 import { NO_INLINE_POLICY_BLOCKS } from "./no-inline-policy-blocks";
 import { NO_MANAGED_POLICIES } from "./no-managed-policies";
 import { PIPELINE_DENY_TOKENS } from "./pipeline-deny-tokens";
@@ -51,6 +52,7 @@ export const PACK = [
   PIPELINE_DENY_TOKENS,
   PIPELINE_NO_WILDCARD_ACTIONS,
   PIPELINE_PLAN_READ_ONLY,
+  IDENTITY_CENTER_TRUST,
   GITHUB_OIDC_PROVIDER,
   STATE_BUCKET_KEPT,
   STATE_BUCKET_VERSIONING,

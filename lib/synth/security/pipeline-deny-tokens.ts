@@ -5,15 +5,15 @@
  */
 import { CONNECT_TOKEN_ACTIONS } from "../../rules/policies";
 import { defineRule } from "./rule";
-import { asList, policiesOf, rolesOf, statements, wildcardMatches } from "./view";
+import { asList, PIPELINE_ROLE_KINDS, policiesOf, rolesOf, statements, wildcardMatches } from "./view";
 
 export const PIPELINE_DENY_TOKENS = defineRule({
   id: "PIPELINE_DENY_TOKENS",
   why: 'a pipeline role explicitly denies connect:GetFederationToken and connect:AdminGetEmergencyAccessToken on * (read-only Connect rights would let any pull request mint an admin\'s Connect session; README "Threat model")',
   reads: ["aws_iam_role", "aws_iam_role_policy"],
   check(view, fail) {
-    const policies = policiesOf(view, ["plan", "apply"]);
-    for (const role of rolesOf(view, ["plan", "apply"])) {
+    const policies = policiesOf(view, PIPELINE_ROLE_KINDS);
+    for (const role of rolesOf(view, PIPELINE_ROLE_KINDS)) {
       // A policy that cannot be read denies nothing here (the policy rules refuse it themselves).
       const denials = policies
         .filter((p) => p.role.address === role.address)

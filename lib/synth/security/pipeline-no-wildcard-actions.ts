@@ -1,11 +1,11 @@
 /** PIPELINE_NO_WILDCARD_ACTIONS: a pipeline role's policies name every action they allow. */
 import { policyOf, statementRule } from "./shapes";
-import { asList } from "./view";
+import { asList, PIPELINE_ROLE_KINDS } from "./view";
 
 export const PIPELINE_NO_WILDCARD_ACTIONS = statementRule({
   id: "PIPELINE_NO_WILDCARD_ACTIONS",
   why: "a pipeline role's policy names each action it allows: no * or ?, no NotAction (cdk-nag AwsSolutions-IAM5)",
-  judges: policyOf("plan", "apply"),
+  judges: policyOf(...PIPELINE_ROLE_KINDS),
   judge: () => (s) => {
     const wild = asList(s.Action).filter((a) => typeof a !== "string" || /[*?]/.test(a));
     return [

@@ -1,6 +1,6 @@
 /**
  * ROLE_KNOWN: every role is one the rules know the purpose of (the SAML federation role, or a
- * pipeline role), because only then do they know what to check; any other role is refused.
+ * pipeline role, in the environment's account or in Identity Center's), because only then do they know what to check; any other role is refused.
  */
 import { perResourceRule } from "./shapes";
 import { KNOWN_ROLES, roles } from "./view";

@@ -108,14 +108,20 @@ export function wildcardMatches(pattern: string, value: string, kind: "action" |
 
 // ---- Roles, known by their Terraform name ----
 
-export type RoleKind = "federation" | "plan" | "apply";
+/** `ic-plan` and `ic-apply`: the roles in Identity Center's account that the pipeline roles chain into. */
+export type RoleKind = "federation" | "plan" | "apply" | "ic-plan" | "ic-apply";
 
 /** What each role is for, by its Terraform name; it decides the role's rules. */
 const ROLE_KINDS: Readonly<Record<string, RoleKind>> = {
   federation_role: "federation",
   [PIPELINE_RESOURCE_NAMES.plan.role]: "plan",
   [PIPELINE_RESOURCE_NAMES.apply.role]: "apply",
+  [PIPELINE_RESOURCE_NAMES.identityCenterPlan.role]: "ic-plan",
+  [PIPELINE_RESOURCE_NAMES.identityCenterApply.role]: "ic-apply",
 };
+
+/** The pipeline's roles: in the environment's account, and in Identity Center's. */
+export const PIPELINE_ROLE_KINDS: ReadonlyArray<RoleKind> = ["plan", "apply", "ic-plan", "ic-apply"];
 
 /** The addresses of the roles the rules know, for messages. */
 export const KNOWN_ROLES = Object.keys(ROLE_KINDS)
@@ -153,7 +159,7 @@ export interface RolePolicy {
 
 /** Every `aws_iam_role_policy`, with the known role it belongs to. Reads `aws_iam_role_policy` and `aws_iam_role`. */
 export function rolePolicies(view: StackView): RolePolicy[] {
-  const known = new Map(rolesOf(view, ["federation", "plan", "apply"]).map((r) => [r.name, r]));
+  const known = new Map(rolesOf(view, Object.values(ROLE_KINDS)).map((r) => [r.name, r]));
   return view.resources("aws_iam_role_policy").map(([address, body]) => {
     const name = referencedName(body.role, "aws_iam_role", ["id", "name"]);
     return { address, body, role: name === undefined ? undefined : known.get(name) };

@@ -92,7 +92,7 @@ export async function runNewEnv(argv: string[], io: ToolIo, options: ToolOptions
     if (!name || extra.length > 0) throw new InputError(name ? `one environment name, not ${args.positionals.length}` : "no environment name given");
     if (!ENVIRONMENT_NAME.test(name))
       throw new InputError(
-        `name ${JSON.stringify(name)}: allowed: a lowercase letter, then up to 30 lowercase letters, digits or hyphens, not ending in -bootstrap or -users-<n>`,
+        `name ${JSON.stringify(name)}: allowed: a lowercase letter, then up to 30 lowercase letters, digits or hyphens, not ending in -bootstrap, -identity-center or -users-<n>`,
       );
     if (!account || !ACCOUNT_ID.test(account)) throw new InputError(`--account ${JSON.stringify(account ?? "")}: allowed: the 12-digit AWS account ID`);
     if (!region) throw new InputError("--region is required (the Region of the Connect instance)");

@@ -20,6 +20,7 @@ import { paginateListApplicationAssignments, paginateListInstances as paginateLi
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Environment } from "../../config/environment";
 import { checkMetadata } from "../../config/metadata";
+import { pipelineRoleArns } from "../../rules/policies";
 import { synthesizedFederation, type Federation } from "./federation";
 import { fail, pass, quote, type Finding } from "./report";
 import { DOC_ROWS, type DocRow } from "./troubleshooting";
@@ -220,8 +221,12 @@ function equalFinding(label: string, live: unknown, synthesized: unknown, fix: s
 
 type ClientConfig = (service: LiveService, region: string, credentials?: Credentials) => Record<string, unknown>;
 
+/**
+ * Credentials for Identity Center in another account: `assumeRoleArn`, or the read-only role the
+ * bootstrap made in `identityCenter.account` (which the pipeline's plan role may assume).
+ */
 async function identityCenterCredentials(env: Environment, config: ClientConfig): Promise<Credentials | undefined> {
-  const roleArn = env.identityCenter.assumeRoleArn;
+  const roleArn = env.identityCenter.assumeRoleArn ?? (env.identityCenter.account ? pipelineRoleArns(env, "plan").identityCenter : undefined);
   if (!roleArn) return undefined;
   const sts = new STSClient(config("sts", env.identityCenter.region));
   const assumed = (await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "verify-signin" }))).Credentials;
@@ -246,7 +251,10 @@ async function userFindings(env: Environment, connect: ConnectClient, instanceId
   try {
     credentials = await identityCenterCredentials(env, config);
   } catch (error) {
-    return everyUser(describeError("AssumeRole", error), `check identityCenter.assumeRoleArn in ${env.file} and that these credentials may assume it`);
+    const role = env.identityCenter.assumeRoleArn
+      ? `identityCenter.assumeRoleArn in ${env.file}`
+      : `the read-only role ${pipelineRoleArns(env, "plan").identityCenter} (the identity-center bootstrap stack makes it; run as the pipeline's plan role)`;
+    return everyUser(describeError("AssumeRole", error), `check ${role} and that these credentials may assume it`);
   }
   const region = env.identityCenter.region;
   const ssoAdmin = new SSOAdminClient(config("ssoAdmin", region, credentials));
