@@ -11,7 +11,6 @@ import { Testing } from "cdktf";
 import { chainedRoleTrustPolicy, identityCenterRolePolicy, pipelinePolicy, pipelineRoleArns, type PolicyDocument } from "../lib/rules/policies";
 import { identityCenterBootstrapStackName, isBootstrapStack } from "../lib/rules/naming";
 import { environmentStacks } from "../stacks";
-import * as path from "node:path";
 import { crossAccountEnvironment, EXAMPLES_DIR, IDENTITY_CENTER_ACCOUNT, testApp } from "./support/environments";
 import { parse } from "./support/env-text";
 
@@ -73,7 +72,11 @@ describe("what the stacks synthesize", () => {
     expect(isBootstrapStack(name)).toBe(true);
     const tf = byName.get(name);
     expect(tf.provider.aws[0]).toMatchObject({ allowed_account_ids: [IDENTITY_CENTER_ACCOUNT], region: env.identityCenter.region });
-    expect(Object.values(tf.resource.aws_iam_role).map((r: any) => r.name).sort()).toEqual(["connect-sso-staging-ic-apply", "connect-sso-staging-ic-plan"]);
+    expect(
+      Object.values(tf.resource.aws_iam_role)
+        .map((r: any) => r.name)
+        .sort(),
+    ).toEqual(["connect-sso-staging-ic-apply", "connect-sso-staging-ic-plan"]);
     expect(tf.terraform.backend).toHaveProperty("local");
   });
 

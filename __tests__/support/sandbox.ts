@@ -158,7 +158,14 @@ export interface Sandbox {
 const xml = new XMLParser({ parseTagValue: false, trimValues: false, isArray: (name) => name === "member" });
 
 /** A JSON 1.1 call on moto (identitystore) with a SigV4-shaped credential scope for `region`, as the account of `accessKey`. */
-async function motoJson(moto: MotoServer, service: string, target: string, region: string, body: unknown, accessKey = "test"): Promise<Record<string, any>> {
+async function motoJson(
+  moto: MotoServer,
+  service: string,
+  target: string,
+  region: string,
+  body: unknown,
+  accessKey = moto.accessKey,
+): Promise<Record<string, any>> {
   const answer = await httpRequest(`${moto.url}/`, {
     method: "POST",
     headers: {
@@ -185,7 +192,7 @@ export async function startSandbox(env: Environment, options: SandboxOptions = {
   const icAccount = env.identityCenter.account;
   let moto: MotoServer | undefined;
   const [motoStart, fakeStart] = await Promise.allSettled([
-    startMotoServer({ accountId: env.account, readyTimeoutMs: 20_000 }).then((m) => (moto = m)),
+    startMotoServer({ accountId: env.account, readyTimeoutMs: 20_000, multiAccount: icAccount !== undefined }).then((m) => (moto = m)),
     startConnectFake({
       accountId: env.account,
       region: env.region,
@@ -300,7 +307,7 @@ async function seedAndWrap(
 
   /** A workspace in `dir`: its own init, or (with `env.TF_DATA_DIR`) a shared data folder already initialized. */
   const prepare = async (dir: string, env: NodeJS.ProcessEnv = {}): Promise<Workspace> => {
-    writeProviderOverride(dir, { connectUrl: connectFake.url, motoUrl: motoServer.url });
+    writeProviderOverride(dir, { connectUrl: connectFake.url, motoUrl: motoServer.url, accessKey: motoServer.accessKey });
     if (!env.TF_DATA_DIR) await queue(() => runIn(dir, ["init", "-input=false"]));
     const statePath = path.join(dir, "terraform.tfstate");
     let plans = 0;

@@ -415,13 +415,15 @@ export function closeServer(server: http.Server, ms = 3000): Promise<void> {
 export interface MotoServer {
   readonly port: number;
   readonly url: string;
+  /** The access key that answers as the server's account: "test", or with `multiAccount` one moto handed out for it. */
+  readonly accessKey: string;
   /** What moto printed so far. */
   log(): string;
   /** Ends moto (SIGTERM, then SIGKILL), bounded in time. */
   stop(): Promise<void>;
   /**
    * A query-API call (IAM, STS) as an unsigned-but-scoped request; moto routes by the credential
-   * scope, and answers as the account of `accessKey` (@default "test": MOTO_ACCOUNT_ID's).
+   * scope, and answers as the account of `accessKey` (@default the server's account).
    */
   query(service: string, params: Record<string, string>, accessKey?: string): Promise<HttpAnswer>;
   /** The account an access key belongs to (STS GetCallerIdentity, which moto answers without checking the signature). */
@@ -434,12 +436,13 @@ export interface MotoServer {
  * Starts `moto_server -H 127.0.0.1 -p <free port>` and waits until it answers (at most
  * `readyTimeoutMs`); throws with moto's output if it exits or stays silent.
  */
-export async function startMotoServer(options: { accountId: string; readyTimeoutMs?: number }): Promise<MotoServer> {
+export async function startMotoServer(options: { accountId: string; readyTimeoutMs?: number; multiAccount?: boolean }): Promise<MotoServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!/^AWS_/.test(key)) env[key] = value;
-  Object.assign(env, { MOTO_ACCOUNT_ID: options.accountId, AWS_EC2_METADATA_DISABLED: "true" });
+  // MOTO_ACCOUNT_ID makes every request that account's, whatever its key: several accounts need it unset.
+  Object.assign(env, { AWS_EC2_METADATA_DISABLED: "true" }, options.multiAccount ? {} : { MOTO_ACCOUNT_ID: options.accountId });
   const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   child.stdout!.setEncoding("utf8").on("data", (c: string) => (output += c));
@@ -484,7 +487,8 @@ export async function startMotoServer(options: { accountId: string; readyTimeout
     await sleep(200);
   }
 
-  const query: MotoServer["query"] = (service, params, accessKey = "test") =>
+  let ownKey = "test";
+  const query: MotoServer["query"] = (service, params, accessKey = ownKey) =>
     httpRequest(`${url}/`, {
       method: "POST",
       headers: {
@@ -498,18 +502,21 @@ export async function startMotoServer(options: { accountId: string; readyTimeout
     const answer = await query("sts", { Version: "2011-06-15", ...params }, accessKey);
     return answer.status === 200 ? new RegExp(`<${element}>([^<]+)</${element}>`).exec(answer.body)?.[1] : undefined;
   };
+  const accessKeyOf = async (account: string) => {
+    const key = await sts({ Action: "AssumeRole", RoleArn: `arn:aws:iam::${account}:role/moto-seed`, RoleSessionName: "seed" }, "test", "AccessKeyId");
+    if (!key) throw new Error(`moto_server gave no access key for account ${account}`);
+    return key;
+  };
+  if (options.multiAccount) ownKey = await accessKeyOf(options.accountId);
   return {
     port,
     url,
+    accessKey: ownKey,
     log: () => output,
     stop,
     query,
     accountOf: (accessKey) => sts({ Action: "GetCallerIdentity" }, accessKey, "Account"),
-    accessKeyOf: async (account) => {
-      const key = await sts({ Action: "AssumeRole", RoleArn: `arn:aws:iam::${account}:role/moto-seed`, RoleSessionName: "seed" }, undefined, "AccessKeyId");
-      if (!key) throw new Error(`moto_server gave no access key for account ${account}`);
-      return key;
-    },
+    accessKeyOf,
   };
 }
 

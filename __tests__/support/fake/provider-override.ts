@@ -23,6 +23,8 @@ export interface ProviderOverrideOptions {
   readonly defaultTags?: Record<string, string>;
   /** Retries of the AWS SDK for failed calls. @default 2 (a dead endpoint fails fast) */
   readonly maxRetries?: number;
+  /** The access key terraform signs with (moto answers as its account). @default "test" */
+  readonly accessKey?: string;
   /** Aliases of further `aws` provider blocks to point at the same endpoints. @default those found in `<dir>/cdk.tf.json` */
   readonly aliases?: ReadonlyArray<string>;
 }
@@ -56,7 +58,7 @@ export function writeProviderOverride(dir: string, options: ProviderOverrideOpti
     }
   }
   const settings = {
-    access_key: "test",
+    access_key: options.accessKey ?? "test",
     secret_key: "test",
     skip_metadata_api_check: true,
     skip_region_validation: true,
