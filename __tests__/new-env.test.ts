@@ -141,3 +141,20 @@ test("GIVEN --instance values WHEN read THEN an ID or ARN names an existing inst
     /in us-east-1, not .* in --region eu-west-2/,
   );
 });
+
+test("GIVEN Identity Center in another account WHEN run THEN the file names that account (with what reaches it) and synthesizes", async () => {
+  const result = await newEnv([...BASE, "--instance", ID, "--identity-center-account", "999988887777", "--identity-center-region", "us-east-1"]);
+  expect(result).toMatchObject({ code: 0, err: "" });
+  const text = fs.readFileSync(path.join(work, "environments", "acme-prod.yaml"), "utf8");
+  expect(text).toMatch(
+    /identityCenter:\n {2}account: "999988887777" +# Identity Center's account: its bootstrap stack \(connect-sso-acme-prod-identity-center-bootstrap\)/,
+  );
+  expect(synth().code).toBe(0);
+});
+
+test("GIVEN Identity Center's account that is the environment's own WHEN run THEN nothing is written and the message names the field", async () => {
+  const result = await newEnv([...BASE, "--instance", ID, "--identity-center-account", "123456789012"]);
+  expect(result.code).toBe(2);
+  expect(result.err).toMatch(/identityCenter\.account: is the environment's own account 123456789012/);
+  expect(files()).toEqual([]);
+});

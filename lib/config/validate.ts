@@ -192,15 +192,24 @@ function pipelineProblems(file: EnvironmentFile): FieldProblem[] {
 
 /** Pipeline settings that work, but not as a reader would expect. */
 export function pipelineWarnings(file: EnvironmentFile): FieldProblem[] {
-  if (!file.pipeline?.stateKmsKeyId || file.backend?.s3.kmsKeyId) return [];
-  return [
-    {
+  const warnings: FieldProblem[] = [];
+  if (file.pipeline?.stateKmsKeyId && !file.backend?.s3.kmsKeyId) {
+    warnings.push({
       path: ["pipeline", "stateKmsKeyId"],
       message:
         "is the bucket's default key, but Terraform writes state with encrypt = true and no key of its own as SSE-S3 (AES256), which overrides a bucket default: " +
         "set backend.s3.kmsKeyId to the same key to keep the state itself under it",
-    },
-  ];
+    });
+  }
+  // A first environment may come before its pipeline; until then nothing can reach that account.
+  if (file.identityCenter?.account !== undefined && file.identityCenter.account !== file.account && !file.pipeline && file.ssoApplication.applicationArn) {
+    warnings.push({
+      path: ["identityCenter", "account"],
+      message:
+        "has no roles to reach it yet: they come with the pipeline (pipeline: and backend.s3, then the identity-center bootstrap stack), and only the pipeline's roles may assume them; plans until then stop at the Identity Center provider (for runs of your own, set identityCenter.assumeRoleArn instead)",
+    });
+  }
+  return warnings;
 }
 
 /** Warnings when a stack holds more users than planned: plans get slow; the fix is a deliberate change of stacks. */
@@ -318,13 +327,6 @@ function identityCenterAccountProblems(file: EnvironmentFile): FieldProblem[] {
     problems.push({
       path: ["identityCenter", "account"],
       message: `is the environment's own account ${account}; allowed: another account (leave it out for this one)`,
-    });
-  }
-  if (account !== undefined && account !== file.account && !file.pipeline) {
-    problems.push({
-      path: ["identityCenter", "account"],
-      message:
-        "needs a pipeline section: its roles in that account trust only the pipeline's roles; without a pipeline, set identityCenter.assumeRoleArn to a role there that you may assume",
     });
   }
   const arn = file.ssoApplication.applicationArn;

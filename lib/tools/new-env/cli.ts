@@ -1,6 +1,6 @@
 /**
  * `npm run new-env -- <name> --account <id> --region <region> --instance <id | ARN | alias>
- * [--identity-center-region <region>] [--identity-center-role <role ARN>] [--metadata <file | https URL>]`:
+ * [--identity-center-account <id>] [--identity-center-region <region>] [--metadata <file | https URL>]`:
  * writes `environments/<name>.yaml` (commented) and `environments/metadata/<name>.xml` (the given
  * metadata, or a placeholder), then prints the next steps. What it writes passes synth's own
  * checks first; nothing is written on any problem, and nothing is overwritten. Exit 0 written,
@@ -20,11 +20,14 @@ import { instanceChoice } from "./instance";
 import { environmentFileText } from "./template";
 
 export const USAGE = `usage: npm run new-env -- <name> --account <12 digits> --region <region> --instance <id | ARN | alias>
-         [--identity-center-region <region>] [--identity-center-role <role ARN>] [--metadata <file | https URL>]
+         [--identity-center-account <12 digits>] [--identity-center-region <region>] [--identity-center-role <role ARN>]
+         [--metadata <file | https URL>]
   Writes environments/<name>.yaml and environments/metadata/<name>.xml, then prints the next steps.
   --instance      an existing instance's ID or ARN, or an alias: a new SAML instance made by the first apply
+  --identity-center-account  Identity Center's account, when it is not --account (its management or delegated
+                             administrator account): the pipeline reaches it through roles its own bootstrap stack makes there
   --identity-center-region   Identity Center's home Region, when it is not --region
-  --identity-center-role     a role in Identity Center's account, when that is not --account
+  --identity-center-role     instead of --identity-center-account: a role of your own there that plans and applies assume
   --metadata      the Amazon Connect application's metadata downloaded from IAM Identity Center (a file, or
                   its https URL); without it a placeholder is written, which synth accepts and a pipeline refuses
   Exit 0 written, 2 unusable input (nothing is written).`;
@@ -81,6 +84,7 @@ export async function runNewEnv(argv: string[], io: ToolIo, options: ToolOptions
         account: { type: "string" },
         region: { type: "string" },
         instance: { type: "string" },
+        "identity-center-account": { type: "string" },
         "identity-center-region": { type: "string" },
         "identity-center-role": { type: "string" },
         metadata: { type: "string" },
@@ -114,6 +118,7 @@ export async function runNewEnv(argv: string[], io: ToolIo, options: ToolOptions
       account,
       region,
       instance: choice,
+      identityCenterAccount: args.values["identity-center-account"],
       identityCenterRegion: args.values["identity-center-region"],
       identityCenterRoleArn: args.values["identity-center-role"],
       placeholder: args.values.metadata === undefined,

@@ -10,6 +10,8 @@ export interface NewEnvironment {
   readonly account: string;
   readonly region: string;
   readonly instance: InstanceChoice;
+  /** Identity Center's account when it is not the environment's. */
+  readonly identityCenterAccount?: string;
   /** Identity Center's home Region when it is not the environment's. */
   readonly identityCenterRegion?: string;
   /** A role in Identity Center's account when it is not the environment's. */
@@ -24,6 +26,11 @@ export function environmentFileText(env: NewEnvironment): string {
       ? [`  instanceId: ${env.instance.id}          # the existing instance; it must use SAML (identity management cannot change later)`]
       : [`  create:                                           # a new SAML instance, made by the first apply`, `    alias: ${env.instance.alias}`];
   const identityCenter = [
+    ...(env.identityCenterAccount
+      ? [
+          `  account: "${env.identityCenterAccount}"          # Identity Center's account: its bootstrap stack (connect-sso-${env.name}-identity-center-bootstrap) makes the pipeline's roles there`,
+        ]
+      : []),
     ...(env.identityCenterRegion ? [`  region: ${env.identityCenterRegion}                 # Identity Center's home Region (Settings in its console)`] : []),
     ...(env.identityCenterRoleArn
       ? [`  assumeRoleArn: ${env.identityCenterRoleArn}   # a role in Identity Center's account that the plans and applies assume`]
