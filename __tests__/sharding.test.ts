@@ -150,7 +150,10 @@ describe("users stacks synthesized", () => {
         from: `aws_connect_user.connect_users[${JSON.stringify(move.username)}]`,
         to: `aws_connect_user.connect_users_forgotten[${JSON.stringify(move.username)}]`,
       });
-      expect(from.removed).toEqual([{ from: "aws_connect_user.connect_users_forgotten", lifecycle: { destroy: false } }]);
+      expect(from.removed).toEqual([
+        { from: "aws_connect_user.connect_users_forgotten", lifecycle: { destroy: false } },
+        { from: "aws_connect_user.connect_users_console_group_forgotten", lifecycle: { destroy: false } },
+      ]);
     }
     const target = stacks[usersStackName("dev", 3)];
     expect(usersIn(target)).toEqual(moves.map((m) => m.username).sort());
@@ -168,8 +171,9 @@ describe("users stacks synthesized", () => {
 
   test("GIVEN users leaving the main stack for 2 users stacks WHEN synthesized THEN the main stack forgets every one of them", () => {
     const stacks = synthAll(envWith(names, { stacks: 2, previousStacks: 0, usersPerStack: 1000 }));
-    expect(stacks["connect-sso-dev"].moved).toHaveLength(names.length);
-    expect(stacks["connect-sso-dev"].removed).toHaveLength(1);
+    // Each from either users block (CONNECT_USER_BLOCKS): the one that holds it moves.
+    expect(stacks["connect-sso-dev"].moved).toHaveLength(names.length * 2);
+    expect(stacks["connect-sso-dev"].removed).toHaveLength(2);
     expect([...usersIn(stacks[usersStackName("dev", 1)]), ...usersIn(stacks[usersStackName("dev", 2)])].sort()).toEqual([...names].sort());
   });
 

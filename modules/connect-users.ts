@@ -8,13 +8,13 @@ import { DataAwsConnectRoutingProfile } from "@cdktf/provider-aws/lib/data-aws-c
 import { DataAwsConnectUser } from "@cdktf/provider-aws/lib/data-aws-connect-user";
 import { DataAwsConnectSecurityProfile } from "@cdktf/provider-aws/lib/data-aws-connect-security-profile";
 import { DataAwsConnectUserHierarchyGroup } from "@cdktf/provider-aws/lib/data-aws-connect-user-hierarchy-group";
-import { HIERARCHY, hierarchyLevels, hierarchyPathProblem } from "../lib/rules/hierarchy";
-import { CONNECT_USERNAME } from "../lib/rules/naming";
-import { forgetInstances, importEach } from "./state-blocks";
+import { HIERARCHY, hierarchyLevels, hierarchyPathProblem, NO_HIERARCHY_GROUP } from "../lib/rules/hierarchy";
+import { CONNECT_USER_BLOCKS, CONNECT_USERNAME } from "../lib/rules/naming";
+import { forgetInstances, importEach, moved } from "./state-blocks";
 import { adoptedNames, literalInExpression, literalText, requireMatch, ValidationError, type AdoptionProps } from "./props";
 
 /** Terraform name of the users resource: plans read `aws_connect_user.connect_users["<user name>"]`. */
-export const USERS_LOGICAL_ID = "connect_users";
+export const USERS_LOGICAL_ID = CONNECT_USER_BLOCKS.fileGroups;
 
 export interface ConnectUserSpec {
   /** Connect user name: exactly the SAML RoleSessionName (the user's email), case included. */
@@ -35,8 +35,9 @@ export interface ConnectUserSpec {
   /** Seconds of after-contact work; 0 means no limit. */
   readonly afterContactWorkTimeLimit: number;
   /**
-   * Hierarchy group as its path from the top level, level names joined by "/" ("Americas/Seattle/Team A");
-   * only with `manageHierarchyGroups`. @default none
+   * Hierarchy group as its path from the top level, level names joined by "/" ("Americas/Seattle/Team A"),
+   * or `none` (NO_HIERARCHY_GROUP) for no group; only with `manageHierarchyGroups`.
+   * @default the group set in the console stays
    */
   readonly hierarchyGroup?: string;
   /** The user's own tags; the provider's default_tags add the environment's (the user's win on a key). @default none */
@@ -54,21 +55,26 @@ export interface ConnectUsersProps extends AdoptionProps {
    */
   readonly forget?: ReadonlyArray<string>;
   /**
-   * The users' hierarchy groups are the file's: a user without `hierarchyGroup` has none. When false,
-   * `hierarchy_group_id` is ignored (a group set in the console stays). @default false
+   * The hierarchy group of each user that names one (`hierarchyGroup`, or `none`) is the file's; the
+   * others keep the console's. When false, every user keeps the console's. @default false
    */
   readonly manageHierarchyGroups?: boolean;
 }
 
 /**
- * One `aws_connect_user` with `for_each` keyed by user name, so plans read
+ * `aws_connect_user` with `for_each` keyed by user name, so plans read
  * `aws_connect_user.connect_users["alice@example.com"]`, and one profile look-up per distinct name.
+ * Users whose hierarchy group the console keeps while the environment manages others' are a second
+ * block (`connect_users_console_group`, ignore_changes is per block); moved blocks follow a user
+ * from one to the other, so no user is ever re-created for it.
  */
 export class ConnectUsers extends Construct {
   constructor(scope: Construct, id: string, props: ConnectUsersProps) {
     super(scope, id);
-    forgetInstances(this, "forget", { type: ConnectUser.tfResourceType, name: USERS_LOGICAL_ID }, props.forget ?? []);
     const manage = props.manageHierarchyGroups ?? false;
+    const forgotten = props.forget ?? [];
+    for (const block of Object.values(CONNECT_USER_BLOCKS))
+      forgetInstances(this, block === USERS_LOGICAL_ID ? "forget" : `forget_${block}`, { type: ConnectUser.tfResourceType, name: block }, forgotten);
     const seen = new Set<string>();
     for (const user of props.users) {
       requireMatch(this, "users[].username", user.username, CONNECT_USERNAME, "2..64 of A-Z a-z 0-9 _ . @ -");
@@ -105,67 +111,117 @@ export class ConnectUsers extends Construct {
       (scope, it) => new DataAwsConnectRoutingProfile(scope, "routing_profiles", { forEach: it, instanceId: props.instanceId, name: it.value }),
     );
 
+    // Which block each user is in: see CONNECT_USER_BLOCKS.
+    const fileGroups = manage ? props.users.filter((u) => u.hierarchyGroup !== undefined) : props.users;
+    const consoleGroups = manage ? props.users.filter((u) => u.hierarchyGroup === undefined) : [];
     const groups = manage ? hierarchyGroups(this, props) : undefined;
-
-    // Every entry carries every key (null when unset): Terraform needs one shape to read each.value.x.
-    // Its text is the user's, literal (Terraform reads the map's strings as templates).
-    const text = (prop: string, value: string) => literalText(this, `users[].${prop}`, value);
-    const byName: Record<string, unknown> = {};
-    for (const user of props.users) {
-      byName[user.username] = {
-        first_name: text("firstName", user.firstName),
-        last_name: text("lastName", user.lastName),
-        secondary_email: user.secondaryEmail === undefined ? null : text("secondaryEmail", user.secondaryEmail),
-        security_profiles: user.securityProfiles.map((name) => text("securityProfiles[]", name)),
-        routing_profile: text("routingProfile", user.routingProfile),
-        phone_type: user.phoneType,
-        desk_phone_number: user.deskPhoneNumber === undefined ? null : text("deskPhoneNumber", user.deskPhoneNumber),
-        auto_accept: user.autoAccept,
-        after_contact_work_time_limit: user.afterContactWorkTimeLimit,
-        tags: user.tags === undefined ? null : Object.fromEntries(Object.entries(user.tags).map(([k, v]) => [text("tags key", k), text(`tags.${k}`, v)])),
-        ...(groups ? { hierarchy_group: user.hierarchyGroup === undefined ? null : text("hierarchyGroup", user.hierarchyGroup) } : {}),
-      };
+    const common = { instanceId: props.instanceId, routingProfiles, securityProfiles };
+    const blocks = [
+      { name: CONNECT_USER_BLOCKS.fileGroups, users: fileGroups, other: CONNECT_USER_BLOCKS.consoleGroups },
+      { name: CONNECT_USER_BLOCKS.consoleGroups, users: consoleGroups, other: CONNECT_USER_BLOCKS.fileGroups },
+    ];
+    for (const block of blocks) {
+      if (block.users.length > 0) {
+        const fileSetsGroups = manage && block.name === CONNECT_USER_BLOCKS.fileGroups;
+        userBlock(this, block.name, block.users, { ...common, groups: fileSetsGroups ? (groups ?? null) : undefined });
+      }
+      // A user whose state is in the other block (its group was managed, or left to the console, until now).
+      block.users.forEach((user, i) => {
+        const key = JSON.stringify(user.username);
+        moved(this, `moved_${block.name}_${i}`, `${ConnectUser.tfResourceType}.${block.other}[${key}]`, `${ConnectUser.tfResourceType}.${block.name}[${key}]`);
+      });
     }
-    const each = TerraformIterator.fromMap(byName);
-    const resource = new ConnectUser(this, "users", {
-      forEach: each,
-      instanceId: props.instanceId,
-      name: each.key,
-      routingProfileId: Token.asString(`\${${routingProfiles}[each.value.routing_profile].routing_profile_id}`),
-      securityProfileIds: Token.asList(`\${[for name in each.value.security_profiles : ${securityProfiles}[name].security_profile_id]}`),
-      // Never identity_info.email: Connect refuses it on SAML instances.
-      identityInfo: {
-        firstName: each.getString("first_name"),
-        lastName: each.getString("last_name"),
-        secondaryEmail: each.getString("secondary_email"),
-      },
-      phoneConfig: {
-        phoneType: each.getString("phone_type"),
-        autoAccept: each.getBoolean("auto_accept"),
-        afterContactWorkTimeLimit: each.getNumber("after_contact_work_time_limit"),
-        deskPhoneNumber: each.getString("desk_phone_number"),
-      },
-      tags: each.getStringMap("tags"),
-      // Managed: the file's group, or none (null clears it). Not managed: whatever the console set stays.
-      ...(groups
-        ? { hierarchyGroupId: Token.asString(`\${each.value.hierarchy_group == null ? null : ${groups}[each.value.hierarchy_group].hierarchy_group_id}`) }
-        : {}),
-      ...(manage ? {} : { lifecycle: { ignoreChanges: ["hierarchy_group_id"] } }),
-    });
-    resource.overrideLogicalId(USERS_LOGICAL_ID);
 
-    // Users that exist already are found by name, and imported with the IDs found.
+    // Users that exist already are found by name, and imported with the IDs found, into their block.
     if (adopt.length > 0) {
       const it = TerraformIterator.fromList([...adopt]);
       const existing = new DataAwsConnectUser(this, "existing", { forEach: it, instanceId: props.instanceId, name: it.value });
       existing.overrideLogicalId("adopted_connect_users");
-      importEach(this, "import", {
-        forEach: `\${${existing.fqn}}`,
-        to: `${ConnectUser.tfResourceType}.${USERS_LOGICAL_ID}[each.key]`,
-        id: `\${each.value.instance_id}:\${each.value.user_id}`,
-      });
+      for (const block of blocks) {
+        const here = adopt.filter((name) => block.users.some((u) => u.username === name));
+        if (here.length === 0) continue;
+        const names = here.map((name) => literalInExpression(this, "adopt.users[]", name));
+        importEach(this, block.name === USERS_LOGICAL_ID ? "import" : `import_${block.name}`, {
+          forEach:
+            here.length === adopt.length ? `\${${existing.fqn}}` : `\${{ for k, v in ${existing.fqn} : k => v if contains(${JSON.stringify(names)}, k) }}`,
+          to: `${ConnectUser.tfResourceType}.${block.name}[each.key]`,
+          id: `\${each.value.instance_id}:\${each.value.user_id}`,
+        });
+      }
     }
   }
+}
+
+interface UserBlockLookups {
+  readonly instanceId: string;
+  readonly routingProfiles: string;
+  readonly securityProfiles: string;
+  /**
+   * The hierarchy groups' look-ups (null: no user names a path): the block sets each user's group,
+   * `none` clearing it. Undefined: the block leaves hierarchy_group_id to the console.
+   */
+  readonly groups?: string | null;
+}
+
+/** One `aws_connect_user` block over `users`, keyed by user name, with `logicalId` as its Terraform name. */
+function userBlock(scope: Construct, logicalId: string, users: ReadonlyArray<ConnectUserSpec>, lookups: UserBlockLookups): void {
+  const setsGroups = lookups.groups !== undefined;
+  // Every entry carries every key (null when unset): Terraform needs one shape to read each.value.x.
+  // Its text is the user's, literal (Terraform reads the map's strings as templates).
+  const text = (prop: string, value: string) => literalText(scope, `users[].${prop}`, value);
+  const byName: Record<string, unknown> = {};
+  for (const user of users) {
+    byName[user.username] = {
+      first_name: text("firstName", user.firstName),
+      last_name: text("lastName", user.lastName),
+      secondary_email: user.secondaryEmail === undefined ? null : text("secondaryEmail", user.secondaryEmail),
+      security_profiles: user.securityProfiles.map((name) => text("securityProfiles[]", name)),
+      routing_profile: text("routingProfile", user.routingProfile),
+      phone_type: user.phoneType,
+      desk_phone_number: user.deskPhoneNumber === undefined ? null : text("deskPhoneNumber", user.deskPhoneNumber),
+      auto_accept: user.autoAccept,
+      after_contact_work_time_limit: user.afterContactWorkTimeLimit,
+      tags: user.tags === undefined ? null : Object.fromEntries(Object.entries(user.tags).map(([k, v]) => [text("tags key", k), text(`tags.${k}`, v)])),
+      ...(setsGroups
+        ? {
+            hierarchy_group:
+              user.hierarchyGroup === undefined || user.hierarchyGroup === NO_HIERARCHY_GROUP ? null : text("hierarchyGroup", user.hierarchyGroup),
+          }
+        : {}),
+    };
+  }
+  const each = TerraformIterator.fromMap(byName);
+  const resource = new ConnectUser(scope, logicalId === USERS_LOGICAL_ID ? "users" : logicalId, {
+    forEach: each,
+    instanceId: lookups.instanceId,
+    name: each.key,
+    routingProfileId: Token.asString(`\${${lookups.routingProfiles}[each.value.routing_profile].routing_profile_id}`),
+    securityProfileIds: Token.asList(`\${[for name in each.value.security_profiles : ${lookups.securityProfiles}[name].security_profile_id]}`),
+    // Never identity_info.email: Connect refuses it on SAML instances.
+    identityInfo: {
+      firstName: each.getString("first_name"),
+      lastName: each.getString("last_name"),
+      secondaryEmail: each.getString("secondary_email"),
+    },
+    phoneConfig: {
+      phoneType: each.getString("phone_type"),
+      autoAccept: each.getBoolean("auto_accept"),
+      afterContactWorkTimeLimit: each.getNumber("after_contact_work_time_limit"),
+      deskPhoneNumber: each.getString("desk_phone_number"),
+    },
+    tags: each.getStringMap("tags"),
+    // The file's group, or none (null clears it); else whatever the console set stays.
+    ...(!setsGroups
+      ? { lifecycle: { ignoreChanges: ["hierarchy_group_id"] } }
+      : lookups.groups
+        ? {
+            hierarchyGroupId: Token.asString(
+              `\${each.value.hierarchy_group == null ? null : ${lookups.groups}[each.value.hierarchy_group].hierarchy_group_id}`,
+            ),
+          }
+        : {}),
+  });
+  resource.overrideLogicalId(logicalId);
 }
 
 /** hierarchy_path's levels, top first, as the data source names them. */
@@ -178,7 +234,9 @@ const LEVELS = ["level_one", "level_two", "level_three", "level_four", "level_fi
  * share: "too many results".) Returns the look-ups' address, or undefined when no user names a group.
  */
 function hierarchyGroups(scope: Construct, props: ConnectUsersProps): string | undefined {
-  const paths = [...new Set(props.users.flatMap((u) => (u.hierarchyGroup === undefined ? [] : [u.hierarchyGroup])))].sort();
+  const paths = [
+    ...new Set(props.users.flatMap((u) => (u.hierarchyGroup === undefined || u.hierarchyGroup === NO_HIERARCHY_GROUP ? [] : [u.hierarchyGroup]))),
+  ].sort();
   if (paths.length === 0) return undefined;
   const byPath: Record<string, string> = {};
   for (const path of paths) {

@@ -21,6 +21,11 @@ class StateBlock extends TerraformElement {
   }
 }
 
+/** `moved { from, to }`: the state of `from` (when there is one) becomes `to`'s; nothing in AWS changes. */
+export function moved(scope: Construct, id: string, from: string, to: string): void {
+  new StateBlock(scope, id, "moved", { from, to });
+}
+
 /** `import { for_each, to, id }` (Terraform >= 1.7): `to` and `id` may use `each`. */
 export function importEach(scope: Construct, id: string, block: { readonly forEach: string; readonly to: string; readonly id: string }): void {
   new StateBlock(scope, id, "import", { for_each: block.forEach, to: block.to, id: block.id });
@@ -35,12 +40,6 @@ export function importEach(scope: Construct, id: string, block: { readonly forEa
 export function forgetInstances(scope: Construct, id: string, resource: { readonly type: string; readonly name: string }, keys: ReadonlyArray<string>): void {
   if (keys.length === 0) return;
   const parking = `${resource.type}.${resource.name}_forgotten`;
-  keys.forEach(
-    (key, i) =>
-      new StateBlock(scope, `${id}_moved_${i}`, "moved", {
-        from: `${resource.type}.${resource.name}[${JSON.stringify(key)}]`,
-        to: `${parking}[${JSON.stringify(key)}]`,
-      }),
-  );
+  keys.forEach((key, i) => moved(scope, `${id}_moved_${i}`, `${resource.type}.${resource.name}[${JSON.stringify(key)}]`, `${parking}[${JSON.stringify(key)}]`));
   new StateBlock(scope, `${id}_removed`, "removed", { from: parking, lifecycle: { destroy: false } });
 }

@@ -56,10 +56,18 @@ describe("ConnectUsers builds", () => {
 
   test("GIVEN a forgotten user and no users left WHEN built THEN its state moves out without a delete", () => {
     const json = synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [], forget: ["carol@example.com"] }));
+    // From whichever of the two blocks holds it (see CONNECT_USER_BLOCKS).
     expect(json.moved).toEqual([
       { from: 'aws_connect_user.connect_users["carol@example.com"]', to: 'aws_connect_user.connect_users_forgotten["carol@example.com"]' },
+      {
+        from: 'aws_connect_user.connect_users_console_group["carol@example.com"]',
+        to: 'aws_connect_user.connect_users_console_group_forgotten["carol@example.com"]',
+      },
     ]);
-    expect(json.removed).toEqual([{ from: "aws_connect_user.connect_users_forgotten", lifecycle: { destroy: false } }]);
+    expect(json.removed).toEqual([
+      { from: "aws_connect_user.connect_users_forgotten", lifecycle: { destroy: false } },
+      { from: "aws_connect_user.connect_users_console_group_forgotten", lifecycle: { destroy: false } },
+    ]);
   });
 });
 
@@ -75,7 +83,10 @@ describe("ConnectUsers hierarchy groups and tags", () => {
   });
 
   test("GIVEN two users in one group and one without WHEN managed THEN the group is looked up once by its last name and checked against its whole path", () => {
-    const json = build([user("a@example.com", { hierarchyGroup: teamA }), user("b@example.com", { hierarchyGroup: teamA }), alice], true);
+    const json = build(
+      [user("a@example.com", { hierarchyGroup: teamA }), user("b@example.com", { hierarchyGroup: teamA }), user("c@example.com", { hierarchyGroup: "none" })],
+      true,
+    );
     const groups = json.data.aws_connect_user_hierarchy_group.hierarchy_groups;
     expect(groups.for_each).toEqual({ [teamA]: "Team A" });
     expect(groups.name).toBe("${each.value}");
@@ -89,16 +100,39 @@ describe("ConnectUsers hierarchy groups and tags", () => {
     expect(users.hierarchy_group_id).toBe(
       "${each.value.hierarchy_group == null ? null : data.aws_connect_user_hierarchy_group.hierarchy_groups[each.value.hierarchy_group].hierarchy_group_id}",
     );
-    // A user without a group has none: managed means cleared.
-    expect(users.for_each["alice@example.com"].hierarchy_group).toBeNull();
+    // `none` clears the group.
+    expect(users.for_each["c@example.com"].hierarchy_group).toBeNull();
     expect(users.for_each["a@example.com"].hierarchy_group).toBe(teamA);
   });
 
-  test("GIVEN managed hierarchy and no user in a group WHEN built THEN nothing is looked up and every group is cleared", () => {
-    const json = build([alice], true);
+  test("GIVEN managed hierarchy and users whose group is none WHEN built THEN nothing is looked up and their groups are cleared", () => {
+    const json = build([user("c@example.com", { hierarchyGroup: "none" })], true);
     expect(json.data.aws_connect_user_hierarchy_group).toBeUndefined();
     expect(json.resource.aws_connect_user.connect_users.hierarchy_group_id).toBeUndefined();
     expect(json.resource.aws_connect_user.connect_users.lifecycle).toBeUndefined();
+  });
+
+  test("GIVEN managed hierarchy, a supervisor with a group and an agent without WHEN built THEN the agent keeps the console's group, in a block of its own that ignores it", () => {
+    const json = build([user("sup@example.com", { hierarchyGroup: teamA }), alice], true);
+    const { connect_users: file, connect_users_console_group: console } = json.resource.aws_connect_user;
+    expect(Object.keys(file.for_each)).toEqual(["sup@example.com"]);
+    expect(file.lifecycle).toBeUndefined();
+    expect(Object.keys(console.for_each)).toEqual(["alice@example.com"]);
+    expect(console.lifecycle).toEqual({ ignore_changes: ["hierarchy_group_id"] });
+    expect(console.for_each["alice@example.com"]).not.toHaveProperty("hierarchy_group");
+    // Each user's state follows it from the other block, so nobody is re-created when that changes.
+    expect(json.moved).toEqual([
+      { from: 'aws_connect_user.connect_users_console_group["sup@example.com"]', to: 'aws_connect_user.connect_users["sup@example.com"]' },
+      { from: 'aws_connect_user.connect_users["alice@example.com"]', to: 'aws_connect_user.connect_users_console_group["alice@example.com"]' },
+    ]);
+  });
+
+  test("GIVEN hierarchy not managed WHEN built THEN every user is in the one block, and its state comes back from the console-group block if it was there", () => {
+    const json = build([alice]);
+    expect(Object.keys(json.resource.aws_connect_user)).toEqual(["connect_users"]);
+    expect(json.moved).toEqual([
+      { from: 'aws_connect_user.connect_users_console_group["alice@example.com"]', to: 'aws_connect_user.connect_users["alice@example.com"]' },
+    ]);
   });
 
   test("GIVEN template text in a group path and in tags WHEN built THEN it reaches Terraform literal", () => {

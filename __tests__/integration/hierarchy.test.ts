@@ -20,7 +20,7 @@ import { ignoredFields } from "../../lib/tools/drift-fast/compare";
 import type { PlanJson } from "../../lib/tools/plan/format";
 
 const INSTANCE = "3b9d2c41-6e7f-4a8b-9c0d-1e2f3a4b5c6d";
-const USERS = ["-target=aws_connect_user.connect_users"];
+const USERS = ["-target=aws_connect_user.connect_users", "-target=aws_connect_user.connect_users_console_group"];
 const STACK = "connect-sso-hierarchy";
 
 interface UserLine {
@@ -140,16 +140,65 @@ describeIfTools("hierarchy groups and user tags on the fake (real terraform, loo
       ben: group["Americas/Seattle/Team A"],
     });
 
-    // ana leaves the file's hierarchy: managed means cleared; the group no one names any more shows as its ID.
+    // ana's group is none: cleared; the group no one names any more shows as its ID.
     const third = await planFrom(
       second.ws,
       "managed-3",
-      environment([{ username: "ana@example.com" }, { username: "ben@example.com", hierarchyGroup: "Americas/Seattle/Team A" }], true),
+      environment(
+        [
+          { username: "ana@example.com", hierarchyGroup: "none" },
+          { username: "ben@example.com", hierarchyGroup: "Americas/Seattle/Team A" },
+        ],
+        true,
+      ),
     );
     expect(review(third.plan.json)).toContain(`hierarchy group: \`${group["Americas/Seattle/Team B"]}\` → _(none)_`);
     await applyPlan(third.ws);
     expect({ ana: groupOf("ana@example.com"), ben: groupOf("ben@example.com") }).toEqual({ ana: undefined, ben: group["Americas/Seattle/Team A"] });
     expect((await plan(third.ws)).exitCode).toBe(0);
+  }, 400_000);
+
+  test("GIVEN manageHierarchyGroups true WHEN only the supervisor names a group THEN the agents keep the groups set in the console, and a user moves between the two blocks without being re-created", async () => {
+    const agent = "ali@example.com";
+    const supervisor = "sam@example.com";
+    const first = await applied("per-user-1", environment([{ username: agent }, { username: supervisor, hierarchyGroup: "Americas/Seattle" }], true));
+    fake().setUserHierarchyGroup(INSTANCE, agent, group["Americas/Seattle/Team B"]);
+    const agentId = fake().user(INSTANCE, agent)?.Id;
+    // The console's group of the agent is neither drift nor a change.
+    const refreshed = await refreshOnly(first);
+    expect(refreshDrift(refreshed.plan, refreshed.leftAlone).drifted).toEqual([]);
+    expect((await plan(first)).exitCode).toBe(0);
+
+    // The agent's group becomes the file's: the state moves block, the user is updated in place.
+    const second = await planFrom(
+      first,
+      "per-user-2",
+      environment(
+        [
+          { username: agent, hierarchyGroup: "Americas/Seattle/Team A" },
+          { username: supervisor, hierarchyGroup: "Americas/Seattle" },
+        ],
+        true,
+      ),
+    );
+    const moved = second.plan.json.resource_changes?.find((c) => c.address === `aws_connect_user.connect_users["${agent}"]`);
+    expect({ from: moved?.previous_address, actions: moved?.change.actions }).toEqual({
+      from: `aws_connect_user.connect_users_console_group["${agent}"]`,
+      actions: ["update"],
+    });
+    await applyPlan(second.ws);
+    expect(groupOf(agent)).toBe(group["Americas/Seattle/Team A"]);
+
+    // And back to the console: no change at all, and the group stays.
+    const third = await planFrom(
+      second.ws,
+      "per-user-3",
+      environment([{ username: agent }, { username: supervisor, hierarchyGroup: "Americas/Seattle" }], true),
+    );
+    const back = third.plan.json.resource_changes?.find((c) => c.address === `aws_connect_user.connect_users_console_group["${agent}"]`);
+    expect({ from: back?.previous_address, actions: back?.change.actions }).toEqual({ from: `aws_connect_user.connect_users["${agent}"]`, actions: ["no-op"] });
+    await applyPlan(third.ws);
+    expect({ group: groupOf(agent), id: fake().user(INSTANCE, agent)?.Id }).toEqual({ group: group["Americas/Seattle/Team A"], id: agentId });
   }, 400_000);
 
   /** The words of a plan that must fail. */

@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import type { Environment } from "../../lib/config/environment";
-import { HIERARCHY, hierarchyLevels } from "../../lib/rules/hierarchy";
+import { HIERARCHY, hierarchyLevels, NO_HIERARCHY_GROUP } from "../../lib/rules/hierarchy";
 import type { PlanJson } from "../../lib/tools/plan/format";
 import { asPlan } from "../../lib/tools/plan/read";
 import { stackName } from "../../lib/rules/naming";
@@ -240,7 +240,7 @@ async function seedAndWrap(
     for (const name of routing) profileIds[name] = connectFake.addRoutingProfile(instanceId, name).id;
     // The hierarchy groups the users name, level by level (a parent before its children), each once.
     const groupIds = new Map<string, string>();
-    for (const levels of env.users.flatMap((u) => (u.hierarchyGroup === undefined ? [] : [hierarchyLevels(u.hierarchyGroup)]))) {
+    for (const levels of env.users.flatMap((u) => (u.hierarchyGroup === undefined || u.hierarchyGroup === NO_HIERARCHY_GROUP ? [] : [hierarchyLevels(u.hierarchyGroup)]))) {
       levels.forEach((name, i) => {
         const groupPath = levels.slice(0, i + 1).join(HIERARCHY.separator);
         const parentId = groupIds.get(levels.slice(0, i).join(HIERARCHY.separator));

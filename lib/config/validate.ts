@@ -78,7 +78,7 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
       problems.push({
         path: ["users", index, "hierarchyGroup"],
         message:
-          "needs connect.manageHierarchyGroups: true (then every user's group is the file's, and a user without hierarchyGroup has none); without it the stack leaves the group set in the console alone",
+          "needs connect.manageHierarchyGroups: true (then the group of each user that names one is the file's, none clears it, and a user without hierarchyGroup keeps the console's); without it the stack leaves every group set in the console alone",
       });
     }
     // The user's tags and the environment's (default_tags) land on one user: AWS counts them together.

@@ -9,6 +9,12 @@ import { TOKEN_MARKER } from "./literal";
  */
 export const HIERARCHY = { separator: "/", maxLevels: 5, maxName: 100 } as const;
 
+/**
+ * A user's `hierarchyGroup` that clears the group. Without the key, the console's group stays: a
+ * file may manage some users' groups and leave others' to the console.
+ */
+export const NO_HIERARCHY_GROUP = "none";
+
 /** The level names of a hierarchy path, top level first. */
 export const hierarchyLevels = (path: string): string[] => path.split(HIERARCHY.separator);
 

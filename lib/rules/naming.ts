@@ -207,6 +207,16 @@ export const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 export const SAML_PROVIDER_NAME = /^[\w._-]{1,128}$/;
 /** Connect user names: 2..64 of `[A-Za-z0-9_.@-]`. */
 export const CONNECT_USERNAME = /^[a-zA-Z0-9_.@-]{2,64}$/;
+
+/**
+ * The two `aws_connect_user` blocks of a stack, keyed by user name: `fileGroups` holds the users whose
+ * hierarchy group the file sets (or, when the environment leaves groups to the console, every user);
+ * `consoleGroups` those whose group the console keeps while the environment manages others'.
+ * Terraform's ignore_changes is per block, so a user moves between them (moved blocks) when that changes.
+ */
+export const CONNECT_USER_BLOCKS = { fileGroups: "connect_users", consoleGroups: "connect_users_console_group" } as const;
+/** Their addresses without a key, as plans and states name them. */
+export const CONNECT_USER_RESOURCES: ReadonlyArray<string> = Object.values(CONNECT_USER_BLOCKS).map((name) => `aws_connect_user.${name}`);
 export const EMAIL = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$/;
 export const E164 = /^\+[1-9]\d{1,14}$/;
 /** S3 bucket names: 3..63 of a-z 0-9 . -, starting and ending with a letter or digit. */

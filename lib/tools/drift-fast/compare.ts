@@ -9,14 +9,15 @@ import type { ConnectUserFields } from "../connect-users/bulk-reader";
 import { fieldChanges, type FieldChange } from "../plan/fields";
 import type { Change, StateModule } from "../plan/format";
 import { profileNames, withProfileNames } from "../plan/profiles";
+import { CONNECT_USER_RESOURCES } from "../../rules/naming";
 
-/** The resource fast drift reads from Connect; every other managed resource still gets a refresh-only plan. */
-export const USER_RESOURCE = "aws_connect_user.connect_users";
+/** The resources fast drift reads from Connect (both users blocks); every other managed resource still gets a refresh-only plan. */
+export const USER_RESOURCES: ReadonlyArray<string> = CONNECT_USER_RESOURCES;
 
 /** A state this tool cannot read: fast drift refuses it rather than guess. */
 export class StateFormatError extends Error {}
 
-/** One `aws_connect_user.connect_users` instance of the state. */
+/** One instance of a users block (`aws_connect_user.connect_users`, `…_console_group`) of the state. */
 export interface StateUser {
   /** `aws_connect_user.connect_users["<user name>"]`. */
   readonly address: string;
@@ -64,7 +65,7 @@ export function readStackState(shown: unknown): StackState {
       if (!isRecord(r) || typeof r.address !== "string" || typeof r.mode !== "string" || !isRecord(r.values))
         throw new StateFormatError(`a resource of the state lacks address, mode or values: ${JSON.stringify(r).slice(0, 200)}`);
       if (r.mode !== "managed") continue;
-      if (!top || `${r.type}.${r.name}` !== USER_RESOURCE) {
+      if (!top || !USER_RESOURCES.includes(`${r.type}.${r.name}`)) {
         otherAddresses.push(r.address);
         continue;
       }

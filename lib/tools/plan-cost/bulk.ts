@@ -17,7 +17,7 @@
  * to equal this model's, operation by operation.
  */
 import { DEFAULT_SEARCH_PAGE_SIZE, LIST_USERS_MAX_RESULTS, SEARCH_USERS_MAX_RESULTS, type CallCounts } from "../connect-users/bulk-reader";
-import { USER_RESOURCE } from "../drift-fast/compare";
+import { USER_RESOURCES } from "../drift-fast/compare";
 import { instanceCount, planCost, planMinutes, type ApiRate, type PlanCost, type PlanCostOptions } from "./model";
 
 /** The issue's target for a fast drift or fast-refresh plan: at most this many Connect calls, plus the unavoidable DescribeUser calls. */
@@ -62,17 +62,28 @@ const resourcesOf = (stack: Json) => (stack.resource ?? {}) as Record<string, Re
  * `secondary_email` of each value of the users' for_each map. Refuses a form it cannot read.
  */
 export function secondaryEmailUsers(stackJson: unknown): number {
-  const [type, name] = USER_RESOURCE.split(".");
-  const users = resourcesOf(parsed(stackJson))[type]?.[name];
-  if (users === undefined) return 0;
-  const forEach = users.for_each;
-  const values = forEach && typeof forEach === "object" && !Array.isArray(forEach) ? Object.values(forEach) : undefined;
-  if (!values || values.some((v) => !v || typeof v !== "object" || !("secondary_email" in v)))
-    throw new Error(`plan-cost: cannot tell which users of ${USER_RESOURCE} set a secondary email: for_each is not a map of values with secondary_email`);
-  return values.filter((v) => {
-    const email = (v as Json).secondary_email;
-    return typeof email === "string" && email !== "";
-  }).length;
+  const stack = parsed(stackJson);
+  return USER_RESOURCES.reduce((sum, address) => {
+    const users = userBlock(stack, address);
+    if (users === undefined) return sum;
+    const forEach = users.for_each;
+    const values = forEach && typeof forEach === "object" && !Array.isArray(forEach) ? Object.values(forEach) : undefined;
+    if (!values || values.some((v) => !v || typeof v !== "object" || !("secondary_email" in v)))
+      throw new Error(`plan-cost: cannot tell which users of ${address} set a secondary email: for_each is not a map of values with secondary_email`);
+    return (
+      sum +
+      values.filter((v) => {
+        const email = (v as Json).secondary_email;
+        return typeof email === "string" && email !== "";
+      }).length
+    );
+  }, 0);
+}
+
+/** The users block at `address` (`aws_connect_user.<name>`), if the stack has it. */
+function userBlock(stack: Json, address: string): Json | undefined {
+  const [type, name] = address.split(".");
+  return resourcesOf(stack)[type]?.[name];
 }
 
 /** `-target` for every managed resource with instances other than the users: what fast drift and fast refresh refresh besides users. */
@@ -81,7 +92,7 @@ function otherResourceTargets(stack: Json): Record<string, "all"> {
   for (const [type, byName] of Object.entries(resourcesOf(stack)))
     for (const [name, body] of Object.entries(byName)) {
       const address = `${type}.${name}`;
-      if (address !== USER_RESOURCE && instanceCount(address, body ?? {}) > 0) targets[address] = "all";
+      if (!USER_RESOURCES.includes(address) && instanceCount(address, body ?? {}) > 0) targets[address] = "all";
     }
   return targets;
 }
@@ -119,10 +130,24 @@ export interface FastPathOptions extends Pick<PlanCostOptions, "inventory"> {
   readonly rate?: ApiRate;
 }
 
+/** `changed` users as `-target` counts per users block, filling the blocks in order (a user costs the same in either). */
+function changedUserTargets(stack: Json, changed: number): Record<string, number> {
+  const targets: Record<string, number> = {};
+  let left = changed;
+  for (const address of USER_RESOURCES) {
+    const users = userBlock(stack, address);
+    const here = Math.min(left, users ? instanceCount(address, users) : 0);
+    if (here > 0) targets[address] = here;
+    left -= here;
+  }
+  return targets;
+}
+
 function managedUsers(stack: Json): number {
-  const [type, name] = USER_RESOURCE.split(".");
-  const users = resourcesOf(stack)[type]?.[name];
-  return users ? instanceCount(USER_RESOURCE, users) : 0;
+  return USER_RESOURCES.reduce((sum, address) => {
+    const users = userBlock(stack, address);
+    return sum + (users ? instanceCount(address, users) : 0);
+  }, 0);
 }
 
 function total(bulkRead: Readonly<CallCounts>, runs: ReadonlyArray<TerraformRun>, rate?: ApiRate): Omit<FastPathCost, "terraform" | "unavoidableDescribeUser"> {
@@ -193,7 +218,7 @@ export function fastRefreshCost(name: string, stackJson: unknown, options: FastP
   const stack = parsed(stackJson);
   const bulkRead = bulkReadOf([stack], options);
   const changed = wholeNumber("changedUsers", options.changedUsers ?? 0, managedUsers(stack));
-  const targets: Record<string, number | "all"> = { ...otherResourceTargets(stack), ...(changed > 0 ? { [USER_RESOURCE]: changed } : {}) };
+  const targets: Record<string, number | "all"> = { ...otherResourceTargets(stack), ...changedUserTargets(stack, changed) };
   const runs: TerraformRun[] = [];
   if (Object.keys(targets).length > 0)
     runs.push({
