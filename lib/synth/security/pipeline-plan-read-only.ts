@@ -11,7 +11,7 @@ const ALLOWED = "allowed for the plan role: Get/List/Describe/Search actions and
 
 export const PIPELINE_PLAN_READ_ONLY = statementRule({
   id: "PIPELINE_PLAN_READ_ONLY",
-  why: 'the plan role (assumable from any pull request) allows only reads: Get/List/Describe/Search actions and kms:Decrypt (least privilege; README "Threat model")',
+  why: 'the plan role (assumable from any pull request) allows only reads: Get/List/Describe/Search actions and kms:Decrypt (least privilege; docs/concepts/security-model.md, "Threat model")',
   judges: policyOf("plan"),
   judge: () => (s) => {
     const writes = asList(s.Action).filter((a) => !isReadAction(a));

@@ -32,7 +32,7 @@ export function environmentFileText(env: NewEnvironment): string {
   return [
     // Editors that speak the YAML language server validate and complete the file against it.
     `# yaml-language-server: $schema=../${REFERENCE_FILES.environmentSchema}`,
-    `# ${env.name}: written by npm run new-env. Every key: README "The environment file".`,
+    `# ${env.name}: written by npm run new-env. Every key: docs/environment-file.md.`,
     `account: "${env.account}"                 # the AWS account of the Connect instance`,
     `region: ${env.region}`,
     "",

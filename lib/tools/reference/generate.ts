@@ -53,7 +53,7 @@ export function environmentSchemaJson(): string {
     $schema: schema.$schema,
     $id: "https://connect-sso.invalid/environment.schema.json",
     title: "connect-sso environment file",
-    description: 'One environment: an AWS account, Region and Connect instance, signing in through IAM Identity Center (README: "The environment file").',
+    description: "One environment: an AWS account, Region and Connect instance, signing in through IAM Identity Center (docs/environment-file.md).",
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
