@@ -20,7 +20,7 @@
  * folder and every stack's cdk.tf.json is priced; the instance is taken to hold exactly the
  * environment's users and the profiles they name. Then, for the one-stack layouts, the bulk path
  * (lib/tools/plan-cost/bulk.ts): fast drift and fast-refresh plans next to a full refresh, and
- * issue 12's target for the largest size (at most 600 Connect calls plus the unavoidable DescribeUser calls).
+ * the target for the largest size (at most 600 Connect calls plus the unavoidable DescribeUser calls).
  *
  * Exit code: 0 (this is a report) unless a synth fails, or `--check` is given and a 5,000-user
  * target is missed (then 1). Bad arguments: 2, with the usage.

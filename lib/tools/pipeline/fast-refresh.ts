@@ -1,5 +1,5 @@
 /**
- * The fast refresh before a merge-time plan (issue 12, item 3). A refreshing plan reads every
+ * The fast refresh before a merge-time plan. A refreshing plan reads every
  * Connect user with one DescribeUser; this reads the stack's users in bulk (SearchUsers pages, see
  * lib/tools/connect-users/bulk-reader.ts), compares them with the state as fast drift does
  * (lib/tools/drift-fast), and refreshes in state only what a refresh would change: the users that

@@ -1,5 +1,5 @@
 /**
- * The bulk path's cost (issue 12): what fast drift and a fast-refresh plan cost in Connect calls,
+ * The bulk path's cost: what fast drift and a fast-refresh plan cost in Connect calls,
  * next to a full refresh (one DescribeUser per managed user, see ./model.ts).
  *
  * - The bulk read (lib/tools/connect-users/bulk-reader.ts): SearchUsers pages over every user of
