@@ -1,4 +1,4 @@
-// Lint, and the direction of dependencies (README "Layout"): each layer imports only the layers
+// Lint, and the direction of dependencies (docs/concepts/architecture.md, "Layout"): each layer imports only the layers
 // below it. Type-only imports are allowed upward where a lower layer names a model type.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";

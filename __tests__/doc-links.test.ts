@@ -21,7 +21,10 @@ function filesUnder(folder: string): string[] {
     .filter((file) => CITING_EXTENSIONS.test(file) && fs.statSync(path.join(REPO, file)).isFile());
 }
 
-const citingFiles = (): string[] => [...CITING_FOLDERS.flatMap(filesUnder), "main.ts", ...docPages()];
+/** The project's own configuration at the top: its comments cite the docs too. */
+const TOP_FILES = ["main.ts", "eslint.config.mjs", "jest.config.js", "package.json", ".ci/run"];
+
+const citingFiles = (): string[] => [...CITING_FOLDERS.flatMap(filesUnder), ...TOP_FILES, ...docPages()];
 
 interface Citation {
   in: string;
