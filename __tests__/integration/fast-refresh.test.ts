@@ -26,7 +26,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../../lib/config/load";
 import { refreshDrift } from "../../lib/tools/drift";
-import { ignoredFields } from "../../lib/tools/drift-fast/compare";
+import { ignoredFields } from "../../lib/tools/drift/compare";
 import type { PlanJson, ResourceChange } from "../../lib/tools/plan/format";
 import { asPlan } from "../../lib/tools/plan/read";
 import { makeMetadata } from "../../scripts/make-metadata";

@@ -11,8 +11,8 @@ import { Testing } from "cdktf";
 import type { Environment } from "../../lib/config/environment";
 import { ConnectClient, CreateUserCommand } from "@aws-sdk/client-connect";
 import { readConnectUsers } from "../../lib/tools/connect-users/bulk-reader";
-import { needsDescribe, readStackState, type StateUser } from "../../lib/tools/drift-fast/compare";
-import { readInstances } from "../../lib/tools/drift-fast/read-users";
+import { needsDescribe, readStackState, type StateUser } from "../../lib/tools/drift/compare";
+import { readInstances } from "../../lib/tools/drift/read-users";
 import { bulkReadCalls, fastDriftCost, fastRefreshCost } from "../../lib/tools/plan-cost/bulk";
 import { costTableMarkdown } from "../../lib/tools/plan-cost/markdown";
 import {

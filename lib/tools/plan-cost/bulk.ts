@@ -17,7 +17,7 @@
  * to equal this model's, operation by operation.
  */
 import { DEFAULT_SEARCH_PAGE_SIZE, LIST_USERS_MAX_RESULTS, SEARCH_USERS_MAX_RESULTS, type CallCounts } from "../connect-users/bulk-reader";
-import { USER_RESOURCE } from "../drift-fast/compare";
+import { USER_RESOURCE } from "../drift/compare";
 import { instanceCount, planCost, planMinutes, type ApiRate, type PlanCost, type PlanCostOptions } from "./model";
 
 /** The target for a fast drift or fast-refresh plan: at most this many Connect calls, plus the unavoidable DescribeUser calls. */
