@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LOCK_FILE } from "../lib/synth/identity-lock";
-import { makeCertificate, makeMetadata } from "../scripts/make-metadata";
+import { makeCertificate, makeMetadata } from "../lib/devtools/make-metadata";
 import { EXAMPLES_DIR } from "./support/environments";
 import { synthInto } from "./support/synth";
 

@@ -20,7 +20,7 @@ import {
 } from "../lib/synth/identity-lock";
 import { identityCenterEntityIdPrefix } from "../lib/rules/naming";
 import { optionsFromVariables } from "../lib/synth/synth";
-import { makeMetadata } from "../scripts/make-metadata";
+import { makeMetadata } from "../lib/devtools/make-metadata";
 import { parse, VALID_METADATA, withChange } from "./support/env-text";
 import { TEST_NOW } from "./support/environments";
 

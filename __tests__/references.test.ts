@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { environmentSchemaJson, REFERENCE_FILES, rulesReference } from "../lib/tools/reference/generate";
+import { environmentSchemaJson, REFERENCE_FILES, rulesReference } from "../lib/devtools/reference/generate";
 import { docPages } from "./support/docs";
 import { REPO } from "./support/tools";
 

@@ -18,7 +18,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../../lib/config/load";
-import { makeMetadata } from "../../scripts/make-metadata";
+import { makeMetadata } from "../../lib/devtools/make-metadata";
 import { EXAMPLES_DIR, exampleEnvironment } from "../support/environments";
 import { limiter, sandboxProject, startSandbox, type Sandbox, type SandboxProject } from "../support/sandbox";
 import { describeResult, type CommandResult } from "../support/terraform";

@@ -29,7 +29,7 @@ import { refreshDrift } from "../../lib/tools/drift";
 import { ignoredFields } from "../../lib/tools/drift/compare";
 import type { PlanJson, ResourceChange } from "../../lib/tools/plan/format";
 import { asPlan } from "../../lib/tools/plan/read";
-import { makeMetadata } from "../../scripts/make-metadata";
+import { makeMetadata } from "../../lib/devtools/make-metadata";
 import { EXAMPLES_DIR } from "../support/environments";
 import type { ConnectUser } from "../support/fake/connect-state";
 import { startSandbox, type Sandbox, type Workspace, sandboxProject, type SandboxProject } from "../support/sandbox";

@@ -16,8 +16,8 @@
  * __tests__/integration/plan-cost.test.ts counts these calls on the loopback fake and requires them
  * to equal this model's, operation by operation.
  */
-import { DEFAULT_SEARCH_PAGE_SIZE, LIST_USERS_MAX_RESULTS, SEARCH_USERS_MAX_RESULTS, type CallCounts } from "../connect-users/bulk-reader";
-import { USER_RESOURCE } from "../drift/compare";
+import { DEFAULT_SEARCH_PAGE_SIZE, LIST_USERS_MAX_RESULTS, SEARCH_USERS_MAX_RESULTS, type CallCounts } from "../../tools/connect-users/bulk-reader";
+import { USER_RESOURCE } from "../../tools/drift/compare";
 import { instanceCount, planCost, planMinutes, type ApiRate, type PlanCost, type PlanCostOptions } from "./model";
 
 /** The target for a fast drift or fast-refresh plan: at most this many Connect calls, plus the unavoidable DescribeUser calls. */

@@ -4,11 +4,12 @@
  * on their first line) and the security rules' reference (from the rule pack).
  */
 import { z } from "zod";
+import { ENVIRONMENT_SCHEMA_FILE } from "../../config/environments-dir";
 import { environmentFileSchema } from "../../config/schema";
 import { PACK } from "../../synth/security/pack";
 
 /** Where the references live, relative to the project. */
-export const REFERENCE_FILES = { environmentSchema: "docs/environment.schema.json", rules: "docs/rules.md" } as const;
+export const REFERENCE_FILES = { environmentSchema: ENVIRONMENT_SCHEMA_FILE, rules: "docs/rules.md" } as const;
 
 /** What each top-level key and each user field is for, shown by editors (the schema's checks give the rest). */
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
