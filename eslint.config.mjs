@@ -1,4 +1,4 @@
-// Lint, and the direction of dependencies (README "Layout"): each layer imports only the layers
+// Lint, and the direction of dependencies (docs/concepts/architecture.md, "Layout"): each layer imports only the layers
 // below it. Type-only imports are allowed upward where a lower layer names a model type.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
@@ -19,7 +19,11 @@ const CONFIG = ["(^|/)config(/|$)", "rules sit below the configuration"];
 const MODULES = ["(^|/)modules(/|$)", "a lower layer must not import the constructs"];
 const STACKS = ["(^|/)stacks(/|$)", "a lower layer must not import the stacks"];
 const SYNTH = ["(^|/)synth(/|$)", "only the synth pipeline and the tools import lib/synth"];
-const TOOLS = ["(^|/)tools(/|$)", "nothing on the synth path imports the tools (review, drift, pipeline, plan cost, bench)"];
+const TOOLS = ["(^|/)tools(/|$)", "nothing on the synth path imports the tools (review, drift, pipeline, sign-in, …)"];
+const DEVTOOLS = [
+  "(^|/)devtools(/|$)",
+  "lib/devtools (bench, plan cost, checks, references, example metadata) serves the developers: nothing of the product imports it",
+];
 
 export default tseslint.config(
   { ignores: ["node_modules/", "cdktf.out/", "coverage/", ".bench/", "__tests__/fixtures/", "**/*.js", "**/*.mjs"] },
@@ -32,10 +36,11 @@ export default tseslint.config(
   },
   // Tests read terraform's and AWS's JSON as it comes.
   { files: ["__tests__/**/*.ts"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
-  forbid(["lib/rules/**/*.ts"], [CDKTF, FS, CONFIG, MODULES, STACKS, SYNTH, TOOLS, SCRIPTS]),
-  forbid(["lib/config/**/*.ts"], [CDKTF, MODULES, STACKS, SYNTH, TOOLS, SCRIPTS]),
-  forbid(["modules/**/*.ts"], [CONFIG, STACKS, SYNTH, TOOLS, AWS_SDK, SCRIPTS]),
-  forbid(["stacks/**/*.ts"], [SYNTH, TOOLS, AWS_SDK, SCRIPTS]),
-  forbid(["lib/synth/**/*.ts", "main.ts"], [TOOLS, SCRIPTS]),
-  forbid(["lib/tools/**/*.ts"], [SCRIPTS]),
+  forbid(["lib/rules/**/*.ts"], [CDKTF, FS, CONFIG, MODULES, STACKS, SYNTH, TOOLS, DEVTOOLS, SCRIPTS]),
+  forbid(["lib/config/**/*.ts"], [CDKTF, MODULES, STACKS, SYNTH, TOOLS, DEVTOOLS, SCRIPTS]),
+  forbid(["modules/**/*.ts"], [CONFIG, STACKS, SYNTH, TOOLS, DEVTOOLS, AWS_SDK, SCRIPTS]),
+  forbid(["stacks/**/*.ts"], [SYNTH, TOOLS, DEVTOOLS, AWS_SDK, SCRIPTS]),
+  forbid(["lib/synth/**/*.ts", "main.ts"], [TOOLS, DEVTOOLS, SCRIPTS]),
+  forbid(["lib/tools/**/*.ts"], [DEVTOOLS, SCRIPTS]),
+  forbid(["lib/devtools/**/*.ts"], [SCRIPTS]),
 );

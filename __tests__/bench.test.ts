@@ -1,5 +1,5 @@
 /**
- * The bench (lib/tools/bench) without timing (`npm run bench` measures): its arguments, generated
+ * The bench (lib/devtools/bench) without timing (`npm run bench` measures): its arguments, generated
  * environments, measuring, report, and the plan-cost table it prices with.
  */
 import * as fs from "node:fs";
@@ -7,14 +7,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { loadEnvironments } from "../lib/config/load";
-import { parseBenchArgs, USAGE } from "../lib/tools/bench/args";
-import { writeEnvironmentDir } from "../lib/tools/bench/environments";
-import { appTypeChecks, countSynthesizedUsers, Meter, readSynthesizedStacks } from "../lib/tools/bench/measure";
-import { formatPlanCostSection, formatTable, median, planCostRow, targetVerdict, toRow } from "../lib/tools/bench/report";
-import { runBench } from "../lib/tools/bench/run";
-import { costTableMarkdown } from "../lib/tools/plan-cost/markdown";
-import { connectCallsPerPlan, recommendedUsersPerStack } from "../lib/tools/plan-cost/model";
-import { COST_TABLE, readCostTable } from "../lib/tools/plan-cost/table";
+import { parseBenchArgs, USAGE } from "../lib/devtools/bench/args";
+import { writeEnvironmentDir } from "../lib/devtools/bench/environments";
+import { appTypeChecks, countSynthesizedUsers, Meter, readSynthesizedStacks } from "../lib/devtools/bench/measure";
+import { formatPlanCostSection, formatTable, median, planCostRow, targetVerdict, toRow } from "../lib/devtools/bench/report";
+import { runBench } from "../lib/devtools/bench/run";
+import { costTableMarkdown } from "../lib/devtools/plan-cost/markdown";
+import { connectCallsPerPlan, recommendedUsersPerStack } from "../lib/devtools/plan-cost/model";
+import { COST_TABLE, readCostTable } from "../lib/devtools/plan-cost/table";
 import { environmentStacks } from "../stacks";
 import { TEST_NOW, testApp } from "./support/environments";
 import { describeIfTools } from "./support/tools";
@@ -264,7 +264,7 @@ describe("bench report", () => {
   });
 });
 
-describe("plan-cost table (lib/tools/plan-cost/hashicorp-aws-5.100.0.json)", () => {
+describe("plan-cost table (lib/devtools/plan-cost/hashicorp-aws-5.100.0.json)", () => {
   const good = () => ({
     provider: "hashicorp/aws 5.100.0",
     description: "",

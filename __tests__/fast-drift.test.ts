@@ -1,5 +1,5 @@
 /**
- * Fast drift's comparison (lib/tools/drift-fast/compare.ts) as pure functions: a state read by
+ * Fast drift's comparison (lib/tools/drift/compare.ts) as pure functions: a state read by
  * `terraform show -json`, and Connect's answers as the bulk reader gives them.
  */
 import type { ConnectUserFields } from "../lib/tools/connect-users/bulk-reader";
@@ -14,7 +14,7 @@ import {
   StateFormatError,
   userDrift,
   type StateUser,
-} from "../lib/tools/drift-fast/compare";
+} from "../lib/tools/drift/compare";
 import { exampleEnvironment, synthStack } from "./support/environments";
 
 const INSTANCE = "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90";

@@ -29,6 +29,8 @@ test("GIVEN the commands that plan, read consents and judge WHEN their imports a
   const files = ["review", "consents", "pipeline", "changed-stacks"].flatMap((s) => [...importClosure(`scripts/${s}.ts`)]);
   expect(files.length).toBeGreaterThan(20);
   expect(files.filter((f) => !isGatePath(f))).toEqual([]);
+  // The gate runs none of the developer tools: a bench or checks change never alters a verdict.
+  expect(files.filter((f) => f.startsWith("lib/devtools/"))).toEqual([]);
   expect(isGatePath("environments/prod.yaml")).toBe(false);
   expect(isGatePath("lib/tools/review/gate.ts")).toBe(true);
   expect(isGatePath("package.json.bak")).toBe(false);

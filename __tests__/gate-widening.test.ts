@@ -14,7 +14,7 @@ import { changesTrust, metadataChange } from "../lib/tools/review/certificates";
 import { reviewPlan } from "../lib/tools/review/classify";
 import { gate } from "../lib/tools/review/gate";
 import { renderRun } from "../lib/tools/review/markdown";
-import { makeCertificate, metadataXml } from "../scripts/make-metadata";
+import { makeCertificate, metadataXml } from "../lib/devtools/make-metadata";
 
 const STACK = "connect-sso-prod";
 const plan = (resource_changes: ResourceChange[]): PlanJson => ({ format_version: "1.2", applyable: true, complete: true, errored: false, resource_changes });

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LOCK_FILE } from "../lib/synth/identity-lock";
-import { makeCertificate, makeMetadata } from "../scripts/make-metadata";
+import { makeCertificate, makeMetadata } from "../lib/devtools/make-metadata";
 import { EXAMPLES_DIR } from "./support/environments";
 import { synthInto } from "./support/synth";
 
@@ -69,7 +69,9 @@ describe("outside the pipeline", () => {
         `error: environments/dev.yaml: ssoApplication.metadataFile: metadata/dev.xml is another identity provider's: entityID "${ENTITY_ID}" → "${OTHER_ENTITY_ID}"`,
       ),
     );
-    expect(result.lines.join("\n")).toContain('follow "Changing the identity provider" in the README and run with CONNECT_SSO_ALLOW_IDENTITY_CHANGE=dev');
+    expect(result.lines.join("\n")).toContain(
+      'follow docs/identity-changes.md, "Changing the identity provider" and run with CONNECT_SSO_ALLOW_IDENTITY_CHANGE=dev',
+    );
     expectRefusedWithNothingWritten(result, before);
   });
 
@@ -123,7 +125,7 @@ describe("outside the pipeline", () => {
     const result = synth();
     expect(result.lines).toContainEqual(
       expect.stringMatching(
-        /^error: environments\/identity\.lock\.json: dev: records environment dev, whose file dev\.yaml is gone \(removed or renamed\): its stacks \(connect-sso-dev .*still exist in AWS\. To retire it, follow README "Retiring an environment"; to rename it, follow README "Renaming an environment"/,
+        /^error: environments\/identity\.lock\.json: dev: records environment dev, whose file dev\.yaml is gone \(removed or renamed\): its stacks \(connect-sso-dev .*still exist in AWS\. To retire it, follow docs\/identity-changes\.md, "Retiring an environment"; to rename it, follow docs\/identity-changes\.md, "Renaming an environment"/,
       ),
     );
     expectRefusedWithNothingWritten(result, before);

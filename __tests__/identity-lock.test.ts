@@ -20,7 +20,7 @@ import {
 } from "../lib/synth/identity-lock";
 import { identityCenterEntityIdPrefix } from "../lib/rules/naming";
 import { optionsFromVariables } from "../lib/synth/synth";
-import { makeMetadata } from "../scripts/make-metadata";
+import { makeMetadata } from "../lib/devtools/make-metadata";
 import { parse, VALID_METADATA, withChange } from "./support/env-text";
 import { TEST_NOW } from "./support/environments";
 
@@ -173,12 +173,12 @@ describe("reconciling the lock with the environments", () => {
     expect(next.qa).toEqual(entryOf(qa));
   });
 
-  test("GIVEN another identity provider's metadata WHEN reconciled THEN it is refused naming both entityIDs and the README procedure", () => {
+  test("GIVEN another identity provider's metadata WHEN reconciled THEN it is refused naming both entityIDs and the documented procedure", () => {
     const [before, after] = [environment("dev"), environment("dev", otherIdp)];
     const { lines, next } = reconcile({ dev: entryOf(before) }, [after]);
     expect(lines).toContainEqual(
       `error: environments/dev.yaml: ssoApplication.metadataFile: metadata/test.xml is another identity provider's: entityID "${ENTITY_ID}" → "${OTHER_ENTITY_ID}" differs from ${LOCK}, ` +
-        `and the SAML provider would let it sign in as any of this environment's users. If intended, follow "Changing the identity provider" in the README and run with CONNECT_SSO_ALLOW_IDENTITY_CHANGE=dev`,
+        `and the SAML provider would let it sign in as any of this environment's users. If intended, follow docs/identity-changes.md, "Changing the identity provider" and run with CONNECT_SSO_ALLOW_IDENTITY_CHANGE=dev`,
     );
     expect(next.dev).toEqual(entryOf(before));
   });
@@ -200,7 +200,7 @@ describe("reconciling the lock with the environments", () => {
     const refused = reconcile({ dev: entryOf(before) }, [after]);
     expect(refused.lines).toEqual([
       `error: environments/dev.yaml: iam.roleName: roleName "AmazonConnectSSO-dev" → "ConnectAgents-dev" differs from ${LOCK}: users mapped to the recorded role cannot sign in through another until re-provisioned. ` +
-        `If intended, follow "Changing the role or provider" in the README and run with CONNECT_SSO_ALLOW_IDENTITY_CHANGE=dev`,
+        `If intended, follow docs/identity-changes.md, "Changing the role or provider" and run with CONNECT_SSO_ALLOW_IDENTITY_CHANGE=dev`,
     ]);
     const allowed = reconcile({ dev: entryOf(before) }, [after], { allowed: ["dev"] });
     expect(allowed.problems.every((p) => p.severity === "warning")).toBe(true);
@@ -245,7 +245,7 @@ describe("reconciling the lock with the environments", () => {
     expect(lines).toEqual([
       `error: ${LOCK}: dev: records environment dev, whose file dev.yaml is gone (removed or renamed): its stacks (connect-sso-dev and those named after it) ` +
         `and the users mapped to role AmazonConnectSSO-dev in account 111122223333 still exist in AWS. ` +
-        `To retire it, follow README "Retiring an environment"; to rename it, follow README "Renaming an environment"; either way the entry goes only with CONNECT_SSO_ALLOW_IDENTITY_CHANGE=dev`,
+        `To retire it, follow docs/identity-changes.md, "Retiring an environment"; to rename it, follow docs/identity-changes.md, "Renaming an environment"; either way the entry goes only with CONNECT_SSO_ALLOW_IDENTITY_CHANGE=dev`,
     ]);
     expect(next).toEqual({ dev: entryOf(dev) });
   });

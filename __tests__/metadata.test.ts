@@ -3,7 +3,7 @@
  */
 import { checkMetadata, EXPIRY_WARNING_DAYS, METADATA_MAX_DEPTH } from "../lib/config/metadata";
 import { currentIdentity } from "../lib/synth/identity-lock";
-import { makeCertificate, metadataXml } from "../scripts/make-metadata";
+import { makeCertificate, metadataXml } from "../lib/devtools/make-metadata";
 import { errors, parse, validFile } from "./support/env-text";
 
 const NOW = new Date("2027-03-01T00:00:00Z");

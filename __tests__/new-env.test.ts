@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { runNewEnv } from "../lib/tools/new-env/cli";
 import { instanceChoice } from "../lib/tools/new-env/instance";
 import { synthesize } from "../lib/synth/synth";
-import { makeMetadata } from "../scripts/make-metadata";
+import { makeMetadata } from "../lib/devtools/make-metadata";
 import { closeServer, makeTempDir, removeTempDir } from "./support/terraform";
 
 const ID = "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90";

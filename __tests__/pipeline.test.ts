@@ -13,7 +13,7 @@ import { promisify } from "node:util";
 import { runDrift } from "../lib/tools/drift";
 import { runChangedStacks } from "../lib/tools/pipeline/changed-stacks-cli";
 import { ConnectReadError, type ConnectUserFields } from "../lib/tools/connect-users/bulk-reader";
-import type { InstanceRequest } from "../lib/tools/drift-fast/read-users";
+import type { InstanceRequest } from "../lib/tools/drift/read-users";
 import { runPipeline } from "../lib/tools/pipeline/cli";
 import { decideRefresh, fastRefresh, TARGETS_PER_REFRESH, type TerraformRun } from "../lib/tools/pipeline/fast-refresh";
 import { appliedRecordKey, persistenceProblem, stateLocation } from "../lib/tools/pipeline/state";

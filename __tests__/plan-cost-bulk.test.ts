@@ -1,5 +1,5 @@
 /**
- * The bulk path's cost model (lib/tools/plan-cost/bulk.ts) and the bench's fast-path table, on
+ * The bulk path's cost model (lib/devtools/plan-cost/bulk.ts) and the bench's fast-path table, on
  * synthesized stacks (no tools): the figures `npm run bench` prints for 500, 5,000 and 20,000
  * users and the issue's target. The calls themselves are proven on the fake by
  * __tests__/integration/plan-cost.test.ts.
@@ -9,10 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { loadEnvironments } from "../lib/config/load";
-import { writeEnvironmentDir } from "../lib/tools/bench/environments";
-import { fastPathRow, formatFastPathSection } from "../lib/tools/bench/report";
-import { bulkReadCalls, FAST_PATH_TARGET_CALLS, fastDriftCost, fastRefreshCost, secondaryEmailUsers } from "../lib/tools/plan-cost/bulk";
-import { planCost } from "../lib/tools/plan-cost/model";
+import { writeEnvironmentDir } from "../lib/devtools/bench/environments";
+import { fastPathRow, formatFastPathSection } from "../lib/devtools/bench/report";
+import { bulkReadCalls, FAST_PATH_TARGET_CALLS, fastDriftCost, fastRefreshCost, secondaryEmailUsers } from "../lib/devtools/plan-cost/bulk";
+import { planCost } from "../lib/devtools/plan-cost/model";
 import { environmentStacks } from "../stacks";
 import { exampleEnvironment, TEST_NOW, testApp } from "./support/environments";
 

@@ -4,8 +4,8 @@
  * all (no tools). The rows themselves are measured on the fake and moto by
  * __tests__/integration/plan-cost.test.ts.
  */
-import { costTableMarkdown } from "../lib/tools/plan-cost/markdown";
-import { planCost } from "../lib/tools/plan-cost/model";
+import { costTableMarkdown } from "../lib/devtools/plan-cost/markdown";
+import { planCost } from "../lib/devtools/plan-cost/model";
 import { exampleEnvironment, synthStack } from "./support/environments";
 
 const prod = exampleEnvironment("prod");

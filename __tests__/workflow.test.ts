@@ -4,13 +4,14 @@
  * the required `gate` check cannot be skipped into passing; every `run:` step has pipefail; what
  * judges a change runs the code of the commit before it; applies are saved plans that `pipeline
  * apply` gates itself, behind environments; `${{ }}` never reaches a shell script; every command
- * they (or the README) run exists in package.json. The rehearsals run their steps for real.
+ * they (or the README and docs/) run exists in package.json. The rehearsals run their steps for real.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { parse, stringify } from "yaml";
+import { docPages } from "./support/docs";
 import { REPO } from "./support/environments";
 import { makeTempDir, removeTempDir } from "./support/terraform";
 import { describeIfTools, missingTool } from "./support/tools";
@@ -261,9 +262,9 @@ test("GIVEN the schedule WHEN it fires THEN every environment gets a drift run, 
   expect(drift).toContain('npm run -s drift -- "$ENVIRONMENT" $mode');
 });
 
-test("GIVEN every npm command in the workflows and the README WHEN looked up THEN package.json has it", () => {
-  const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-  const used = new Set([...Object.values(BOTH).flatMap((w) => Object.values(w.jobs).flatMap((j) => npmCommands(runs(j)))), ...npmCommands(readme)]);
+test("GIVEN every npm command in the workflows, the README and docs/ WHEN looked up THEN package.json has it", () => {
+  const pages = docPages().map((page) => fs.readFileSync(path.join(REPO, page), "utf8"));
+  const used = new Set([...Object.values(BOTH).flatMap((w) => Object.values(w.jobs).flatMap((j) => npmCommands(runs(j)))), ...pages.flatMap(npmCommands)]);
   expect([...used].filter((c) => c !== "ci" && !scripts.includes(c))).toEqual([]);
 });
 

@@ -45,7 +45,7 @@ export class PipelineRole extends Construct {
           : "connect-sso pipeline: applies from the GitHub environment",
       trustPolicy: githubOidcTrustPolicy(props.providerArn, props.audience, props.subjects),
       // The longest IAM allows: a refreshing plan or drift run of a large environment takes hours at
-      // Connect's API rate (README, "Cost of a plan"); a workflow asks for what it needs (`role-duration-seconds`).
+      // Connect's API rate (docs/scaling-users.md, "Cost of a plan"); a workflow asks for what it needs (`role-duration-seconds`).
       maxSessionDuration: PIPELINE_SESSION_SECONDS,
       policyName: "connect-sso-pipeline",
       logicalIds: PIPELINE_RESOURCE_NAMES[props.kind],

@@ -1,5 +1,5 @@
-/** Entry point of `npm run bench`; see lib/tools/bench/run.ts. */
-import { runBench } from "../lib/tools/bench/run";
+/** Entry point of `npm run bench`; see lib/devtools/bench/run.ts. */
+import { runBench } from "../lib/devtools/bench/run";
 
 process.exitCode = runBench(process.argv.slice(2), {
   out: (line) => console.log(line),

@@ -1,5 +1,5 @@
-/** Entry point of `npm run checks` (the static part of `npm test`); see lib/tools/checks.ts. */
-import { runChecks } from "../lib/tools/checks";
+/** Entry point of `npm run checks` (the static part of `npm test`); see lib/devtools/checks.ts. */
+import { runChecks } from "../lib/devtools/checks";
 import { asksForHelp } from "../lib/tools/io";
 
 if (asksForHelp(process.argv.slice(2))) {

@@ -1,4 +1,4 @@
-/** Entry point of `npm run drift -- <env> [--fast]`; see lib/tools/drift.ts. */
+/** Entry point of `npm run drift -- <env> [--fast]`; see lib/tools/drift/index.ts. */
 import { runDrift } from "../lib/tools/drift";
 
 runDrift(process.argv.slice(2), process.env, {

@@ -1,7 +1,7 @@
-/** Entry point of `npm run reference [-- --check]`: writes (or checks) the references generated from the code; see lib/tools/reference/generate.ts. */
+/** Entry point of `npm run reference [-- --check]`: writes (or checks) the references generated from the code; see lib/devtools/reference/generate.ts. */
 import * as fs from "node:fs";
 import { asksForHelp } from "../lib/tools/io";
-import { environmentSchemaJson, REFERENCE_FILES, rulesReference } from "../lib/tools/reference/generate";
+import { environmentSchemaJson, REFERENCE_FILES, rulesReference } from "../lib/devtools/reference/generate";
 
 const argv = process.argv.slice(2);
 const files: ReadonlyArray<readonly [string, string]> = [

@@ -16,7 +16,7 @@
  */
 import type { Environment } from "../../lib/config/environment";
 import { runReview } from "../../lib/tools/review/cli";
-import { makeMetadata } from "../../scripts/make-metadata";
+import { makeMetadata } from "../../lib/devtools/make-metadata";
 import { exampleEnvironment } from "../support/environments";
 import { startSandbox, type Sandbox, type SavedPlan, type Workspace } from "../support/sandbox";
 import { describeIfTools, missingSandboxTools } from "../support/tools";

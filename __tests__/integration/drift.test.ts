@@ -5,7 +5,7 @@
  * real terraform with Connect on the fake and IAM/STS on moto_server (127.0.0.1 only). Then the
  * drift script itself runs as a child process (as `npm run drift` runs it: tsx scripts/drift.ts),
  * in a temp project folder, with the temp environments and outdir given by CONNECT_SSO_ENVIRONMENTS
- * and CDKTF_OUTDIR. It must run outside this process: lib/tools/drift.ts waits for terraform
+ * and CDKTF_OUTDIR. It must run outside this process: lib/tools/drift/index.ts waits for terraform
  * synchronously, and the fake answers from this process's event loop.
  *
  * Changes are made out of band the way a person would: a first name edited in Connect, the role's
@@ -18,7 +18,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../../lib/config/load";
-import { makeMetadata } from "../../scripts/make-metadata";
+import { makeMetadata } from "../../lib/devtools/make-metadata";
 import { EXAMPLES_DIR, exampleEnvironment } from "../support/environments";
 import { limiter, sandboxProject, startSandbox, type Sandbox, type SandboxProject } from "../support/sandbox";
 import { describeResult, type CommandResult } from "../support/terraform";

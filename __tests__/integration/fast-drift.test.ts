@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../../lib/config/load";
-import { makeMetadata } from "../../scripts/make-metadata";
+import { makeMetadata } from "../../lib/devtools/make-metadata";
 import { EXAMPLES_DIR } from "../support/environments";
 import { startSandbox, type Sandbox, sandboxProject, type SandboxProject } from "../support/sandbox";
 import { describeResult, makeTempDir, removeTempDir, type CommandResult } from "../support/terraform";

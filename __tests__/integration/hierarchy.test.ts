@@ -16,7 +16,7 @@ import { gate } from "../../lib/tools/review/gate";
 import { renderRun } from "../../lib/tools/review/markdown";
 import { asPlan } from "../../lib/tools/plan/read";
 import { refreshDrift } from "../../lib/tools/drift";
-import { ignoredFields } from "../../lib/tools/drift-fast/compare";
+import { ignoredFields } from "../../lib/tools/drift/compare";
 import type { PlanJson } from "../../lib/tools/plan/format";
 
 const INSTANCE = "3b9d2c41-6e7f-4a8b-9c0d-1e2f3a4b5c6d";

@@ -1,5 +1,5 @@
 /**
- * The plan-cost model (lib/tools/plan-cost/): first on synthesized stacks (no tools), then the proof
+ * The plan-cost model (lib/devtools/plan-cost/): first on synthesized stacks (no tools), then the proof
  * that keeps its table honest: stacks of 3 and 12 users applied by real terraform and the real
  * provider (hashicorp/aws 5.100.0), Connect and sso-admin on the loopback fake, IAM, STS and
  * identitystore on moto_server behind a loopback counting proxy; every plan's requests, counted
@@ -11,10 +11,10 @@ import { Testing } from "cdktf";
 import type { Environment } from "../../lib/config/environment";
 import { ConnectClient, CreateUserCommand } from "@aws-sdk/client-connect";
 import { readConnectUsers } from "../../lib/tools/connect-users/bulk-reader";
-import { needsDescribe, readStackState, type StateUser } from "../../lib/tools/drift-fast/compare";
-import { readInstances } from "../../lib/tools/drift-fast/read-users";
-import { bulkReadCalls, fastDriftCost, fastRefreshCost } from "../../lib/tools/plan-cost/bulk";
-import { costTableMarkdown } from "../../lib/tools/plan-cost/markdown";
+import { needsDescribe, readStackState, type StateUser } from "../../lib/tools/drift/compare";
+import { readInstances } from "../../lib/tools/drift/read-users";
+import { bulkReadCalls, fastDriftCost, fastRefreshCost } from "../../lib/devtools/plan-cost/bulk";
+import { costTableMarkdown } from "../../lib/devtools/plan-cost/markdown";
 import {
   callBudget,
   connectCallsPerPlan,
@@ -28,8 +28,8 @@ import {
   recommendedUsersPerStack,
   userLookupCalls,
   usersStacksFor,
-} from "../../lib/tools/plan-cost/model";
-import { CONNECT_PAGE_SIZE, COST_TABLE, LIST_INSTANCES_PAGE_SIZE, type ConnectInventory } from "../../lib/tools/plan-cost/table";
+} from "../../lib/devtools/plan-cost/model";
+import { CONNECT_PAGE_SIZE, COST_TABLE, LIST_INSTANCES_PAGE_SIZE, type ConnectInventory } from "../../lib/devtools/plan-cost/table";
 import { movesBetween, stackOf, usersStackName } from "../../lib/rules/sharding";
 import { environmentStacks } from "../../stacks";
 import { startCountingProxy, type CountingProxy } from "../support/counting-proxy";

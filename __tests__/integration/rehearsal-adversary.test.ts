@@ -15,7 +15,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readApplied } from "../../lib/tools/pipeline/applied";
-import { makeCertificate } from "../../scripts/make-metadata";
+import { makeCertificate } from "../../lib/devtools/make-metadata";
 import {
   ALICE,
   BUCKET,

@@ -18,7 +18,7 @@
  * rehearsal-adversary.test.ts tries to get around the gate.
  */
 import { readApplied } from "../../lib/tools/pipeline/applied";
-import { makeMetadata } from "../../scripts/make-metadata";
+import { makeMetadata } from "../../lib/devtools/make-metadata";
 import {
   ALICE,
   AUTHOR,

@@ -18,7 +18,7 @@ import { X509Certificate } from "node:crypto";
 import type { Environment } from "../../lib/config/environment";
 import type { UserEntry } from "../../lib/config/schema";
 import { runReview } from "../../lib/tools/review/cli";
-import { makeMetadata } from "../../scripts/make-metadata";
+import { makeMetadata } from "../../lib/devtools/make-metadata";
 import { exampleEnvironment, REPO } from "../support/environments";
 import { limiter, startSandbox, type Sandbox, type SavedPlan, type Workspace } from "../support/sandbox";
 import { describeResult, removeTempDir, runScript, terraformSetup, type TerraformSetup } from "../support/terraform";
@@ -39,7 +39,7 @@ function review(files: ReadonlyArray<string>, consents: ReadonlyArray<string> = 
 const STACK = "connect-sso-dev";
 
 const DEV_ACCOUNT = "111122223333";
-/** The subject scripts/make-metadata.ts gives every generated certificate. */
+/** The subject lib/devtools/make-metadata.ts gives every generated certificate. */
 const GENERATED_SUBJECT = "CN=idp.example.invalid, OU=Generated test metadata, O=Example";
 
 /** Expiry day and SHA-256 fingerprint of the one certificate in a metadata document. */

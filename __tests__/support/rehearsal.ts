@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Environment } from "../../lib/config/environment";
 import { loadEnvironments } from "../../lib/config/load";
-import { makeMetadata } from "../../scripts/make-metadata";
+import { makeMetadata } from "../../lib/devtools/make-metadata";
 import { REPO } from "./environments";
 import { startGitHubFake, type FakePull, type FakeUser, type GitHubFake } from "./github-fake";
 import { startSandbox, type Sandbox } from "./sandbox";

@@ -75,7 +75,7 @@ export interface StateBucketOptions {
   readonly bucket: string;
   /** Region the bucket is created in. */
   readonly region: string;
-  /** Turn versioning on, as the README asks of a state bucket. @default true */
+  /** Turn versioning on, as docs/gitops.md asks of a state bucket. @default true */
   readonly versioning?: boolean;
 }
 

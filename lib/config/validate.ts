@@ -229,7 +229,7 @@ export function shardingWarnings(environment: string, file: EnvironmentFile): Fi
       path: file.sharding ? ["sharding", "stacks"] : ["users"],
       message:
         `${n === 0 ? stackName(environment) : usersStackName(environment, n)} would hold ${count} users (more than ${limit}): every plan refreshes each one through Connect's API (2 requests/s). ` +
-        `Split users over more stacks: sharding: { stacks: ${Math.max(suggested, stacks + 1)}, previousStacks: ${stacks} } (README: "Users stacks")`,
+        `Split users over more stacks: sharding: { stacks: ${Math.max(suggested, stacks + 1)}, previousStacks: ${stacks} } (docs/scaling-users.md, "Users stacks")`,
     }));
 }
 

@@ -212,7 +212,7 @@ export function reconcileLock(input: ReconcileInput): LockOutcome {
           env.file,
           renamed.map((k) => NAME_FIELDS[k]).join(", "),
           `${renaming} differs from ${lockFile}: users mapped to the recorded role cannot sign in through another until re-provisioned. ` +
-            `If intended, follow "Changing the role or provider" in the README and run with ${ALLOW_VARIABLE}=${env.name}`,
+            `If intended, follow docs/identity-changes.md, "Changing the role or provider" and run with ${ALLOW_VARIABLE}=${env.name}`,
         );
       }
       if (otherIdp) {
@@ -221,7 +221,7 @@ export function reconcileLock(input: ReconcileInput): LockOutcome {
           METADATA_FIELD,
           `${env.ssoApplication.metadataFile} is another identity provider's: ${switching} differs from ${lockFile}, ` +
             `and the SAML provider would let it sign in as any of this environment's users. ` +
-            `If intended, follow "Changing the identity provider" in the README and run with ${ALLOW_VARIABLE}=${env.name}`,
+            `If intended, follow docs/identity-changes.md, "Changing the identity provider" and run with ${ALLOW_VARIABLE}=${env.name}`,
         );
       }
       next[env.name] = was;
@@ -254,7 +254,7 @@ export function reconcileLock(input: ReconcileInput): LockOutcome {
         lockFile,
         name,
         `environment ${name} has no file any more: dropping its entry as ${ALLOW_VARIABLE}=${name} allows. ` +
-          `Its stacks stay in AWS until destroyed (README "Retiring an environment")`,
+          `Its stacks stay in AWS until destroyed (docs/identity-changes.md, "Retiring an environment")`,
       );
       changes.push(`${name}: entry dropped`);
     } else {
@@ -263,7 +263,7 @@ export function reconcileLock(input: ReconcileInput): LockOutcome {
         name,
         `records environment ${name}, whose file ${name}.yaml is gone (removed or renamed): its stacks (${stackName(name)} and those named after it) ` +
           `and the users mapped to role ${was.roleName} in account ${was.account} still exist in AWS. ` +
-          `To retire it, follow README "Retiring an environment"; to rename it, follow README "Renaming an environment"; ` +
+          `To retire it, follow docs/identity-changes.md, "Retiring an environment"; to rename it, follow docs/identity-changes.md, "Renaming an environment"; ` +
           `either way the entry goes only with ${ALLOW_VARIABLE}=${name}`,
       );
       next[name] = was;

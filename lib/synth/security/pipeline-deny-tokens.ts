@@ -9,7 +9,7 @@ import { asList, PIPELINE_ROLE_KINDS, policiesOf, rolesOf, statements, wildcardM
 
 export const PIPELINE_DENY_TOKENS = defineRule({
   id: "PIPELINE_DENY_TOKENS",
-  why: 'a pipeline role explicitly denies connect:GetFederationToken and connect:AdminGetEmergencyAccessToken on * (read-only Connect rights would let any pull request mint an admin\'s Connect session; README "Threat model")',
+  why: 'a pipeline role explicitly denies connect:GetFederationToken and connect:AdminGetEmergencyAccessToken on * (read-only Connect rights would let any pull request mint an admin\'s Connect session; docs/concepts/security-model.md, "Threat model")',
   reads: ["aws_iam_role", "aws_iam_role_policy"],
   check(view, fail) {
     const policies = policiesOf(view, PIPELINE_ROLE_KINDS);

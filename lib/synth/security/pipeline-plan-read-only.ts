@@ -13,7 +13,7 @@ const ALLOWED =
 
 export const PIPELINE_PLAN_READ_ONLY = statementRule({
   id: "PIPELINE_PLAN_READ_ONLY",
-  why: 'the plan role (assumable from any pull request) and the role it chains into in Identity Center\'s account allow only reads: Get/List/Describe/Search actions and kms:Decrypt, and the chain itself (least privilege; README "Threat model")',
+  why: 'the plan role (assumable from any pull request) and the role it chains into in Identity Center\'s account allow only reads: Get/List/Describe/Search actions and kms:Decrypt, and the chain itself (least privilege; docs/concepts/security-model.md, "Threat model")',
   judges: policyOf("plan", "ic-plan"),
   judge: (_, role) => (s) => {
     const writes = asList(s.Action).filter((a) => !isReadAction(a) && !isChainToReadOnly(a, s, role));

@@ -1,5 +1,5 @@
 /**
- * A bulk reader of an environment's Connect users (issue 12): SearchUsers pages over the instance
+ * A bulk reader of an environment's Connect users: SearchUsers pages over the instance
  * (up to 500 users a call) instead of one DescribeUser per user, DescribeUser only for users whose
  * configuration needs a field SearchUsers does not return (the secondary email), and ListUsers (up
  * to 1,000 names a call) where only existence matters.

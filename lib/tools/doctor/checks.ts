@@ -165,7 +165,7 @@ export function oidcFinding(s: RepositorySettings): Finding {
   return check(
     ok,
     `the OIDC subject names the workflow file (${GITHUB_SUBJECT_CLAIM_KEYS.join(", ")})`,
-    `${unread(s.oidc) ?? (answer.use_default === true || keys.length === 0 ? "GitHub's default subject" : `claims ${JSON.stringify(keys)}`)}; fix: the PUT of the bootstrap stack's output github_oidc_subject_customization (README: "What the roles may do")`,
+    `${unread(s.oidc) ?? (answer.use_default === true || keys.length === 0 ? "GitHub's default subject" : `claims ${JSON.stringify(keys)}`)}; fix: the PUT of the bootstrap stack's output github_oidc_subject_customization (docs/gitops.md, "What the roles may do")`,
   );
 }
 

@@ -97,7 +97,7 @@ export async function runDoctor(argv: string[], variables: NodeJS.ProcessEnv, io
   for (const f of findings) io.out(`${f.ok ? "✓" : "✗"} ${f.what}${f.ok ? "" : `: ${f.why}`}\n`);
   const failed = findings.filter((f) => !f.ok).length;
   io.out(
-    `\n${failed === 0 ? "Every setting the pipeline relies on holds." : `${failed} setting(s) do not hold (✗ above); the gate's controls assume them (README: "Threat model").`}\n`,
+    `\n${failed === 0 ? "Every setting the pipeline relies on holds." : `${failed} setting(s) do not hold (✗ above); the gate's controls assume them (docs/gitops.md, "Repository settings").`}\n`,
   );
   return failed === 0 ? 0 : 1;
 }

@@ -152,7 +152,7 @@ export async function runNewEnv(argv: string[], io: ToolIo, options: ToolOptions
           : []),
         `  ${args.values.metadata === undefined ? 2 : 1}. Add users to ${shown(envFile)}; their profiles and hierarchy groups must exist in Connect.`,
         `  ${args.values.metadata === undefined ? 3 : 2}. npm run synth   (writes cdktf.out/stacks/${"connect-sso-" + name}/console-settings.md: what to type in the console)`,
-        `  ${args.values.metadata === undefined ? 4 : 3}. For the pipeline: backend.s3 and pipeline: in the file, then README "Pipeline IAM".`,
+        `  ${args.values.metadata === undefined ? 4 : 3}. For the pipeline: backend.s3 and pipeline: in the file, then docs/gitops.md, "Pipeline IAM: the bootstrap stack".`,
         "",
       ].join("\n"),
     );

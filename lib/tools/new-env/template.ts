@@ -2,7 +2,7 @@
  * The environment file `npm run new-env` writes: the few keys a first environment needs, each
  * commented, and the optional ones a team adds next, commented out.
  */
-import { REFERENCE_FILES } from "../reference/generate";
+import { ENVIRONMENT_SCHEMA_FILE } from "../../config/environments-dir";
 import type { InstanceChoice } from "./instance";
 
 export interface NewEnvironment {
@@ -38,8 +38,8 @@ export function environmentFileText(env: NewEnvironment): string {
   ];
   return [
     // Editors that speak the YAML language server validate and complete the file against it.
-    `# yaml-language-server: $schema=../${REFERENCE_FILES.environmentSchema}`,
-    `# ${env.name}: written by npm run new-env. Every key: README "The environment file".`,
+    `# yaml-language-server: $schema=../${ENVIRONMENT_SCHEMA_FILE}`,
+    `# ${env.name}: written by npm run new-env. Every key: docs/environment-file.md.`,
     `account: "${env.account}"                 # the AWS account of the Connect instance`,
     `region: ${env.region}`,
     "",

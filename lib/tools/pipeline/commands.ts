@@ -70,7 +70,7 @@ interface Stack {
 function synthesizedStack(ctx: PipelineContext, name: string): Stack {
   if (isBootstrapStack(name))
     throw new PipelineInputError(
-      `${name} is a bootstrap stack: an administrator applies it (README: "Pipeline IAM"); the pipeline never changes its own rights`,
+      `${name} is a bootstrap stack: an administrator applies it (docs/gitops.md, "Pipeline IAM: the bootstrap stack"); the pipeline never changes its own rights`,
     );
   const parsed = parseStackName(name);
   if (!parsed)

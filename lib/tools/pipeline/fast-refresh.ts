@@ -1,8 +1,8 @@
 /**
- * The fast refresh before a merge-time plan (issue 12, item 3). A refreshing plan reads every
+ * The fast refresh before a merge-time plan. A refreshing plan reads every
  * Connect user with one DescribeUser; this reads the stack's users in bulk (SearchUsers pages, see
  * lib/tools/connect-users/bulk-reader.ts), compares them with the state as fast drift does
- * (lib/tools/drift-fast), and refreshes in state only what a refresh would change: the users that
+ * (lib/tools/drift/compare.ts), and refreshes in state only what a refresh would change: the users that
  * differ or that Connect no longer has, plus every other managed resource (few: the IAM role and
  * policies, the SAML provider, assignments, a created instance), with targeted
  * `terraform apply -refresh-only`. The plan then runs with `-refresh=false` and shows what a full
@@ -12,8 +12,8 @@
  * role, may use it (the merge-time plan of the apply job, never a pull request's `--no-lock` plan).
  */
 import { ConnectReadError } from "../connect-users/bulk-reader";
-import { needsRefresh, readStackState, regionOf, StateFormatError } from "../drift-fast/compare";
-import { answerLookup, callSummary, instanceRequests, readInstances } from "../drift-fast/read-users";
+import { needsRefresh, readStackState, regionOf, StateFormatError } from "../drift/compare";
+import { answerLookup, callSummary, instanceRequests, readInstances } from "../drift/read-users";
 
 /** Configuration blocks the fast path was not proven with (adoption, users moving between stacks): such a stack gets a full refreshing plan. */
 const UNPROVEN_BLOCKS = ["import", "moved", "removed"] as const;

@@ -32,7 +32,7 @@ export function persistenceProblem(stack: string, location: StateLocation, envir
     location.kind === "local" ? "keeps its Terraform state in a local file" : `has a state backend this tool does not know (${location.description})`;
   return (
     `${stack} ${what}: in a pipeline that state is lost with the runner (plans would show only creates, the next apply would collide with what this one made, drift would see nothing). ` +
-    `Add backend: { s3: { bucket: <state bucket>, region: <region> } } to ${environmentFile} (README: "Remote state"); local state is only for a try-out outside CI`
+    `Add backend: { s3: { bucket: <state bucket>, region: <region> } } to ${environmentFile} (docs/gitops.md, "Remote state"); local state is only for a try-out outside CI`
   );
 }
 

@@ -231,7 +231,7 @@ function gateLines(gated: GateResult["gated"]): string[] {
   );
   if (identity) {
     lines.push(
-      "Agents mapped to the old role or provider cannot sign in through the new one until their Connect users are deleted and re-created (README: Changing the role or provider).",
+      `Agents mapped to the old role or provider cannot sign in through the new one until their Connect users are deleted and re-created (docs/identity-changes.md, "Changing the role or provider").`,
       "",
     );
   }

@@ -1,6 +1,6 @@
 /**
  * The rows of "Troubleshoot SSO configuration" in AWS's doc
- * (docs/reference/seed-configure-saml-with-aws-sso.md) that a failed check can match, so an admin
+ * (docs/reference/aws-configure-saml-with-aws-sso.md) that a failed check can match, so an admin
  * can hold the report next to the doc.
  */
 

@@ -6,7 +6,7 @@
  * users, "Upload my users from a template (csv)" (Amazon Connect Administrator Guide, "Add users
  * to Amazon Connect", https://docs.aws.amazon.com/connect/latest/adminguide/user-management.html).
  * The guide does not print the columns; the SAML template's header is taken as AWS's own tools
- * reproduce it (see the README section "Bulk import and export").
+ * reproduce it (see docs/users-and-csv.md, "Bulk import and export").
  */
 import type { UserEntry } from "../../config/schema";
 

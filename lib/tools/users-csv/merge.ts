@@ -17,7 +17,7 @@ import type { UserEntry } from "../../config/schema";
 import type { UserField } from "./columns";
 import type { CsvUser } from "./read";
 
-/** The order of a new user's keys: the README's. */
+/** The order of a new user's keys: that of the example in docs/environment-file.md. */
 const FIELD_ORDER: ReadonlyArray<UserField> = [
   "username",
   "firstName",
@@ -156,7 +156,7 @@ function styleOf(node: unknown): boolean {
   return isSeq(node) || isMap(node) ? Boolean(node.flow) : true;
 }
 
-/** A new user as a node: keys in README order, only filled fields, lists and tags in flow style. */
+/** A new user as a node: keys in that order, only filled fields, lists and tags in flow style. */
 function userNode(doc: Document, entry: CsvUser): YAMLMap {
   const map = new YAMLMap();
   for (const field of FIELD_ORDER) {

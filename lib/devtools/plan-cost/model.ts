@@ -300,7 +300,7 @@ export function planCost(stackJson: unknown, options: PlanCostOptions = {}): Pla
 
   for (const key of Object.keys(stack)) {
     if (![...PRICED_BLOCKS, ...FREE_BLOCKS].includes(key)) {
-      throw new Error(`plan-cost: top-level block ${JSON.stringify(key)} is not priced; add it to lib/tools/plan-cost/model.ts`);
+      throw new Error(`plan-cost: top-level block ${JSON.stringify(key)} is not priced; add it to lib/devtools/plan-cost/model.ts`);
     }
   }
 

@@ -4,11 +4,12 @@
  * on their first line) and the security rules' reference (from the rule pack).
  */
 import { z } from "zod";
+import { ENVIRONMENT_SCHEMA_FILE } from "../../config/environments-dir";
 import { environmentFileSchema } from "../../config/schema";
 import { PACK } from "../../synth/security/pack";
 
 /** Where the references live, relative to the project. */
-export const REFERENCE_FILES = { environmentSchema: "docs/environment.schema.json", rules: "docs/rules.md" } as const;
+export const REFERENCE_FILES = { environmentSchema: ENVIRONMENT_SCHEMA_FILE, rules: "docs/rules.md" } as const;
 
 /** What each top-level key and each user field is for, shown by editors (the schema's checks give the rest). */
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -53,7 +54,7 @@ export function environmentSchemaJson(): string {
     $schema: schema.$schema,
     $id: "https://connect-sso.invalid/environment.schema.json",
     title: "connect-sso environment file",
-    description: 'One environment: an AWS account, Region and Connect instance, signing in through IAM Identity Center (README: "The environment file").',
+    description: "One environment: an AWS account, Region and Connect instance, signing in through IAM Identity Center (docs/environment-file.md).",
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -3,19 +3,23 @@
  * environment's stacks (the main stack and its users stacks) and reports what changed outside
  * Terraform. Exit 0 = no drift, 2 = drift, 1 = could not tell (for any stack), or bad arguments.
  * `--fast`: users are compared between the state and one bulk read of Connect instead (see fastDriftOfStacks).
+ *
+ * Everything drift is in this folder: this file is the command and the reading of a refresh-only
+ * plan (refreshDrift); compare.ts and read-users.ts are fast drift's comparison and bulk reads,
+ * which the pipeline's fast refresh shares.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { asksForHelp } from "./io";
-import { stackName } from "../rules/naming";
-import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment } from "../synth/stack-manifest";
-import { optionsFromVariables, synthesize, type SynthOptions } from "../synth/synth";
-import { fieldChanges } from "./plan/fields";
-import type { PlanJson } from "./plan/format";
-import { asPlan, PlanFormatError } from "./plan/read";
-import { profileNames, withProfileNames } from "./plan/profiles";
-import { persistenceProblem, stateLocation } from "./pipeline/state";
+import { asksForHelp } from "../io";
+import { stackName } from "../../rules/naming";
+import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment } from "../../synth/stack-manifest";
+import { optionsFromVariables, synthesize, type SynthOptions } from "../../synth/synth";
+import { fieldChanges } from "../plan/fields";
+import type { PlanJson } from "../plan/format";
+import { asPlan, PlanFormatError } from "../plan/read";
+import { profileNames, withProfileNames } from "../plan/profiles";
+import { persistenceProblem, stateLocation } from "../pipeline/state";
 import {
   ignoredAt,
   ignoredFields,
@@ -26,8 +30,8 @@ import {
   withoutIgnored,
   type DriftedResource,
   type StackState,
-} from "./drift-fast/compare";
-import { answerLookup, callSummary, instanceRequests, readInstances, type InstanceAnswer } from "./drift-fast/read-users";
+} from "./compare";
+import { answerLookup, callSummary, instanceRequests, readInstances, type InstanceAnswer } from "./read-users";
 
 const USAGE = "usage: npm run drift -- <env> [--fast]   (exit 0 = no drift, 2 = drift, 1 = error)";
 

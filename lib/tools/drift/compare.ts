@@ -1,5 +1,5 @@
 /**
- * Fast drift (issue 12): the Connect users of a stack compared field by field between the
+ * Fast drift: the Connect users of a stack compared field by field between the
  * Terraform state (`terraform show -json`, no refresh) and what the bulk reader read from Connect.
  * The comparison builds the state a refresh would write (the state's values with every managed
  * field replaced by Connect's) and hands both to fieldChanges, so fields are named, filtered and

@@ -276,7 +276,7 @@ export function formatPlanCostSection(rows: ReadonlyArray<PlanCostRow>, sizing: 
   const arrivals = Math.ceil(most / stacks);
   const lookup = userLookupCalls(most);
   return [
-    `plan cost: Connect API calls of one \`terraform plan\` (refreshing), modelled by lib/tools/plan-cost for ${COST_TABLE_PROVIDER} and proven on the loopback fake by __tests__/integration/plan-cost.test.ts;`,
+    `plan cost: Connect API calls of one \`terraform plan\` (refreshing), modelled by lib/devtools/plan-cost for ${COST_TABLE_PROVIDER} and proven on the loopback fake by __tests__/integration/plan-cost.test.ts;`,
     `minutes at Connect's default ${perSecond} requests/s (burst ${burst}) per account and Region, shared by every caller: the least a plan can take (throttled retries add calls)`,
     sizing.given
       ? `users stack size: ${size} (--users-per-stack; the model recommends ${advice.usersPerStack})`
@@ -296,7 +296,7 @@ export function formatPlanCostSection(rows: ReadonlyArray<PlanCostRow>, sizing: 
 }
 
 // ---------------------------------------------------------------------------------------------
-// The bulk path (issue 12): fast drift and fast-refresh plans next to a full refresh
+// The bulk path: fast drift and fast-refresh plans next to a full refresh
 
 /** One users count in one stack: a full refresh next to the bulk path, in Connect calls. */
 export interface FastPathRow {
@@ -313,7 +313,7 @@ export interface FastPathRow {
   readonly maxChangedUsers: number;
 }
 
-/** The row of `users` users from the stacks of the one-stack layout (name → Terraform JSON), priced by lib/tools/plan-cost. */
+/** The row of `users` users from the stacks of the one-stack layout (name → Terraform JSON), priced by lib/devtools/plan-cost. */
 export function fastPathRow(users: number, stacks: Readonly<Record<string, unknown>>): FastPathRow {
   const env = environmentPlanCost(stacks);
   const held = env.stacks.reduce((sum, s) => sum + s.users, 0);
@@ -361,7 +361,7 @@ export function formatFastPathSection(rows: ReadonlyArray<FastPathRow>): string[
     `${count(calls)} = ${count(calls - largest.unavoidable)} + ${count(largest.unavoidable)} DescribeUser (${calls - largest.unavoidable <= FAST_PATH_TARGET_CALLS ? "met" : "MISSED"})`;
   return [
     "",
-    "the bulk path (issue 12), modelled by lib/tools/plan-cost/bulk.ts and proven on the loopback fake by __tests__/integration/plan-cost.test.ts:",
+    "the bulk path, modelled by lib/devtools/plan-cost/bulk.ts and proven on the loopback fake by __tests__/integration/plan-cost.test.ts:",
     "fast drift = SearchUsers pages of 100 over the instance + DescribeUser per user with a secondary email + a refresh-only plan targeted to the non-user resources;",
     "fast-refresh plan = the same bulk read + apply -refresh-only targeted to the changed users and the non-user resources + plan -refresh=false (no user changed outside Terraform here;",
     "the first changed user adds the instance check and the profile and hierarchy group look-ups it references, each further one a DescribeUser); full refresh = a refreshing plan of the stack",

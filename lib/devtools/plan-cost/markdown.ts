@@ -1,4 +1,4 @@
-/** The cost table as Markdown, for the README and reports (`npm run bench` prints it). */
+/** The cost table as Markdown, for docs/scaling-users.md and reports (`npm run bench` prints it). */
 import { COST_TABLE, type CallCount, type ConnectInventory } from "./table";
 
 /** The inventory counts in words. */

@@ -39,7 +39,7 @@ function parseTimeOutput(text: string): Usage | undefined {
   return m ? { maxRssKiB: Number(m[2]), cpuSeconds: Number(m[3]) + Number(m[4]) } : undefined;
 }
 
-const PRELOAD_SOURCE = `// Written by npm run bench (lib/tools/bench/measure.ts): records this process's peak RSS (KiB) and CPU time when it exits.
+const PRELOAD_SOURCE = `// Written by npm run bench (lib/devtools/bench/measure.ts): records this process's peak RSS (KiB) and CPU time when it exits.
 process.on("exit", () => {
   const u = process.resourceUsage();
   require("node:fs").writeFileSync(process.env.CONNECT_SSO_BENCH_RSS_FILE, JSON.stringify({ maxRssKiB: u.maxRSS, cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6 }));

@@ -1,5 +1,5 @@
 /**
- * The bulk path's cost (issue 12): what fast drift and a fast-refresh plan cost in Connect calls,
+ * The bulk path's cost: what fast drift and a fast-refresh plan cost in Connect calls,
  * next to a full refresh (one DescribeUser per managed user, see ./model.ts).
  *
  * - The bulk read (lib/tools/connect-users/bulk-reader.ts): SearchUsers pages over every user of
@@ -16,8 +16,8 @@
  * __tests__/integration/plan-cost.test.ts counts these calls on the loopback fake and requires them
  * to equal this model's, operation by operation.
  */
-import { DEFAULT_SEARCH_PAGE_SIZE, LIST_USERS_MAX_RESULTS, SEARCH_USERS_MAX_RESULTS, type CallCounts } from "../connect-users/bulk-reader";
-import { USER_RESOURCES } from "../drift-fast/compare";
+import { DEFAULT_SEARCH_PAGE_SIZE, LIST_USERS_MAX_RESULTS, SEARCH_USERS_MAX_RESULTS, type CallCounts } from "../../tools/connect-users/bulk-reader";
+import { USER_RESOURCES } from "../../tools/drift/compare";
 import { instanceCount, planCost, planMinutes, type ApiRate, type PlanCost, type PlanCostOptions } from "./model";
 
 /** The issue's target for a fast drift or fast-refresh plan: at most this many Connect calls, plus the unavoidable DescribeUser calls. */

@@ -14,7 +14,7 @@ import { z } from "zod";
 import data from "./hashicorp-aws-5.100.0.json";
 
 /** Where the table lives, for messages that ask to extend it. */
-export const COST_TABLE_FILE = "lib/tools/plan-cost/hashicorp-aws-5.100.0.json";
+export const COST_TABLE_FILE = "lib/devtools/plan-cost/hashicorp-aws-5.100.0.json";
 
 /** The APIs a plan talks to; only `connect` is under Connect's 2 requests/s. */
 export const APIS = ["connect", "sso-admin", "identitystore", "iam", "sts"] as const;

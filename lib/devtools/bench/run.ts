@@ -13,14 +13,14 @@
  * aws_connect_user.connect_users.for_each holds exactly the generated users.
  *
  * Plan cost (after the timing runs, untimed): the Connect API calls one `terraform plan` makes,
- * from lib/tools/plan-cost's model, for 500, 5,000 and 20,000 users (`--plan-sizes`), each in one
+ * from lib/devtools/plan-cost's model, for 500, 5,000 and 20,000 users (`--plan-sizes`), each in one
  * stack and split over users stacks of the recommended size (`--users-per-stack` overrides it):
  * the largest multiple of 100 whose plan stays within 5 minutes at Connect's 2 requests/s, with
  * room for the uneven hash split. Each layout is synthesized by the same app command into its own
  * folder and every stack's cdk.tf.json is priced; the instance is taken to hold exactly the
  * environment's users and the profiles they name. Then, for the one-stack layouts, the bulk path
- * (lib/tools/plan-cost/bulk.ts): fast drift and fast-refresh plans next to a full refresh, and
- * issue 12's target for the largest size (at most 600 Connect calls plus the unavoidable DescribeUser calls).
+ * (lib/devtools/plan-cost/bulk.ts): fast drift and fast-refresh plans next to a full refresh, and
+ * the target for the largest size (at most 600 Connect calls plus the unavoidable DescribeUser calls).
  *
  * Exit code: 0 (this is a report) unless a synth fails, or `--check` is given and a 5,000-user
  * target is missed (then 1). Bad arguments: 2, with the usage.
@@ -32,7 +32,7 @@ import * as path from "node:path";
 import { stackName } from "../../rules/naming";
 import { usersStackName } from "../../rules/sharding";
 import { fixedConnectCalls, recommendedUsersPerStack, usersStacksFor } from "../plan-cost/model";
-import { runUsers } from "../users-csv/cli";
+import { runUsers } from "../../tools/users-csv/cli";
 import { BenchArgsError, parseBenchArgs, USAGE, type BenchArgs } from "./args";
 import { BENCH_ENV, REPO, writeEnvironmentDir, type Sharding } from "./environments";
 import { appCommand, appTypeChecks, BASELINE_COMMAND, countSynthesizedUsers, Meter, readSynthesizedStacks, unsuccessful } from "./measure";
