@@ -240,7 +240,9 @@ async function seedAndWrap(
     for (const name of routing) profileIds[name] = connectFake.addRoutingProfile(instanceId, name).id;
     // The hierarchy groups the users name, level by level (a parent before its children), each once.
     const groupIds = new Map<string, string>();
-    for (const levels of env.users.flatMap((u) => (u.hierarchyGroup === undefined || u.hierarchyGroup === NO_HIERARCHY_GROUP ? [] : [hierarchyLevels(u.hierarchyGroup)]))) {
+    for (const levels of env.users.flatMap((u) =>
+      u.hierarchyGroup === undefined || u.hierarchyGroup === NO_HIERARCHY_GROUP ? [] : [hierarchyLevels(u.hierarchyGroup)],
+    )) {
       levels.forEach((name, i) => {
         const groupPath = levels.slice(0, i + 1).join(HIERARCHY.separator);
         const parentId = groupIds.get(levels.slice(0, i).join(HIERARCHY.separator));
