@@ -164,10 +164,10 @@ export async function runVerifySignin(argv: string[], variables: NodeJS.ProcessE
     renderSections(sections).forEach((line) => io.out(line));
     io.out("");
     if (failed.length > 0) {
-      // A response whose signature fails names no one: the user it claims is nothing IAM would trust.
+      // A response whose signature fails names no one: the user it claims (an attacker's choice, with a wrapped signature) is nothing IAM would trust.
       const who =
         checked && !checked.signatureValid
-          ? `this response would not sign in (its signature does not verify, so the user it claims${session ? `, ${JSON.stringify(session.name)},` : ""} is unverified)`
+          ? "this response would not sign in (its signature does not verify, so the user it claims is unverified)"
           : session
             ? `${session.name} would not sign in`
             : input
