@@ -2,7 +2,7 @@
  * One command-line contract, for a user's mistakes: an unknown flag, a missing argument and an
  * environment no file defines each get one line naming the mistake on stderr (the usage may follow),
  * nothing on stdout, no stack trace, and exit 2 (drift: 1, as terraform plan -detailed-exitcode,
- * whose 2 means changes). The commands run in this process
+ * whose 2 means changes; docs/reference/commands-exit-codes.md). The commands run in this process
  * where their logic lives in lib/tools; those whose logic is their script run as a process.
  */
 import { spawnSync } from "node:child_process";
@@ -180,4 +180,12 @@ test("GIVEN the app (npm run synth, main.ts) WHEN asked for --help THEN it print
   expect({ code: result.code, err: result.err }).toEqual({ code: 0, err: "" });
   expect(result.out).toMatch(/^usage: npm run synth/);
   expect(fs.existsSync(path.join(work, "cdktf.out"))).toBe(false);
+});
+
+test("GIVEN package.json WHEN its commands are listed THEN docs/reference/commands-exit-codes.md, the one exit-code table, has a row for each", () => {
+  const table = fs.readFileSync(path.join(REPO, "docs", "reference", "commands-exit-codes.md"), "utf8");
+  const rows = table.split("\n").filter((l) => l.startsWith("| `npm "));
+  const commands = Object.keys(JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).scripts as Record<string, string>);
+  const missing = commands.filter((c) => !rows.some((row) => row.includes(c === "test" ? "`npm test`" : `\`npm run ${c}`)));
+  expect(missing).toEqual([]);
 });
