@@ -29,7 +29,7 @@ test.each(REFERENCES)("GIVEN %s WHEN generated from the code again THEN it is wh
   expect(fs.readFileSync(path.join(REPO, file), "utf8")).toBe(generate());
 });
 
-test.each(["docs/reference/environment-file.md", "docs/reference/stack-outputs.md"])(
+test.each(["docs/reference/environment-file.md", "docs/reference/stack-outputs.md", "docs/reference/commands-exit-codes.md", "docs/reference/toolchain.md"])(
   "GIVEN %s WHEN the project paths it cites are looked up THEN each is in the repository",
   (document) => {
     expect(citedPaths(document).filter((p) => !fs.existsSync(path.join(REPO, p)))).toEqual([]);
