@@ -10,13 +10,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import type { Environment } from "../../config/environment";
 import { environmentsFolder } from "../../config/environments-dir";
 import { loadEnvironments } from "../../config/load";
 import { formatProblem } from "../../config/problems";
 import { consoleSettings } from "../../synth/console-settings";
-import { asksForHelp } from "../io";
+import { asksForHelp, readCommandLine } from "../io";
 import { FederationShapeError, synthesizedFederation, type Federation } from "./federation";
 import { liveChecks, LiveUnavailableError, type LiveOptions } from "./live";
 import { ProofError, proveEnvironment, ROLE_ID_PLACEHOLDER } from "./proof";
@@ -49,16 +48,11 @@ interface Arguments {
 class UsageError extends InputError {}
 
 function readArguments(argv: string[]): Arguments {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { "saml-response": { type: "string" }, live: { type: "boolean" }, at: { type: "string" } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const args = readCommandLine(
+    argv,
+    { "saml-response": { type: "string" }, live: { type: "boolean" }, at: { type: "string" } },
+    (message) => new UsageError(message),
+  );
   if (args.positionals.length !== 1)
     throw new UsageError(args.positionals.length === 0 ? "no environment given" : `one environment, not ${args.positionals.length}`);
   const atText = args.values.at;

@@ -12,7 +12,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import type { Environment } from "../../config/environment";
 import { ENVIRONMENTS_DIR } from "../../config/environments-dir";
 import { parseEnvironment, readMetadataFile } from "../../config/load";
@@ -23,7 +22,7 @@ import { EXTRA_COLUMNS, TEMPLATE_COLUMNS } from "./columns";
 import { usersToCsv } from "./export";
 import { mergeUsers, type MergeResult } from "./merge";
 import { cellPath, readUsersCsv } from "./read";
-import type { ToolIo, ToolOptions } from "../io";
+import { readCommandLine, type ToolIo, type ToolOptions } from "../io";
 
 export const USAGE = [
   "usage: npm run users -- import <file.csv> <env> [--replace]   merge the CSV's users into environments/<env>.yaml",
@@ -88,11 +87,7 @@ export function runUsers(argv: ReadonlyArray<string>, variables: NodeJS.ProcessE
 }
 
 function readArguments(argv: ReadonlyArray<string>) {
-  try {
-    return parseArgs({ args: [...argv], allowPositionals: true, options: { replace: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return readCommandLine([...argv], { replace: { type: "boolean" }, help: { type: "boolean", short: "h" } }, (message) => new UsageError(message));
 }
 
 interface Place {
