@@ -7,11 +7,23 @@
  */
 import { optionsFromVariables, synthesize } from "./lib/synth/synth";
 
-// Problems on stderr; status lines on stdout (the cdktf CLI shows stderr as errors).
-process.exitCode = synthesize(
-  optionsFromVariables(
-    process.env,
-    (line) => console.error(line),
-    (line) => console.log(line),
-  ),
-);
+const USAGE =
+  "usage: npm run synth   (or npx cdktf synth) synthesizes every environment of environments/ into cdktf.out/; it takes no arguments: " +
+  "CONNECT_SSO_ENVIRONMENTS, CDKTF_OUTDIR and CONNECT_SSO_ALLOW_IDENTITY_CHANGE=<env>[,<env>] set what it reads, where it writes, and which identities may change";
+const argv = process.argv.slice(2);
+// The cdktf CLI starts the app without arguments; a person may add some (`npm run synth -- --help`).
+if (argv.includes("--help") || argv.includes("-h")) {
+  console.log(USAGE);
+} else if (argv.length > 0) {
+  console.error(`synth: takes no arguments; given ${JSON.stringify(argv.join(" "))}\n${USAGE}`);
+  process.exitCode = 2;
+} else {
+  // Problems on stderr; status lines on stdout (the cdktf CLI shows stderr as errors).
+  process.exitCode = synthesize(
+    optionsFromVariables(
+      process.env,
+      (line) => console.error(line),
+      (line) => console.log(line),
+    ),
+  );
+}

@@ -255,8 +255,8 @@ describe("needsDescribe and regionOf", () => {
 describe("npm run drift -- <env> --fast: arguments", () => {
   test.each([
     ["--fast alone", ["--fast"], /^drift: no environment given\nusage: npm run drift -- <env> \[--fast\]/],
-    ["an unknown flag", ["dev", "--quick"], /^drift: cannot read "dev --quick"\nusage/],
-    ["a flag in place of the environment", ["--quick"], /^drift: cannot read "--quick"\nusage/],
+    ["an unknown flag", ["dev", "--quick"], /^drift: Unknown option '--quick'\nusage/],
+    ["a flag in place of the environment", ["--quick"], /^drift: Unknown option '--quick'\nusage/],
   ])("GIVEN %s WHEN drift runs THEN it exits 1 with the usage, before any synth", async (_, args, message) => {
     const log: string[] = [];
     const report: string[] = [];

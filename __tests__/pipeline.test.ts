@@ -118,7 +118,7 @@ describe("npm run pipeline on bad input", () => {
 
   test.each([
     ["no command", [], /no command given/],
-    ["an unknown command", ["destroy", "connect-sso-dev"], /cannot read "destroy connect-sso-dev"/],
+    ["an unknown command", ["destroy", "connect-sso-dev"], /unknown command "destroy"; allowed: plan, apply, pending, comment/],
     ["an unknown flag", ["plan", "connect-sso-dev", "--auto-approve"], /Unknown option '--auto-approve'/],
     ["a name that is no stack", ["plan", "prod"], /"prod" is not a stack name; allowed: connect-sso-<env>\[-users-<n>\]/],
     [
@@ -195,8 +195,12 @@ describe("npm run changed-stacks and npm run drift on bad arguments", () => {
   };
 
   test.each([
-    ["no files", [], /^usage: npm run changed-stacks -- <base stack-hashes\.json> <head stack-hashes\.json>$/],
-    ["three files", ["a.json", "b.json", "c.json"], /^usage: npm run changed-stacks/],
+    [
+      "no files",
+      [],
+      /^changed-stacks: no base stack-hashes\.json given\nusage: npm run changed-stacks -- <base stack-hashes\.json> <head stack-hashes\.json>$/,
+    ],
+    ["three files", ["a.json", "b.json", "c.json"], /^changed-stacks: two files, not 3\nusage: npm run changed-stacks/],
     ["a head manifest that does not exist", [path.join(work, "base.json"), path.join(work, "head.json")], /^changed-stacks: .*head\.json: file not found$/],
   ])("GIVEN %s WHEN changed-stacks runs THEN it exits 2 naming what is wrong", (_, args, message) => {
     const result = changed(args);
@@ -216,7 +220,7 @@ describe("npm run changed-stacks and npm run drift on bad arguments", () => {
 
   test.each([
     ["no environment", [], /^drift: no environment given\nusage: npm run drift -- <env>/],
-    ["two environments", ["dev", "prod"], /^drift: cannot read "dev prod"\nusage: npm run drift -- <env>/],
+    ["two environments", ["dev", "prod"], /^drift: one environment, not 2\nusage: npm run drift -- <env>/],
   ])("GIVEN %s WHEN drift runs THEN it exits 1 with the usage, before any synth", async (_, args, message) => {
     const { io, stdout, stderr } = recorder();
     const report: string[] = [];

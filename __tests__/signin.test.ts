@@ -13,7 +13,7 @@ import { runVerifySignin } from "../lib/tools/signin/cli";
 import type { LiveOptions } from "../lib/tools/signin/live";
 import { synthesizedFederation, type Federation } from "../lib/tools/signin/federation";
 import { findingLine, type Finding } from "../lib/tools/signin/report";
-import { InputError, parseSamlResponseText } from "../lib/tools/signin/saml";
+import { InputError, MAX_NESTING, nestingDepth, parseSamlResponseText } from "../lib/tools/signin/saml";
 import { checkSamlResponse } from "../lib/tools/signin/verify";
 import { acceptedFields, base64, makeIdp, responseXml, signedResponse, type ResponseFields, type TestIdp } from "./fixtures/signin/idp";
 import { EXAMPLES_DIR, REPO, TEST_NOW } from "./support/environments";
@@ -263,6 +263,100 @@ describe("a response IAM or Connect would refuse", () => {
   });
 });
 
+/**
+ * Signature wrapping (XSW): alice's assertion, signed by the identity provider, moved to where IAM
+ * does not read it, and an unsigned assertion naming another user (the attacker's choice) put where IAM does.
+ */
+const MALLORY = "dev.lead@example.com";
+const ASSERTION = /<saml2:Assertion[\s\S]*<\/saml2:Assertion>/;
+function wrapped(place: "extensions only" | "extensions" | "advice" | "second assertion"): string {
+  const signed = signedResponse(idp, fields());
+  const signedAssertion = ASSERTION.exec(signed)![0];
+  const forged = ASSERTION.exec(responseXml(fields({ nameId: MALLORY, roleSessionName: MALLORY })))![0].replace('ID="_assertion1"', 'ID="_forged"');
+  const head = signed.slice(0, signed.indexOf("<saml2:Assertion"));
+  const inExtensions = head.replace("<saml2p:Status>", `<saml2p:Extensions>${signedAssertion}</saml2p:Extensions><saml2p:Status>`);
+  const body = {
+    "extensions only": inExtensions,
+    extensions: inExtensions + forged,
+    advice: head + forged.replace("</saml2:Subject>", `</saml2:Subject><saml2:Advice>${signedAssertion}</saml2:Advice>`),
+    "second assertion": head + forged + signedAssertion,
+  }[place];
+  return `${body}</saml2p:Response>`;
+}
+
+describe("a signed assertion where IAM does not read it (signature wrapping)", () => {
+  test.each<[Parameters<typeof wrapped>[0], RegExp]>([
+    [
+      "extensions only",
+      /✗ signature: a signed Assertion \(ID "_assertion1"\) is at Response\/Extensions\/Assertion, where IAM does not read it: IAM reads only the Response's own signature and its direct Assertion child, and the response has none; fix: .*signature-wrapping \(XSW\)/,
+    ],
+    [
+      "extensions",
+      /✗ signature: a signed Assertion \(ID "_assertion1"\) is at Response\/Extensions\/Assertion, where IAM does not read it: .*its direct Assertion child, which is not signed; fix:/,
+    ],
+    [
+      "advice",
+      /✗ signature: a signed Assertion \(ID "_assertion1"\) is at Response\/Assertion\/Advice\/Assertion, where IAM does not read it: .*which is not signed/,
+    ],
+  ])(
+    "GIVEN alice's signed assertion moved into %s WHEN checked THEN the signature finding says where the signed assertion is and that IAM does not read it there",
+    async (place, line) => {
+      const result = await check(wrapped(place));
+      expect(result.signatureValid).toBe(false);
+      expect(result.session).toBeUndefined();
+      const signature = result.findings.find((f) => f.check === "signature")!;
+      expect(findingLine(signature)).toMatch(line);
+      expect(findingLine(signature)).not.toMatch(/neither the response nor its assertion is signed/);
+    },
+  );
+
+  test.each<Parameters<typeof wrapped>[0]>(["extensions", "advice", "second assertion"])(
+    "GIVEN an unsigned assertion naming another user, and alice's signed one in %s WHEN verified THEN it exits 1 and no verdict, proof or ✓ names the unverified user",
+    async (place) => {
+      const out: string[] = [];
+      const file = path.join(dir, `wrapped-${place.replace(/ /g, "-")}.txt`);
+      fs.writeFileSync(file, base64(wrapped(place)));
+      const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
+      const code = await runVerifySignin(["dev", "--saml-response", file], { CONNECT_SSO_ENVIRONMENTS: dir }, io, { now: TEST_NOW, cwd: REPO });
+      expect(code).toBe(1);
+      const result = out.find((l) => l.startsWith("Result:"));
+      expect(result).toMatch(
+        /^Result: this response would not sign in \(its signature does not verify, so the user it claims is unverified\): \d+ failed check/,
+      );
+      expect(result).not.toContain(MALLORY);
+      expect(result).not.toContain(ALICE);
+      expect(out.filter((l) => l.includes("this response ("))).toEqual([]);
+      const responseSection = out.slice(
+        0,
+        out.findIndex((l) => l.startsWith("Policy proof")),
+      );
+      expect(responseSection.filter((l) => l.startsWith("  ✓") && l.includes(MALLORY))).toEqual([
+        expect.stringMatching(/^ {2}✓ NameID: unverified: dev\.lead@example\.com$/),
+        expect.stringMatching(/^ {2}✓ RoleSessionName: unverified: dev\.lead@example\.com is users\[1\]\.username/),
+      ]);
+    },
+  );
+});
+
+describe("a response nested deeper than any SAML response", () => {
+  const nested = (levels: number) =>
+    `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">${"<x>".repeat(levels - 1)}${"</x>".repeat(levels - 1)}</samlp:Response>`;
+
+  test("GIVEN a signed response WHEN its nesting is counted THEN it is 7 levels, well under the limit", () => {
+    expect(nestingDepth(signedResponse(idp, fields()))).toBe(7);
+    expect(nestingDepth(`<a><!-- <b><c> --><![CDATA[<d><e>]]><f g="<h>"/></a>`)).toBe(2);
+  });
+
+  test.each([5_000, MAX_NESTING + 1])("GIVEN %i nested elements WHEN read THEN it is refused by name, as unreadable input", (levels) => {
+    expect(() => parseSamlResponseText(nested(levels), "test")).toThrow(InputError);
+    expect(() => parseSamlResponseText(nested(levels), "test")).toThrow(`test nests elements deeper than ${MAX_NESTING} levels; refused`);
+  });
+
+  test("GIVEN exactly the limit of nested elements WHEN read THEN the nesting is no reason to refuse it", () => {
+    expect(parseSamlResponseText(nested(MAX_NESTING), "test").xml).toBe(nested(MAX_NESTING));
+  });
+});
+
 describe("reading the response the way a SAML tracer gives it", () => {
   test("GIVEN the XML, the base64 value, its URL-encoded form and the whole form body WHEN read THEN each gives the same response", () => {
     const xml = signedResponse(idp, fields());
@@ -335,14 +429,13 @@ describe("the command", () => {
     expect(out).not.toMatch(/✗/);
   });
 
-  test("GIVEN a response changed after signing to name another user WHEN verified THEN the verdict names no one as its subject: the claimed user is unverified", async () => {
+  test("GIVEN a response changed after signing to name another user WHEN verified THEN the verdict names no one: the claimed user is unverified", async () => {
     const forged = signedResponse(idp, fields()).replace(`>${ALICE}</saml2:AttributeValue>`, ">dev.lead@example.com</saml2:AttributeValue>");
     const { code, out } = await run(["dev", "--saml-response", responseFile("forged.txt", base64(forged))]);
     expect(code).toBe(1);
-    expect(out).toMatch(
-      /Result: this response would not sign in \(its signature does not verify, so the user it claims, "dev\.lead@example\.com", is unverified\)/,
-    );
-    expect(out).not.toMatch(/Result: dev\.lead@example\.com/);
+    expect(out).toMatch(/Result: this response would not sign in \(its signature does not verify, so the user it claims is unverified\)/);
+    expect(out.split("\n").find((l) => l.startsWith("Result:"))).not.toMatch(/dev\.lead@example\.com/);
+    expect(out).not.toMatch(/this response \(dev\.lead@example\.com\)/);
   });
 
   test("GIVEN a response posted to the wrong ACS URL WHEN verified THEN it exits 1 with one line per failed check and no stack trace", async () => {
@@ -388,6 +481,18 @@ describe("the command", () => {
     ["no environment", () => [], /no environment given\nusage: npm run verify-signin/],
     ["an unknown option", () => ["dev", "--verbose"], /Unknown option '--verbose'/],
     ["an --at that is not a time", () => ["dev", "--at", "yesterday"], /--at "yesterday" is not an ISO time/],
+    [
+      "a response of 5,000 nested elements",
+      () => [
+        "dev",
+        "--saml-response",
+        responseFile(
+          "deep.xml",
+          `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">${"<x>".repeat(5000)}${"</x>".repeat(5000)}</samlp:Response>`,
+        ),
+      ],
+      /^verify-signin: --saml-response .*deep\.xml nests elements deeper than 32 levels; refused/,
+    ],
   ])("GIVEN %s WHEN run THEN it exits 2 with one message on stderr and nothing on stdout", async (_name, argv, message) => {
     const { code, out, err } = await run(argv());
     expect({ code, out }).toEqual({ code: 2, out: "" });

@@ -12,6 +12,7 @@ import { IamSamlProvider } from "@cdktf/provider-aws/lib/iam-saml-provider";
 import { SsoadminApplicationAssignment } from "@cdktf/provider-aws/lib/ssoadmin-application-assignment";
 import { Testing } from "cdktf";
 import type { Environment } from "../lib/config/environment";
+import { BOOTSTRAP_STACK_OUTPUTS, MAIN_STACK_OUTPUTS } from "../lib/rules/outputs";
 import { environmentStacks } from "../stacks";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { exampleEnvironment, exampleEnvironments, synthStack, testApp } from "./support/environments";
@@ -30,8 +31,10 @@ describe.each(exampleEnvironments().map((e) => e.name))("example stack connect-s
     expect(synth).not.toHaveResource(IamRolePolicyAttachment);
   });
 
-  test("GIVEN the example WHEN synthesized THEN the four outputs exist under their exact names", () => {
-    expect(Object.keys(parsed(name).output).sort()).toEqual(["federation_role_arn", "relay_state_url", "saml_provider_arn", "sso_role_attribute_value"]);
+  test("GIVEN the example WHEN synthesized THEN the four outputs exist under their exact names, described in lib/rules/outputs.ts's words", () => {
+    const output = parsed(name).output as Record<string, { description: string }>;
+    expect(Object.keys(output).sort()).toEqual(["federation_role_arn", "relay_state_url", "saml_provider_arn", "sso_role_attribute_value"]);
+    expect(Object.values(MAIN_STACK_OUTPUTS).map((o) => output[o.name].description)).toEqual(Object.values(MAIN_STACK_OUTPUTS).map((o) => o.description));
   });
 
   test("GIVEN the example's users WHEN synthesized THEN one for_each resource is keyed by exactly those user names", () => {
@@ -130,6 +133,13 @@ describe.each(exampleEnvironments().map((e) => e.name))("example bootstrap stack
       "github_oidc_subject_customization",
       "plan_role_arn",
       "state_bucket_name",
+    ]);
+    expect(Object.values(BOOTSTRAP_STACK_OUTPUTS).map((o) => json.output[o.name].description)).toEqual([
+      "Bucket of the environment's Terraform state (backend.s3.bucket)",
+      "ARN of GitHub's OIDC provider, which the plan and apply roles trust",
+      "Role of pull-request plans and drift runs (read-only)",
+      `Role of applies, for jobs of the GitHub environment ${name} in .github/workflows/connect-sso.yml on main`,
+      "Body of PUT /repos/acme/contact-center/actions/oidc/customization/sub: the roles trust subjects that name the workflow file and ref",
     ]);
     expect(JSON.parse(json.output.github_oidc_subject_customization.value)).toEqual({
       use_default: false,

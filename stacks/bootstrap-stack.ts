@@ -8,8 +8,8 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { bootstrapStackName, GITHUB_WORKFLOWS, githubOidcAudience, githubSubjectCustomization, githubSubjects, pipelineRoleName } from "../lib/rules/naming";
-import { BOOTSTRAP_STACK_OUTPUTS } from "../lib/rules/outputs";
+import { bootstrapStackName, githubOidcAudience, githubSubjectCustomization, githubSubjects, pipelineRoleName } from "../lib/rules/naming";
+import { BOOTSTRAP_STACK_OUTPUTS, outputDescription, type StackOutput } from "../lib/rules/outputs";
 import { pipelinePolicy } from "../lib/rules/policies";
 import { GithubOidcProvider } from "../modules/github-oidc";
 import { PipelineRole } from "../modules/pipeline-roles";
@@ -46,6 +46,8 @@ export class BootstrapStack extends EnvironmentStack {
         }),
     );
 
+    const output = (o: StackOutput, value: string) =>
+      new TerraformOutput(this, o.name, { value, description: outputDescription(o, { name: env.name, repository: pipeline.repository }) });
     if (pipeline.stateBucket.create) {
       const bucket = new StateBucket(this, "state_bucket", {
         bucket: backend.bucket,
@@ -57,23 +59,11 @@ export class BootstrapStack extends EnvironmentStack {
             ? undefined
             : environmentProvider(this, "state_region", env, { alias: "state_region", region: backend.region, allowedAccountIds: [env.account] }),
       });
-      new TerraformOutput(this, BOOTSTRAP_STACK_OUTPUTS.stateBucketName, {
-        value: bucket.bucketName,
-        description: "Bucket of the environment's Terraform state (backend.s3.bucket)",
-      });
+      output(BOOTSTRAP_STACK_OUTPUTS.stateBucketName, bucket.bucketName);
     }
-    new TerraformOutput(this, BOOTSTRAP_STACK_OUTPUTS.githubOidcProviderArn, { value: oidc.arn });
-    new TerraformOutput(this, BOOTSTRAP_STACK_OUTPUTS.planRoleArn, {
-      value: roles[0].arn,
-      description: "Role of pull-request plans and drift runs (read-only)",
-    });
-    new TerraformOutput(this, BOOTSTRAP_STACK_OUTPUTS.applyRoleArn, {
-      value: roles[1].arn,
-      description: `Role of applies, for jobs of the GitHub environment ${env.name} in ${GITHUB_WORKFLOWS.main} on main`,
-    });
-    new TerraformOutput(this, BOOTSTRAP_STACK_OUTPUTS.githubOidcSubjectCustomization, {
-      value: githubSubjectCustomization(),
-      description: `Body of PUT /repos/${pipeline.repository.replace(/@\d+/g, "")}/actions/oidc/customization/sub: the roles trust subjects that name the workflow file and ref`,
-    });
+    output(BOOTSTRAP_STACK_OUTPUTS.githubOidcProviderArn, oidc.arn);
+    output(BOOTSTRAP_STACK_OUTPUTS.planRoleArn, roles[0].arn);
+    output(BOOTSTRAP_STACK_OUTPUTS.applyRoleArn, roles[1].arn);
+    output(BOOTSTRAP_STACK_OUTPUTS.githubOidcSubjectCustomization, githubSubjectCustomization());
   }
 }

@@ -4,7 +4,7 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformVariable } from "cdktf";
 import type { Environment } from "../lib/config/environment";
-import { MAIN_STACK_OUTPUTS } from "../lib/rules/outputs";
+import { MAIN_STACK_OUTPUTS, outputDescription, type StackOutput } from "../lib/rules/outputs";
 import { MAIN_STACK } from "../lib/rules/sharding";
 import { IDENTITY_CENTER_ROLE_VARIABLE, maxSessionDurationSeconds, roleAttributeValue, samlAudiences, stackName } from "../lib/rules/naming";
 import { pipelineRoleArns } from "../lib/rules/policies";
@@ -67,16 +67,11 @@ export class ConnectSsoStack extends EnvironmentStack {
       provider: identityCenterProvider(this, env),
     });
 
-    new TerraformOutput(this, MAIN_STACK_OUTPUTS.relayStateUrl, {
-      value: application.relayStateUrl,
-      description: "Relay state of the Identity Center application",
-    });
-    new TerraformOutput(this, MAIN_STACK_OUTPUTS.samlProviderArn, { value: provider.arn });
-    new TerraformOutput(this, MAIN_STACK_OUTPUTS.federationRoleArn, { value: role.arn });
-    new TerraformOutput(this, MAIN_STACK_OUTPUTS.roleAttributeValue, {
-      value: roleAttributeValue(role.arn, provider.arn),
-      description: "Value of the https://aws.amazon.com/SAML/Attributes/Role attribute mapping",
-    });
+    const output = (o: StackOutput, value: string) => new TerraformOutput(this, o.name, { value, description: outputDescription(o, env) });
+    output(MAIN_STACK_OUTPUTS.relayStateUrl, application.relayStateUrl);
+    output(MAIN_STACK_OUTPUTS.samlProviderArn, provider.arn);
+    output(MAIN_STACK_OUTPUTS.federationRoleArn, role.arn);
+    output(MAIN_STACK_OUTPUTS.roleAttributeValue, roleAttributeValue(role.arn, provider.arn));
   }
 }
 

@@ -7,7 +7,7 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { identityCenterBootstrapStackName, identityCenterRoleName } from "../lib/rules/naming";
-import { IDENTITY_CENTER_BOOTSTRAP_OUTPUTS } from "../lib/rules/outputs";
+import { IDENTITY_CENTER_BOOTSTRAP_OUTPUTS, outputDescription, type StackOutput } from "../lib/rules/outputs";
 import { identityCenterRolePolicy, pipelineRoleArns } from "../lib/rules/policies";
 import { IdentityCenterRole } from "../modules/identity-center-role";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
@@ -38,13 +38,8 @@ export class IdentityCenterBootstrapStack extends EnvironmentStack {
           protect: env.protected,
         }),
     );
-    new TerraformOutput(this, IDENTITY_CENTER_BOOTSTRAP_OUTPUTS.planRoleArn, {
-      value: plan.arn,
-      description: "Role the pipeline's plan role chains into: reads the application's assignments and the identity store",
-    });
-    new TerraformOutput(this, IDENTITY_CENTER_BOOTSTRAP_OUTPUTS.applyRoleArn, {
-      value: apply.arn,
-      description: "Role the pipeline's apply role chains into: assigns users and groups to the application",
-    });
+    const output = (o: StackOutput, value: string) => new TerraformOutput(this, o.name, { value, description: outputDescription(o, env) });
+    output(IDENTITY_CENTER_BOOTSTRAP_OUTPUTS.planRoleArn, plan.arn);
+    output(IDENTITY_CENTER_BOOTSTRAP_OUTPUTS.applyRoleArn, apply.arn);
   }
 }

@@ -84,7 +84,7 @@ export function consoleSettings(env: Environment): ConsoleSettings {
 
 /** The Markdown sheet written next to each synthesized stack. */
 export function renderConsoleSheet(s: ConsoleSettings): string {
-  const relay = s.relayStateUrl ?? `(known after apply: \`cdktf output ${s.stack}\` → \`${MAIN_STACK_OUTPUTS.relayStateUrl}\`)`;
+  const relay = s.relayStateUrl ?? `(known after apply: \`cdktf output ${s.stack}\` → \`${MAIN_STACK_OUTPUTS.relayStateUrl.name}\`)`;
   const rows = s.attributeMappings.map((m) => `| \`${m.attribute}\` | \`${m.value}\` | ${m.format} |`).join("\n");
   const certs = s.certificates.map((c) => `- ${c.subject}, valid to ${c.validTo.toISOString().slice(0, 10)}, SHA-256 ${c.fingerprint256}`).join("\n");
   return `# Identity Center console settings: ${s.stack}
@@ -128,7 +128,7 @@ Download the application's **IAM Identity Center SAML metadata file** into \`${s
 | --- | --- | --- |
 ${rows}
 
-The role value is also the stack output \`${MAIN_STACK_OUTPUTS.roleAttributeValue}\`; after apply, check that they agree.
+The role value is also the stack output \`${MAIN_STACK_OUTPUTS.roleAttributeValue.name}\`; after apply, check that they agree.
 
 ## IAM resources this stack manages
 

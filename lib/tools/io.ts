@@ -25,7 +25,8 @@ export function readCommandLine<T extends NonNullable<ParseArgsConfig["options"]
   try {
     return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (error) {
-    throw refuse((error as Error).message);
+    // node:util's advice to quote a dash-led word after `--` is wrong under npm run, where that `--` is npm's.
+    throw refuse((error as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/s, ""));
   }
 }
 

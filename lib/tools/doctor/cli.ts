@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { environmentsFolder } from "../../config/environments-dir";
-import { asksForHelp, type ToolIo, type ToolOptions } from "../io";
+import { asksForHelp, readCommandLine, type ToolIo, type ToolOptions } from "../io";
 import { clientOptionsFromEnv, GitHubApiError, GitHubClient } from "../pipeline/github";
 import { doctorFindings, type Answer, type RepositorySettings } from "./checks";
 
@@ -69,9 +69,28 @@ export async function runDoctor(argv: string[], variables: NodeJS.ProcessEnv, io
     io.out(`${USAGE}\n`);
     return 0;
   }
-  const [kind, repo, ...rest] = argv;
-  if (kind !== "github" || !repo || rest.length > 0 || !REPOSITORY.test(repo)) {
-    io.err(`doctor: ${kind !== "github" ? `cannot read ${JSON.stringify(argv.join(" "))}` : `${JSON.stringify(repo ?? "")} is not <owner>/<repo>`}\n${USAGE}`);
+  let positionals: string[];
+  try {
+    positionals = readCommandLine(argv, {}, (message) => new Error(message)).positionals;
+  } catch (error) {
+    io.err(`doctor: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [kind, repo, ...rest] = positionals;
+  const problem =
+    kind === undefined
+      ? "no check given; allowed: github"
+      : kind !== "github"
+        ? `unknown check ${JSON.stringify(kind)}; allowed: github`
+        : repo === undefined
+          ? "github: no repository given"
+          : !REPOSITORY.test(repo)
+            ? `${JSON.stringify(repo)} is not <owner>/<repo>`
+            : rest.length > 0
+              ? `github takes one repository, not ${rest.length + 1}`
+              : undefined;
+  if (problem) {
+    io.err(`doctor: ${problem}\n${USAGE}`);
     return 2;
   }
   let client: GitHubClient;

@@ -1,7 +1,9 @@
 /**
  * `npm run drift -- <env>`: synthesizes, then runs a refresh-only plan of each of the
  * environment's stacks (the main stack and its users stacks) and reports what changed outside
- * Terraform. Exit 0 = no drift, 2 = drift, 1 = could not tell (for any stack), or bad arguments.
+ * Terraform. Exit 0 = no drift, 2 = drift, 1 = could not tell (for any stack), or unusable input:
+ * terraform plan -detailed-exitcode's codes, which this command runs, not the other commands' table
+ * (where 2 means unusable input), so that scripts written against terraform read it the same way.
  * `--fast`: users are compared between the state and one bulk read of Connect instead (see fastDriftOfStacks).
  *
  * Everything drift is in this folder: this file is the command and the reading of a refresh-only
@@ -11,7 +13,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { asksForHelp } from "../io";
+import { asksForHelp, readCommandLine } from "../io";
 import { stackName } from "../../rules/naming";
 import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment } from "../../synth/stack-manifest";
 import { optionsFromVariables, synthesize, type SynthOptions } from "../../synth/synth";
@@ -33,7 +35,10 @@ import {
 } from "./compare";
 import { answerLookup, callSummary, instanceRequests, readInstances, type InstanceAnswer } from "./read-users";
 
-const USAGE = "usage: npm run drift -- <env> [--fast]   (exit 0 = no drift, 2 = drift, 1 = error)";
+const USAGE = [
+  "usage: npm run drift -- <env> [--fast]   refresh-only plan of each of the environment's stacks; --fast: users from one bulk read of Connect",
+  "exit 0 = no drift, 2 = drift found, 1 = could not tell or unusable input (terraform plan -detailed-exitcode's codes, unlike the other commands' 2)",
+].join("\n");
 
 interface DriftOptions extends SynthOptions {
   readonly environment: string;
@@ -54,13 +59,29 @@ export async function runDrift(argv: ReadonlyArray<string>, env: NodeJS.ProcessE
     io.report(`${USAGE}\n`);
     return 0;
   }
-  const fast = argv.includes("--fast");
-  const [environment, ...rest] = argv.filter((a) => a !== "--fast");
-  if (!environment || rest.length > 0 || environment.startsWith("-")) {
-    io.log(`drift: ${environment ? `cannot read ${JSON.stringify(argv.join(" "))}` : "no environment given"}\n${USAGE}`);
+  let args;
+  try {
+    args = readCommandLine([...argv], { fast: { type: "boolean", default: false } }, (message) => new Error(message));
+  } catch (error) {
+    io.log(`drift: ${(error as Error).message}\n${USAGE}`);
     return 1;
   }
-  return driftOfEnvironment({ ...optionsFromVariables(env, io.log), environment, report: io.report, fast });
+  const [environment, ...rest] = args.positionals;
+  if (!environment || rest.length > 0) {
+    io.log(`drift: ${environment ? `one environment, not ${args.positionals.length}` : "no environment given"}\n${USAGE}`);
+    return 1;
+  }
+  const options = { ...optionsFromVariables(env, io.log), environment, report: io.report, fast: args.values.fast };
+  // Before synth (seconds to minutes for a large team): a name no file has is a typo, not a question for AWS.
+  const files = fs.existsSync(options.environmentsDir) ? fs.readdirSync(options.environmentsDir).filter((n) => /\.ya?ml$/.test(n)) : [];
+  if (!files.some((n) => n.replace(/\.ya?ml$/, "") === environment)) {
+    const known = files.map((n) => n.replace(/\.ya?ml$/, "")).sort();
+    io.log(
+      `drift: unknown environment ${JSON.stringify(environment)}: ${options.environmentsDir} has ${known.length ? known.join(", ") : "no environment files"}`,
+    );
+    return 1;
+  }
+  return driftOfEnvironment(options);
 }
 
 async function driftOfEnvironment(options: DriftOptions): Promise<number> {

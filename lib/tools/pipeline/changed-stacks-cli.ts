@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { changedStacks, readManifest } from "../../synth/stack-manifest";
-import { asksForHelp } from "../io";
+import { asksForHelp, readCommandLine } from "../io";
 import type { CommandIo } from "./commands";
 
 const USAGE = "usage: npm run changed-stacks -- <base stack-hashes.json> <head stack-hashes.json>";
@@ -16,9 +16,18 @@ export function runChangedStacks(argv: ReadonlyArray<string>, io: CommandIo): nu
     io.out(USAGE);
     return 0;
   }
-  const [base, head, ...rest] = argv;
+  let positionals: string[];
+  try {
+    positionals = readCommandLine([...argv], {}, (message) => new Error(message)).positionals;
+  } catch (error) {
+    io.log(`changed-stacks: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [base, head, ...rest] = positionals;
   if (!base || !head || rest.length > 0) {
-    io.log(USAGE);
+    io.log(
+      `changed-stacks: ${!base ? "no base stack-hashes.json given" : !head ? "no head stack-hashes.json given" : `two files, not ${positionals.length}`}\n${USAGE}`,
+    );
     return 2;
   }
   try {

@@ -65,8 +65,17 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, io: CommandIo): Promi
   }
   const [command, target, ...rest] = args.positionals;
   if (command === "comment") return comment(target, rest, args.values.repo, env, io);
-  if (!command || !target || (rest.length > 0 && command !== "apply") || !["plan", "apply", "pending"].includes(command)) {
-    io.log(`pipeline: ${command ? `cannot read ${JSON.stringify(args.positionals.join(" "))}` : "no command given"}\n${USAGE}`);
+  const problem = !command
+    ? "no command given"
+    : !["plan", "apply", "pending"].includes(command)
+      ? `unknown command ${JSON.stringify(command)}; allowed: plan, apply, pending, comment`
+      : !target
+        ? `${command}: no ${command === "pending" ? "environment" : "stack"} given`
+        : rest.length > 0 && command !== "apply"
+          ? `${command} takes one ${command === "pending" ? "environment" : "stack"}, not ${rest.length + 1}`
+          : undefined;
+  if (problem) {
+    io.log(`pipeline: ${problem}\n${USAGE}`);
     return 2;
   }
   try {

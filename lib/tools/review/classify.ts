@@ -46,8 +46,8 @@ export interface PlanReview {
 
 /** Outputs a person copies into the Identity Center console. */
 const CONSOLE_OUTPUTS: Readonly<Record<string, string>> = {
-  [MAIN_STACK_OUTPUTS.relayStateUrl]: "Relay state (application properties)",
-  [MAIN_STACK_OUTPUTS.roleAttributeValue]: "`https://aws.amazon.com/SAML/Attributes/Role` attribute mapping",
+  [MAIN_STACK_OUTPUTS.relayStateUrl.name]: "Relay state (application properties)",
+  [MAIN_STACK_OUTPUTS.roleAttributeValue.name]: "`https://aws.amazon.com/SAML/Attributes/Role` attribute mapping",
 };
 
 /**

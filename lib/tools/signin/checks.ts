@@ -96,10 +96,21 @@ function signatureFinding(input: ResponseCheckInput): Finding {
   const known = new Set(certificates.map((c) => c.fingerprint256));
   const foreign = response.keyInfoFingerprints.filter((f) => !known.has(f));
   if (!response.signed) {
+    const elsewhere = response.signedElements;
+    if (elsewhere.length === 0) {
+      return fail(
+        "signature",
+        "neither the response nor its assertion is signed",
+        "give the response exactly as Identity Center posted it (it signs every response)",
+      );
+    }
+    // Signed content moved away from where IAM reads, next to unsigned content: signature wrapping (XSW).
+    const where = elsewhere.map((e) => `a signed ${e.path.replace(/^.*\//, "")}${e.id === undefined ? "" : ` (ID ${quote(e.id)})`} is at ${e.path}`).join("; ");
+    const read = response.assertionCount === 0 ? "and the response has none" : "which is not signed";
     return fail(
       "signature",
-      "neither the response nor its assertion is signed",
-      "give the response exactly as Identity Center posted it (it signs every response)",
+      `${where}, where IAM does not read it: IAM reads only the Response's own signature and its direct Assertion child, ${read}`,
+      "give the response exactly as Identity Center posted it (its signed assertion is the Response's direct child); a signed assertion moved elsewhere, next to an unsigned one, is how a signature-wrapping (XSW) forgery looks",
     );
   }
   if (foreign.length > 0) {

@@ -10,13 +10,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import type { Environment } from "../../config/environment";
 import { environmentsFolder } from "../../config/environments-dir";
 import { loadEnvironments } from "../../config/load";
 import { formatProblem } from "../../config/problems";
 import { consoleSettings } from "../../synth/console-settings";
-import { asksForHelp } from "../io";
+import { asksForHelp, readCommandLine } from "../io";
 import { FederationShapeError, synthesizedFederation, type Federation } from "./federation";
 import { liveChecks, LiveUnavailableError, type LiveOptions } from "./live";
 import { ProofError, proveEnvironment, ROLE_ID_PLACEHOLDER } from "./proof";
@@ -49,16 +48,11 @@ interface Arguments {
 class UsageError extends InputError {}
 
 function readArguments(argv: string[]): Arguments {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { "saml-response": { type: "string" }, live: { type: "boolean" }, at: { type: "string" } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const args = readCommandLine(
+    argv,
+    { "saml-response": { type: "string" }, live: { type: "boolean" }, at: { type: "string" } },
+    (message) => new UsageError(message),
+  );
   if (args.positionals.length !== 1)
     throw new UsageError(args.positionals.length === 0 ? "no environment given" : `one environment, not ${args.positionals.length}`);
   const atText = args.values.at;
@@ -164,10 +158,10 @@ export async function runVerifySignin(argv: string[], variables: NodeJS.ProcessE
     renderSections(sections).forEach((line) => io.out(line));
     io.out("");
     if (failed.length > 0) {
-      // A response whose signature fails names no one: the user it claims is nothing IAM would trust.
+      // A response whose signature fails names no one: the user it claims (an attacker's choice, with a wrapped signature) is nothing IAM would trust.
       const who =
         checked && !checked.signatureValid
-          ? `this response would not sign in (its signature does not verify, so the user it claims${session ? `, ${JSON.stringify(session.name)},` : ""} is unverified)`
+          ? "this response would not sign in (its signature does not verify, so the user it claims is unverified)"
           : session
             ? `${session.name} would not sign in`
             : input

@@ -92,11 +92,39 @@ function rootElement(xml: string): { name: string; namespace?: string } | undefi
   return { name, namespace: typeof namespace === "string" ? namespace : undefined };
 }
 
+/**
+ * How deep a response may nest elements. A signed response nests 7 levels (Response, Assertion,
+ * Signature, SignedInfo, Reference, Transforms, Transform); the XML parser gives up past 100.
+ */
+export const MAX_NESTING = 32;
+
+/**
+ * The deepest nesting of elements in well-formed XML, counted up to `limit + 1` (enough to refuse
+ * a document, without walking the rest of it). Comments, CDATA and processing instructions hold no elements.
+ */
+export function nestingDepth(xml: string, limit = MAX_NESTING): number {
+  const tags = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)[^\s/>]+(?:"[^"]*"|'[^']*'|[^'">])*?(\/?)>/g;
+  let depth = 0;
+  let deepest = 0;
+  for (const [tag, closing, selfClosing] of xml.matchAll(tags)) {
+    if (tag.startsWith("<!") || tag.startsWith("<?")) continue;
+    if (closing) depth--;
+    else if (!selfClosing) depth++;
+    deepest = Math.max(deepest, selfClosing ? depth + 1 : depth);
+    if (deepest > limit) break;
+  }
+  return deepest;
+}
+
 function checkedXml(xml: string, label: string, base64: string): SamlResponseInput {
   // A SAML response never carries a document type; refusing one keeps entity tricks out of every parser below.
   if (/<!DOCTYPE/i.test(xml)) throw new InputError(`${label} has a <!DOCTYPE>; a SAML response has none`);
   const syntax = XMLValidator.validate(xml);
   if (syntax !== true) throw new InputError(`${label} is not well-formed XML: ${syntax.err.msg} at line ${syntax.err.line}, column ${syntax.err.col}`);
+  // Before any parser walks it: past its own limit the parser throws a message that names no input.
+  if (nestingDepth(xml) > MAX_NESTING) {
+    throw new InputError(`${label} nests elements deeper than ${MAX_NESTING} levels; refused (a signed SAML response nests 7)`);
+  }
   const root = rootElement(xml);
   const local = root?.name.replace(/^.*:/, "");
   if (local === "EntityDescriptor") throw new InputError(`${label} is SAML metadata (EntityDescriptor), not a SAML response`);
@@ -152,6 +180,26 @@ export interface AssertionFacts {
   readonly attributes: ReadonlyArray<{ readonly name: string; readonly values: ReadonlyArray<string> }>;
 }
 
+/** An element that carries a signature: its path of local names from the root, and its ID. */
+export interface SignedElement {
+  readonly path: string;
+  readonly id?: string;
+}
+
+/** Where IAM takes a signature into account: on the Response, or on its direct Assertion child (the only assertion it reads). */
+const SIGNATURE_PLACES: ReadonlyArray<string> = ["Response", "Response/Assertion"];
+
+/** Every element of the document that has a Signature child, in document order (signatures themselves are not searched). */
+function signedElements(node: XmlNode, path: string): SignedElement[] {
+  return Object.keys(node)
+    .filter((key) => !key.startsWith("@") && !key.startsWith("#"))
+    .flatMap((key) =>
+      key === "Signature"
+        ? [{ path, ...(attribute(node, "ID") === undefined ? {} : { id: attribute(node, "ID") }) }]
+        : children(node, key).flatMap((child) => signedElements(child, path ? `${path}/${key}` : key)),
+    );
+}
+
 /** What IAM reads from the response around the assertion. */
 export interface ResponseFacts {
   readonly destination?: string;
@@ -159,14 +207,18 @@ export interface ResponseFacts {
   readonly assertionCount: number;
   /** SHA-256 fingerprints of the certificates the signatures carry in KeyInfo (for a hint when none verifies). */
   readonly keyInfoFingerprints: ReadonlyArray<string>;
-  /** Whether any Signature element is present (on the response or the assertion). */
+  /** Whether a Signature element is where IAM reads one (SIGNATURE_PLACES). */
   readonly signed: boolean;
+  /** Every element that carries a signature, wherever it is (a signature-wrapping forgery moves the signed assertion). */
+  readonly signedElements: ReadonlyArray<SignedElement>;
   /** Length of the base64 form, as STS counts it. */
   readonly base64Length: number;
 }
 
 export function responseFacts(input: SamlResponseInput): ResponseFacts {
-  const response = first(parser.parse(input.xml) as XmlNode, "Response");
+  const document = parser.parse(input.xml) as XmlNode;
+  const response = first(document, "Response");
+  const signed = signedElements(document, "");
   const assertions = children(response, "Assertion");
   const signatures = [...children(response, "Signature"), ...assertions.flatMap((a) => children(a, "Signature"))];
   const fingerprints = signatures
@@ -183,7 +235,8 @@ export function responseFacts(input: SamlResponseInput): ResponseFacts {
     statusCode: attribute(first(first(response, "Status"), "StatusCode"), "Value"),
     assertionCount: assertions.length,
     keyInfoFingerprints: [...new Set(fingerprints)],
-    signed: signatures.length > 0,
+    signed: signed.some((e) => SIGNATURE_PLACES.includes(e.path)),
+    signedElements: signed,
     base64Length: input.base64.length,
   };
 }

@@ -24,6 +24,7 @@ export interface ResponseSession {
 export interface ResponseCheck {
   readonly findings: Finding[];
   readonly signatureValid: boolean;
+  /** Only for a response whose signature verifies. */
   readonly session?: ResponseSession;
 }
 
@@ -40,7 +41,7 @@ export async function checkSamlResponse(env: Environment, federation: Federation
   const signature = await verifySignature(input, certificates);
   // Without a valid signature the checks below still run, on the unverified assertion, so every problem shows at once.
   const assertion = assertionFacts(signature.valid ? signature.assertionXml : input.xml);
-  const findings = checkResponse({
+  const checked = checkResponse({
     response,
     signature,
     assertion,
@@ -59,11 +60,14 @@ export async function checkSamlResponse(env: Environment, federation: Federation
       usernames: env.users.map((u) => u.username),
     },
   });
+  // What passes on content no signature covers says so: a wrapped signature puts the attacker's words there.
+  const findings = signature.valid ? checked : checked.map((f) => (f.ok && f.check !== "size" ? { ...f, message: `unverified: ${f.message}` } : f));
   const name = attributeValue(assertion, ATTRIBUTE.roleSessionName);
   const recipient = assertion?.subjectConfirmations[0]?.recipient;
   const pairs = (assertion?.attributes.filter((a) => a.name === ATTRIBUTE.role).flatMap((a) => a.values) ?? []).map((v) => parseRolePair(v).pair);
   const pair = pairs.find((p) => p?.roleArn === federation.roleArn) ?? pairs.find((p) => p);
-  const startable = name !== undefined && recipient !== undefined && signinEndpointProblem(recipient, env.partition) === undefined;
+  // An assertion whose signature fails starts no session: IAM refuses it, so the user it names is nobody's.
+  const startable = signature.valid && name !== undefined && recipient !== undefined && signinEndpointProblem(recipient, env.partition) === undefined;
   return {
     findings,
     signatureValid: signature.valid,

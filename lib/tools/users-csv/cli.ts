@@ -7,11 +7,11 @@
  * allowed) and nothing is written. The file is replaced through a temporary file and a rename.
  * Export writes the CSV to the file (the same way) or to stdout.
  *
- * Exit 0: done (or nothing to change); 1: a problem in a file (nothing written); 2: a bad command line.
+ * Exit 0: done (or nothing to change); 1: a problem in a file (nothing written); 2: unusable input (a bad
+ * command line, an unknown environment, a file that cannot be read).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import type { Environment } from "../../config/environment";
 import { ENVIRONMENTS_DIR } from "../../config/environments-dir";
 import { parseEnvironment, readMetadataFile } from "../../config/load";
@@ -22,7 +22,7 @@ import { EXTRA_COLUMNS, TEMPLATE_COLUMNS } from "./columns";
 import { usersToCsv } from "./export";
 import { mergeUsers, type MergeResult } from "./merge";
 import { cellPath, readUsersCsv } from "./read";
-import type { ToolIo, ToolOptions } from "../io";
+import { readCommandLine, type ToolIo, type ToolOptions } from "../io";
 
 export const USAGE = [
   "usage: npm run users -- import <file.csv> <env> [--replace]   merge the CSV's users into environments/<env>.yaml",
@@ -37,6 +37,8 @@ export type UsersIo = ToolIo;
 export type UsersOptions = ToolOptions;
 
 class UsageError extends Error {}
+/** Input the command cannot use (an unknown environment, a file that cannot be read): one line, exit 2. */
+class UnusableInput extends Error {}
 
 /** A problem in a file: reported, exit 1, nothing written. */
 class FileProblems extends Error {
@@ -70,9 +72,9 @@ export function runUsers(argv: ReadonlyArray<string>, variables: NodeJS.ProcessE
     }
     throw new UsageError(command === undefined ? "no command given" : `unknown command ${JSON.stringify(command)}; allowed: import, export`);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof UnusableInput) {
       io.err(`users: ${error.message}`);
-      io.err(USAGE);
+      if (error instanceof UsageError) io.err(USAGE);
       return 2;
     }
     if (error instanceof FileProblems) {
@@ -85,11 +87,7 @@ export function runUsers(argv: ReadonlyArray<string>, variables: NodeJS.ProcessE
 }
 
 function readArguments(argv: ReadonlyArray<string>) {
-  try {
-    return parseArgs({ args: [...argv], allowPositionals: true, options: { replace: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return readCommandLine([...argv], { replace: { type: "boolean" }, help: { type: "boolean", short: "h" } }, (message) => new UsageError(message));
 }
 
 interface Place {
@@ -113,7 +111,17 @@ function environmentFile(name: string, place: Place): string {
   if (!ENVIRONMENT_NAME.test(name))
     throw new UsageError(`${JSON.stringify(name)} is not an environment name; allowed: 1..31 of a-z 0-9 -, starting with a letter`);
   const found = [".yaml", ".yml"].map((ext) => path.join(place.dir, name + ext)).filter((f) => fs.existsSync(f));
-  if (found.length === 0) throw new FileProblems([problem(place.shown(path.join(place.dir, `${name}.yaml`)), "environment file not found")]);
+  if (found.length === 0) {
+    const known = fs.existsSync(place.dir)
+      ? fs
+          .readdirSync(place.dir)
+          .filter((n) => /\.ya?ml$/.test(n))
+          .sort()
+      : [];
+    throw new UnusableInput(
+      `unknown environment ${JSON.stringify(name)}: ${place.shown(place.dir)} has ${known.length ? known.map((n) => n.replace(/\.ya?ml$/, "")).join(", ") : "no environment files"}`,
+    );
+  }
   if (found.length > 1)
     throw new FileProblems([problem(place.shown(found[1]), `environment ${name} is also defined by ${place.shown(found[0])}; keep one file`)]);
   return found[0];
@@ -143,7 +151,10 @@ function readBytes(file: string, shown: (file: string) => string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (error) {
-    throw new FileProblems([problem(shown(file), `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)]);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UnusableInput(
+      `${shown(file)}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a file" : `cannot be read (${code ?? (error as Error).message})`}`,
+    );
   }
 }
 
