@@ -9,6 +9,7 @@ import {
   ignoredFields,
   needsDescribe,
   readStackState,
+  activeMoves,
   refreshedValues,
   regionOf,
   StateFormatError,
@@ -263,5 +264,29 @@ describe("npm run drift -- <env> --fast: arguments", () => {
     await expect(runDrift(args, {}, { log: (l) => log.push(l), report: (t) => report.push(t) })).resolves.toBe(1);
     expect(log.join("\n")).toMatch(message);
     expect(report).toEqual([]);
+  });
+});
+
+describe("activeMoves (moved blocks a plan would apply to the state)", () => {
+  const user = (block: string, name: string) => `aws_connect_user.${block}[${JSON.stringify(name)}]`;
+  const state = {
+    users: [{ address: user("connect_users", "a@example.com"), username: "a@example.com", instanceId: "i", values: {} }],
+    otherAddresses: ["aws_iam_role.federation_role"],
+    profileNames: new Map<string, string>(),
+  };
+
+  test("GIVEN moved blocks whose from the state holds, and others it does not WHEN read THEN only the first are active", () => {
+    const stackJson = {
+      moved: [
+        { from: user("connect_users", "a@example.com"), to: user("connect_users_console_group", "a@example.com") },
+        { from: user("connect_users_console_group", "b@example.com"), to: user("connect_users", "b@example.com") },
+      ],
+    };
+    expect(activeMoves(stackJson, state)).toEqual([user("connect_users", "a@example.com")]);
+    expect(activeMoves({}, state)).toEqual([]);
+  });
+
+  test("GIVEN a moved block without from WHEN read THEN it is refused, not skipped", () => {
+    expect(() => activeMoves({ moved: [{ to: "x" }] }, state)).toThrow(/a moved block has no from address/);
   });
 });

@@ -352,6 +352,12 @@ describe("the fast refresh before a merge-time plan (pipeline plan --fast-refres
     expect(new Set(applies.flatMap(targets)).size).toBe(names.length + OTHERS.length);
   });
 
+  test("GIVEN moved blocks whose from the state does not hold (a user's other users block) WHEN refreshed THEN they are inert and the fast path is taken", async () => {
+    const { read } = reader();
+    const stackJson = { ...STACK_JSON, moved: [{ from: 'aws_connect_user.connect_users_console_group["a@example.com"]', to: address("a@example.com") }] };
+    expect((await refresh(shownState(["a@example.com"]), read, stackJson)).result).toEqual(["-refresh=false"]);
+  });
+
   test("GIVEN a state with nothing in it (a first apply) WHEN refreshed THEN nothing is applied and the plan gets -refresh=false", async () => {
     const { read, requests } = reader();
     expect(await refresh({ format_version: "1.0" }, read)).toMatchObject({ result: ["-refresh=false"], applies: [] });
@@ -363,7 +369,24 @@ describe("the fast refresh before a merge-time plan (pipeline plan --fast-refres
     ["the state is a plan", { format_version: "1.2", resource_changes: [] }, STACK_JSON, /the state could not be read: terraform show -json gave a plan/],
     ["show -json is not JSON", "not json", STACK_JSON, /terraform show -json gave no JSON/],
     ["the stack imports resources", shownState(["a@example.com"]), { ...STACK_JSON, import: [{ to: "x", id: "y" }] }, /has import blocks/],
-    ["the stack moves and forgets users", shownState(["a@example.com"]), { ...STACK_JSON, moved: [{}], removed: [{}] }, /has moved, removed blocks/],
+    [
+      "the stack forgets users",
+      shownState(["a@example.com"]),
+      { ...STACK_JSON, moved: [{ from: address("a@example.com"), to: 'aws_connect_user.connect_users_forgotten["a@example.com"]' }], removed: [{}] },
+      /has removed blocks/,
+    ],
+    [
+      "the stack moves a user of the state to the other users block",
+      shownState(["a@example.com"]),
+      { ...STACK_JSON, moved: [{ from: address("a@example.com"), to: 'aws_connect_user.connect_users_console_group["a@example.com"]' }] },
+      /moves 1 resource\(s\) of the state \(aws_connect_user\.connect_users\["a@example\.com"\]/,
+    ],
+    [
+      "a moved block has no from",
+      shownState(["a@example.com"]),
+      { ...STACK_JSON, moved: [{ to: "x" }] },
+      /the state could not be read: a moved block has no from address/,
+    ],
   ])(
     "GIVEN %s WHEN the fast refresh runs THEN it falls back to a full refreshing plan, says why, and refreshes nothing itself",
     async (_, state, stackJson, reason) => {

@@ -24,6 +24,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseDocument, type YAMLMap, type YAMLSeq } from "yaml";
 import { loadEnvironments } from "../../lib/config/load";
 import { refreshDrift } from "../../lib/tools/drift";
 import { ignoredFields } from "../../lib/tools/drift/compare";
@@ -77,15 +78,19 @@ const UNNAMED_GROUPS: ReadonlyArray<readonly [string, string | undefined]> = [
 const HIERARCHY_GROUPS = ["Americas", "Americas/Seattle", "Americas/Seattle/Team A", ...UNNAMED_GROUPS.map(([groupPath]) => groupPath)];
 
 /**
- * dev.yaml with the extra users. `manageHierarchyGroups`: the file decides the users' groups; otherwise the
- * console does, and the users' `hierarchyGroup` lines are left out (the loader refuses them then).
+ * dev.yaml with the extra users. `manageHierarchyGroups`: the file decides every user's group (those
+ * in none say `hierarchyGroup: none`); otherwise the console does, and the users' `hierarchyGroup` lines
+ * are left out (the loader refuses them then).
  */
 function devYaml(manageHierarchyGroups: boolean): string {
   const yaml = fs.readFileSync(path.join(EXAMPLES_DIR, "dev.yaml"), "utf8") + EXTRA_USERS_YAML;
   if (!manageHierarchyGroups) return yaml.replace(/^ +hierarchyGroup: .*\n/gm, "");
-  const managed = yaml.replace(/^( {2}instanceId: .*\n)/m, "$1  manageHierarchyGroups: true\n");
-  if (managed === yaml) throw new Error(`${EXAMPLES_DIR}/dev.yaml has no "  instanceId:" line under connect: to add manageHierarchyGroups after`);
-  return managed;
+  const managed = parseDocument(yaml.replace(/^( {2}instanceId: .*\n)/m, "$1  manageHierarchyGroups: true\n"));
+  if (managed.getIn(["connect", "manageHierarchyGroups"]) !== true)
+    throw new Error(`${EXAMPLES_DIR}/dev.yaml has no "  instanceId:" line under connect: to add manageHierarchyGroups after`);
+  const users = managed.get("users") as YAMLSeq<YAMLMap>;
+  for (const user of users.items) if (!user.has("hierarchyGroup")) user.set("hierarchyGroup", "none");
+  return managed.toString();
 }
 
 /** mulberry32: a small seeded PRNG, so a failing round can be replayed from its seed. */

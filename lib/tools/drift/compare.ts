@@ -81,6 +81,26 @@ export function readStackState(shown: unknown): StackState {
   return { users, otherAddresses, profileNames: names };
 }
 
+/**
+ * The `from` addresses of the stack's moved blocks that the state holds: moves a plan would make
+ * (a user changing users block, a forget). Terraform refuses a targeted plan that leaves them out,
+ * and a user's ignore_changes then comes from the block it moves to, so the bulk paths (fast drift,
+ * fast refresh) step aside for them. Moved blocks whose `from` the state does not hold are inert.
+ * A moved block without a readable `from` is a StateFormatError (fail closed).
+ */
+export function activeMoves(stackJson: unknown, state: StackState): string[] {
+  const moved = isRecord(stackJson) ? stackJson.moved : undefined;
+  if (moved === undefined) return [];
+  const inState = new Set([...state.users.map((u) => u.address), ...state.otherAddresses]);
+  return (Array.isArray(moved) ? moved : [moved])
+    .map((block) => {
+      const from = isRecord(block) ? block.from : undefined;
+      if (typeof from !== "string") throw new StateFormatError(`a moved block has no from address: ${JSON.stringify(block).slice(0, 200)}`);
+      return from;
+    })
+    .filter((from) => inState.has(from));
+}
+
 /** The users whose state sets a secondary email: only DescribeUser returns it, so only they are described. */
 export function needsDescribe(user: StateUser): boolean {
   const info = user.values.identity_info;

@@ -26,6 +26,7 @@ import {
   ignoredAt,
   ignoredFields,
   readStackState,
+  activeMoves,
   regionOf,
   StateFormatError,
   userDrift,
@@ -270,6 +271,8 @@ interface ReadStack {
   readonly stack: string;
   readonly dir: string;
   readonly state: StackState;
+  /** State addresses the configuration moves (activeMoves): the stack gets the full refresh-only plan. */
+  readonly moving: ReadonlyArray<string>;
   readonly region: string;
   /** What its resources leave to the console (ignoredFields). */
   readonly leftAlone: LeftAlone;
@@ -286,7 +289,7 @@ function readStack(outdir: string, stack: string, options: DriftOptions): ReadSt
     const stackJson = readStackJson(outdir, stack);
     const state = readStackState(JSON.parse(shown.stdout));
     if (isEmptyState(state)) return nothingToCompare(stack, options);
-    return { stack, dir, state, region: regionOf(stackJson), leftAlone };
+    return { stack, dir, state, moving: activeMoves(stackJson, state), region: regionOf(stackJson), leftAlone };
   } catch (error) {
     if (!(error instanceof SyntaxError || error instanceof StateFormatError)) throw error;
     return couldNotTell(stack, options, "terraform show -json gave no state this tool can read", error.message);
@@ -313,6 +316,11 @@ async function fastDriftOfStacks(outdir: string, stacks: ReadonlyArray<string>, 
     `Fast drift: ${n} Connect user(s) compared between the state and Connect's answers (not refreshed); Connect calls for the environment: ${calls}.`;
   return read.map((r) => {
     if (r === 1) return 1;
+    if (r.moving.length > 0) {
+      const found = planDrift(r.dir, r.stack, options, r.leftAlone);
+      const note = `Fast drift not used: the configuration moves ${r.moving.length} resource(s) of the state (${r.moving[0]}, …) until its next apply; this is terraform's refresh-only plan.`;
+      return found === 1 ? 1 : reportDrift(r.stack, found, options, note);
+    }
     if (r.state.users.length > 0 && answers instanceof Error) return couldNotTell(r.stack, options, "reading the Connect users failed", answers.message);
     const answerOf = answers instanceof Error ? undefined : answerLookup(answers);
     const userDrifts = r.state.users.flatMap(

@@ -12,11 +12,11 @@
  * role, may use it (the merge-time plan of the apply job, never a pull request's `--no-lock` plan).
  */
 import { ConnectReadError } from "../connect-users/bulk-reader";
-import { needsRefresh, readStackState, regionOf, StateFormatError } from "../drift/compare";
+import { activeMoves, needsRefresh, readStackState, regionOf, StateFormatError } from "../drift/compare";
 import { answerLookup, callSummary, instanceRequests, readInstances } from "../drift/read-users";
 
 /** Configuration blocks the fast path was not proven with (adoption, users moving between stacks): such a stack gets a full refreshing plan. */
-const UNPROVEN_BLOCKS = ["import", "moved", "removed"] as const;
+const UNPROVEN_BLOCKS = ["import", "removed"] as const;
 
 /** `-target`s per `apply -refresh-only`: keeps each command line far below the system's limit, whatever the number of changed users. */
 export const TARGETS_PER_REFRESH = 500;
@@ -49,6 +49,13 @@ export async function decideRefresh(stackJson: unknown, shownState: unknown, rea
   if (blocks.length > 0) return { kind: "full", reason: `the configuration has ${blocks.join(", ")} blocks, which the fast refresh was not proven with` };
   try {
     const state = readStackState(shownState);
+    // A moved block is inert unless the state holds its `from` (the users blocks carry one per user: CONNECT_USER_BLOCKS).
+    const moving = activeMoves(stackJson, state);
+    if (moving.length > 0)
+      return {
+        kind: "full",
+        reason: `the configuration moves ${moving.length} resource(s) of the state (${moving[0]}, …), which the fast refresh was not proven with`,
+      };
     const region = regionOf(stackJson);
     const answers = await read(instanceRequests([{ state, region }]));
     const answerOf = answerLookup(answers);
