@@ -9,7 +9,7 @@ import { DataAwsConnectUser } from "@cdktf/provider-aws/lib/data-aws-connect-use
 import { DataAwsConnectSecurityProfile } from "@cdktf/provider-aws/lib/data-aws-connect-security-profile";
 import { DataAwsConnectUserHierarchyGroup } from "@cdktf/provider-aws/lib/data-aws-connect-user-hierarchy-group";
 import { HIERARCHY, hierarchyLevels, hierarchyPathProblem, NO_HIERARCHY_GROUP } from "../lib/rules/hierarchy";
-import { CONNECT_USER_BLOCKS, CONNECT_USERNAME } from "../lib/rules/naming";
+import { CONNECT_USER_BLOCKS, CONNECT_USERNAME, HIERARCHY_GROUP_ID } from "../lib/rules/naming";
 import { forgetInstances, importEach, moved } from "./state-blocks";
 import { adoptedNames, literalInExpression, literalText, requireMatch, ValidationError, type AdoptionProps } from "./props";
 
@@ -59,6 +59,11 @@ export interface ConnectUsersProps extends AdoptionProps {
    * others keep the console's. When false, every user keeps the console's. @default false
    */
   readonly manageHierarchyGroups?: boolean;
+  /**
+   * Group IDs by path: those groups are looked up by ID, for a name another group shares (the
+   * provider's look-up by name refuses it: "too many results"). @default every group by name
+   */
+  readonly hierarchyGroupIds?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -228,36 +233,43 @@ function userBlock(scope: Construct, logicalId: string, users: ReadonlyArray<Con
 const LEVELS = ["level_one", "level_two", "level_three", "level_four", "level_five"];
 
 /**
- * One hierarchy group look-up per distinct path (keyed by the path), by the last level's name; a
- * postcondition fails the plan unless the group found sits at exactly that path, so a group of that
- * name under another parent is never taken. (hashicorp/aws 5.100 itself refuses a name two groups
- * share: "too many results".) Returns the look-ups' address, or undefined when no user names a group.
+ * One hierarchy group look-up per distinct path (keyed by the path): by the last level's name, or
+ * by the ID `hierarchyGroupIds` gives for the path (a name another group shares: hashicorp/aws 5.100
+ * refuses such a name, "too many results"). A postcondition fails the plan unless the group found
+ * sits at exactly that path, so a group of that name under another parent, or a wrong ID, is never
+ * taken. Returns the look-ups' address, or undefined when no user names a group.
  */
 function hierarchyGroups(scope: Construct, props: ConnectUsersProps): string | undefined {
-  const paths = [
-    ...new Set(props.users.flatMap((u) => (u.hierarchyGroup === undefined || u.hierarchyGroup === NO_HIERARCHY_GROUP ? [] : [u.hierarchyGroup]))),
-  ].sort();
+  const named = props.users.flatMap((u) => (u.hierarchyGroup === undefined || u.hierarchyGroup === NO_HIERARCHY_GROUP ? [] : [u.hierarchyGroup]));
+  const paths = [...new Set(named)].sort();
   if (paths.length === 0) return undefined;
-  const byPath: Record<string, string> = {};
+  const ids = props.hierarchyGroupIds ?? {};
+  const byPath: Record<string, { name: string | null; id: string | null }> = {};
   for (const path of paths) {
     const problem = hierarchyPathProblem(path);
     if (problem) throw new ValidationError(scope, `hierarchy group path ${JSON.stringify(path)}: ${problem}`);
     const levels = hierarchyLevels(path);
-    byPath[literalText(scope, "users[].hierarchyGroup", path)] = literalText(scope, "users[].hierarchyGroup", levels[levels.length - 1]);
+    const id = Object.hasOwn(ids, path) ? ids[path] : undefined;
+    if (id !== undefined) requireMatch(scope, `hierarchyGroupIds[${JSON.stringify(path)}]`, id, HIERARCHY_GROUP_ID, "a hierarchy group ID");
+    byPath[literalText(scope, "users[].hierarchyGroup", path)] =
+      id === undefined ? { name: literalText(scope, "users[].hierarchyGroup", levels[levels.length - 1]), id: null } : { name: null, id };
   }
-  const found = `join(${JSON.stringify(HIERARCHY.separator)}, compact([for level in ${JSON.stringify(LEVELS)} : try(self.hierarchy_path[0][level][0].name, null)]))`;
+  // The path of the group found, each name escaped as paths write it (hierarchyPath): "\" and "/" with a "\".
+  const escaped = (name: string) => String.raw`replace(replace(${name}, "\\", "\\\\"), "/", "\\/")`;
+  const found = `join(${JSON.stringify(HIERARCHY.separator)}, compact([for level in ${JSON.stringify(LEVELS)} : try(${escaped("self.hierarchy_path[0][level][0].name")}, null)]))`;
   const it = TerraformIterator.fromMap(byPath);
   const source = new DataAwsConnectUserHierarchyGroup(scope, "hierarchy_groups", {
     forEach: it,
     instanceId: props.instanceId,
-    name: it.value,
+    name: it.getString("name"),
+    hierarchyGroupId: it.getString("id"),
     lifecycle: {
       postcondition: [
         {
           condition: `\${${found} == each.key}`,
           errorMessage:
-            `Hierarchy group "\${each.key}" (users[].hierarchyGroup): the group named "\${self.name}" in Connect is at "\${${found}}", not at that path. ` +
-            "Fix the path in the environment file, or move the group in Connect.",
+            `Hierarchy group "\${each.key}" (users[].hierarchyGroup): the group \${each.value.id == null ? "named" : "with ID"} "\${coalesce(each.value.id, self.name)}" in Connect is at "\${${found}}", not at that path. ` +
+            "Fix the path (or its ID in connect.hierarchyGroupIds) in the environment file, or move the group in Connect.",
         },
       ],
     },

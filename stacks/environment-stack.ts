@@ -77,5 +77,6 @@ export function usersOfThisStack(env: Environment, stack: number, instance: ICon
     adopt: [...own.arriving, ...env.adopt.users.filter((name) => here.has(name))],
     forget: own.leaving,
     manageHierarchyGroups: env.manageHierarchyGroups ?? false,
+    hierarchyGroupIds: env.hierarchyGroupIds,
   };
 }

@@ -88,13 +88,16 @@ describe("ConnectUsers hierarchy groups and tags", () => {
       true,
     );
     const groups = json.data.aws_connect_user_hierarchy_group.hierarchy_groups;
-    expect(groups.for_each).toEqual({ [teamA]: "Team A" });
-    expect(groups.name).toBe("${each.value}");
+    expect(groups.for_each).toEqual({ [teamA]: { name: "Team A", id: null } });
+    expect(groups.name).toBe("${each.value.name}");
+    expect(groups.hierarchy_group_id).toBe("${each.value.id}");
     const [check] = groups.lifecycle.postcondition;
     expect(check.condition).toBe(
-      '${join("/", compact([for level in ["level_one","level_two","level_three","level_four","level_five"] : try(self.hierarchy_path[0][level][0].name, null)])) == each.key}',
+      String.raw`${"$"}{join("/", compact([for level in ["level_one","level_two","level_three","level_four","level_five"] : try(replace(replace(self.hierarchy_path[0][level][0].name, "\\", "\\\\"), "/", "\\/"), null)])) == each.key}`,
     );
-    expect(check.error_message).toContain("not at that path. Fix the path in the environment file, or move the group in Connect.");
+    expect(check.error_message).toContain(
+      "not at that path. Fix the path (or its ID in connect.hierarchyGroupIds) in the environment file, or move the group in Connect.",
+    );
     const users = json.resource.aws_connect_user.connect_users;
     expect(users.lifecycle).toBeUndefined();
     expect(users.hierarchy_group_id).toBe(
@@ -135,10 +138,26 @@ describe("ConnectUsers hierarchy groups and tags", () => {
     ]);
   });
 
+  test("GIVEN a group whose name another shares, with its ID, and a name holding a / WHEN built THEN the first is looked up by ID, the second by its name unescaped, both checked against their paths", () => {
+    const json = synthesized(
+      (stack) =>
+        new ConnectUsers(stack, "users", {
+          instanceId: INSTANCE,
+          manageHierarchyGroups: true,
+          hierarchyGroupIds: { "Europe/Dublin/Sales": "0a1b2c3d-1111-2222-3333-444455556666" },
+          users: [user("a@example.com", { hierarchyGroup: "Europe/Dublin/Sales" }), user("b@example.com", { hierarchyGroup: "Americas/Sales\\/Service" })],
+        }),
+    );
+    expect(json.data.aws_connect_user_hierarchy_group.hierarchy_groups.for_each).toEqual({
+      "Europe/Dublin/Sales": { name: null, id: "0a1b2c3d-1111-2222-3333-444455556666" },
+      "Americas/Sales\\/Service": { name: "Sales/Service", id: null },
+    });
+  });
+
   test("GIVEN template text in a group path and in tags WHEN built THEN it reaches Terraform literal", () => {
     const path = "${var.x}/%{ if true }y";
     const json = build([user("a@example.com", { hierarchyGroup: path, tags: { Team: "${a}" } })], true);
-    expect(json.data.aws_connect_user_hierarchy_group.hierarchy_groups.for_each).toEqual({ "$${var.x}/%%{ if true }y": "%%{ if true }y" });
+    expect(json.data.aws_connect_user_hierarchy_group.hierarchy_groups.for_each).toEqual({ "$${var.x}/%%{ if true }y": { name: "%%{ if true }y", id: null } });
     expect(json.resource.aws_connect_user.connect_users.for_each["a@example.com"]).toMatchObject({
       hierarchy_group: "$${var.x}/%%{ if true }y",
       tags: { Team: "$${a}" },

@@ -30,12 +30,17 @@ interface UserLine {
 }
 
 /** An environment of these users on INSTANCE; `more` adds top-level keys. */
-function environment(users: UserLine[], manageHierarchyGroups: boolean, more: Record<string, unknown> = {}): Environment {
+function environment(
+  users: UserLine[],
+  manageHierarchyGroups: boolean,
+  more: Record<string, unknown> = {},
+  hierarchyGroupIds?: Record<string, string>,
+): Environment {
   const { environment, problems } = parse(
     {
       account: "111122223333",
       region: "us-west-2",
-      connect: { instanceId: INSTANCE, manageHierarchyGroups },
+      connect: { instanceId: INSTANCE, manageHierarchyGroups, ...(hierarchyGroupIds ? { hierarchyGroupIds } : {}) },
       ssoApplication: { displayName: "Amazon Connect (hierarchy)", metadataFile: "metadata/hierarchy.xml" },
       users: users.map((u) => ({ firstName: "Test", lastName: "User", securityProfiles: ["Agent"], routingProfile: "Basic Routing Profile", ...u })),
       ...more,
@@ -93,6 +98,8 @@ describeIfTools("hierarchy groups and user tags on the fake (real terraform, loo
     };
     for (const path of ["Europe", "Europe/Dublin", "Europe/Dublin/Team C", "Americas", "Americas/Seattle"]) add(path);
     for (const team of ["Team A", "Team B", "Team C"]) add(`Americas/Seattle/${team}`);
+    // A name holding the path's separator (Connect allows it): written "Sales\/Service" in a path.
+    group["Americas/Sales\\/Service"] = fake().addHierarchyGroup(INSTANCE, "Sales/Service", group["Americas"]).id;
   }, 60_000);
 
   afterAll(() => sandbox?.stop());
@@ -217,9 +224,57 @@ describeIfTools("hierarchy groups and user tags on the fake (real terraform, loo
     expect(fake().user(INSTANCE, "cho@example.com")).toBeUndefined();
   }, 240_000);
 
-  test("GIVEN a last name two groups share WHEN planned THEN the plan fails: no group of that name is guessed", async () => {
+  test("GIVEN a last name two groups share, without its ID WHEN planned THEN the plan fails: no group of that name is guessed", async () => {
     const output = await failedPlan("shared-name", "Americas/Seattle/Team C");
     expect(output).toContain("reading Connect User Hierarchy Group (Team C) summary: too many results");
+    expect(fake().user(INSTANCE, "cho@example.com")).toBeUndefined();
+  }, 240_000);
+
+  test("GIVEN a last name two groups share, with the group's ID in connect.hierarchyGroupIds, and a name holding a / WHEN applied THEN each user is in the group at its path, and the review names them by path", async () => {
+    const ids = { "Americas/Seattle/Team C": group["Americas/Seattle/Team C"] };
+    const env = environment(
+      [
+        { username: "cy@example.com", hierarchyGroup: "Americas/Seattle/Team C" },
+        { username: "sol@example.com", hierarchyGroup: "Americas/Sales\\/Service" },
+      ],
+      true,
+      {},
+      ids,
+    );
+    const first = await applied("same-names-1", env);
+    expect({ cy: groupOf("cy@example.com"), sol: groupOf("sol@example.com") }).toEqual({
+      cy: group["Americas/Seattle/Team C"],
+      sol: group["Americas/Sales\\/Service"],
+    });
+    expect((await plan(first)).exitCode).toBe(0);
+    // The two swap groups: the review names both by their paths.
+    const swapped = environment(
+      [
+        { username: "cy@example.com", hierarchyGroup: "Americas/Sales\\/Service" },
+        { username: "sol@example.com", hierarchyGroup: "Americas/Seattle/Team C" },
+      ],
+      true,
+      {},
+      ids,
+    );
+    const second = await planFrom(first, "same-names-2", swapped);
+    const markdown = review(second.plan.json);
+    expect(markdown).toContain("hierarchy group: `Americas/Seattle/Team C` → `Americas/Sales\\/Service`");
+    expect(markdown).toContain("hierarchy group: `Americas/Sales\\/Service` → `Americas/Seattle/Team C`");
+  }, 240_000);
+
+  test("GIVEN the ID of the same-named group under another parent WHEN planned THEN the postcondition fails the plan naming where that group is", async () => {
+    const env = environment(
+      [{ username: "cho@example.com", hierarchyGroup: "Americas/Seattle/Team C" }],
+      true,
+      {},
+      { "Americas/Seattle/Team C": group["Europe/Dublin/Team C"] },
+    );
+    const ws = await sandbox.workspace("wrong-id", env);
+    const result = await ws.terraform(["plan", "-input=false", "-lock=false", ...USERS], [1]);
+    expect((result.stdout + result.stderr).replace(/\s+/g, " ")).toContain(
+      `Hierarchy group "Americas/Seattle/Team C" (users[].hierarchyGroup): the group with ID "${group["Europe/Dublin/Team C"]}" in Connect is at "Europe/Dublin/Team C", not at that path.`,
+    );
     expect(fake().user(INSTANCE, "cho@example.com")).toBeUndefined();
   }, 240_000);
 

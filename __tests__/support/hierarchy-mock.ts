@@ -3,7 +3,7 @@
  * provider invents a random hierarchy_path, which fails the look-up's postcondition (the path found must
  * equal the path written), so each look-up gets the path Connect would describe.
  */
-import { HIERARCHY, hierarchyLevels } from "../../lib/rules/hierarchy";
+import { hierarchyLevels, hierarchyPath } from "../../lib/rules/hierarchy";
 
 /** hierarchy_path's blocks, top level first (hashicorp/aws 5.100 schema). */
 const LEVEL_KEYS = ["level_one", "level_two", "level_three", "level_four", "level_five"];
@@ -16,7 +16,7 @@ const LEVEL_KEYS = ["level_one", "level_two", "level_three", "level_four", "leve
 export function hierarchyGroupMock(path: string, idOf: (path: string) => string, instanceArn: string): Record<string, unknown> {
   const levels = hierarchyLevels(path);
   const level = (i: number) => {
-    const id = idOf(levels.slice(0, i + 1).join(HIERARCHY.separator));
+    const id = idOf(hierarchyPath(levels.slice(0, i + 1)));
     return [{ id, name: levels[i], arn: `${instanceArn}/agent-group/${id}` }];
   };
   return {

@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import type { Environment } from "../../lib/config/environment";
-import { HIERARCHY, hierarchyLevels, NO_HIERARCHY_GROUP } from "../../lib/rules/hierarchy";
+import { hierarchyLevels, hierarchyPath, NO_HIERARCHY_GROUP } from "../../lib/rules/hierarchy";
 import type { PlanJson } from "../../lib/tools/plan/format";
 import { asPlan } from "../../lib/tools/plan/read";
 import { stackName } from "../../lib/rules/naming";
@@ -244,8 +244,8 @@ async function seedAndWrap(
       u.hierarchyGroup === undefined || u.hierarchyGroup === NO_HIERARCHY_GROUP ? [] : [hierarchyLevels(u.hierarchyGroup)],
     )) {
       levels.forEach((name, i) => {
-        const groupPath = levels.slice(0, i + 1).join(HIERARCHY.separator);
-        const parentId = groupIds.get(levels.slice(0, i).join(HIERARCHY.separator));
+        const groupPath = hierarchyPath(levels.slice(0, i + 1));
+        const parentId = groupIds.get(hierarchyPath(levels.slice(0, i)));
         if (!groupIds.has(groupPath)) groupIds.set(groupPath, connectFake.addHierarchyGroup(instanceId, name, parentId).id);
       });
     }

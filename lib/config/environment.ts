@@ -48,10 +48,12 @@ export interface Environment {
   readonly pipeline?: PipelineSettings;
   readonly connect: ConnectTarget;
   /**
-   * The file sets each user's hierarchy group (`users[].hierarchyGroup`; none when absent); when
-   * false, groups set in the console are left alone. @default false
+   * The file sets the hierarchy group of each user that names one (`users[].hierarchyGroup`, `none`
+   * clears it); the others, and every user when false, keep the console's. @default false
    */
   readonly manageHierarchyGroups?: boolean;
+  /** Group IDs by path, for groups whose name another group shares (looked up by ID, not name). @default none */
+  readonly hierarchyGroupIds?: Readonly<Record<string, string>>;
   readonly ssoApplication: {
     readonly displayName: string;
     /** The metadata file as given in the environment file (relative to it). */

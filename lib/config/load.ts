@@ -194,6 +194,7 @@ function resolve(input: ParseInput, file: EnvironmentFile, metadataXml: string, 
     pipeline: file.pipeline && { ...file.pipeline, stateKmsKeyId: file.pipeline.stateKmsKeyId ?? file.backend?.s3.kmsKeyId },
     connect: instanceId ? { kind: "existing", instanceId } : { kind: "create", ...create! },
     manageHierarchyGroups: file.connect.manageHierarchyGroups,
+    hierarchyGroupIds: file.connect.hierarchyGroupIds,
     ssoApplication: { ...file.ssoApplication, metadataXml, certificates },
     iam: {
       samlProviderName: file.iam.samlProviderName ?? defaultIamName(input.name),

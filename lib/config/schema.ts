@@ -7,6 +7,7 @@
 import { z } from "zod";
 import {
   ACCOUNT_ID,
+  HIERARCHY_GROUP_ID,
   IAM_ROLE_ARN,
   CONNECT_INSTANCE_ALIAS,
   CONNECT_INSTANCE_ID,
@@ -166,7 +167,15 @@ const connect = z.strictObject({
     .boolean({ error: "must be true or false" })
     .default(false)
     .describe(
-      "true: the file decides every user's hierarchy group (a user without hierarchyGroup has none). false: the stack never sets or clears a group, and users[].hierarchyGroup is an error.",
+      "true: the file sets the hierarchy group of each user that names one (users[].hierarchyGroup; none clears it), and a user without one keeps the console's. false: the stack never sets or clears a group, and users[].hierarchyGroup is an error.",
+    ),
+  hierarchyGroupIds: z
+    .record(hierarchyPath, pattern(HIERARCHY_GROUP_ID, "a hierarchy group ID: the last part of its ARN (…/agent-group/<id>), such as 3f2a…-…"), {
+      error: 'must be a map of hierarchy paths to group IDs, such as "Europe/Dublin/Sales": 0a1b2c3d-…',
+    })
+    .optional()
+    .describe(
+      "Hierarchy group IDs by path, for groups whose name another group shares (Connect allows the same name under different parents): those are looked up by ID, and the plan checks each sits at its path. The others are looked up by name. The ID is the last part of the group's ARN (aws connect list-user-hierarchy-groups).",
     ),
 });
 

@@ -199,6 +199,8 @@ export const ACCOUNT_ID = /^\d{12}$/;
 export const CONNECT_INSTANCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Connect instance aliases: 1..45 letters, digits and inner hyphens, not starting with `d-`. */
 export const CONNECT_INSTANCE_ALIAS = /^(?!d-)(?=.{1,45}$)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/;
+/** A Connect hierarchy group ID (the last part of its ARN, `…/agent-group/<id>`): 1..100 of letters, digits and hyphens. */
+export const HIERARCHY_GROUP_ID = /^[A-Za-z0-9-]{1,100}$/;
 /** An IAM role ARN (any partition), path allowed. */
 export const IAM_ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** IAM role names: 1..64 of `[\w+=,.@-]`. */

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { epochSeconds, getInstance, type ConnectState, type HierarchyGroupState, type InstanceState } from "./connect-state";
+import { hierarchyPath } from "../../../lib/rules/hierarchy";
 import { ApiError } from "./errors";
 import { MAX_RESULT_1000, queryPage } from "./paging";
 import { route, type Route } from "./server";
@@ -72,15 +73,7 @@ export function checkHierarchyGroup(instance: InstanceState, id: unknown): strin
 /** The group a test names by ID or by path from the top level ("Americas/Seattle/Team A"). */
 export function findHierarchyGroup(instance: InstanceState, idOrPath: string): HierarchyGroupState | undefined {
   const groups = [...groupsOf(instance).values()];
-  return (
-    groups.find((g) => g.id === idOrPath) ??
-    groups.find(
-      (g) =>
-        pathOf(instance, g)
-          .map((p) => p.name)
-          .join("/") === idOrPath,
-    )
-  );
+  return groups.find((g) => g.id === idOrPath) ?? groups.find((g) => hierarchyPath(pathOf(instance, g).map((p) => p.name)) === idOrPath);
 }
 
 const summary = (g: HierarchyGroupState) => ({

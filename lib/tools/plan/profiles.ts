@@ -3,6 +3,7 @@
  * (data sources) a plan read: the review and drift show a user's security and routing profiles by
  * name and its hierarchy group by path ("Americas/Seattle/Team A").
  */
+import { hierarchyPath } from "../../rules/hierarchy";
 import type { FieldChange } from "./fields";
 import type { PlanJson, StateModule } from "./format";
 
@@ -20,7 +21,7 @@ export function profileNames(plan: PlanJson): Map<string, string> {
             : r.type === "aws_connect_user_hierarchy_group"
               ? r.values.hierarchy_group_id
               : undefined;
-      const name = r.type === "aws_connect_user_hierarchy_group" ? hierarchyPath(r.values.hierarchy_path) : r.values.name;
+      const name = r.type === "aws_connect_user_hierarchy_group" ? pathOfGroup(r.values.hierarchy_path) : r.values.name;
       if (typeof id === "string" && typeof name === "string") names.set(id, name);
     }
     module?.child_modules?.forEach(walk);
@@ -29,15 +30,15 @@ export function profileNames(plan: PlanJson): Map<string, string> {
   return names;
 }
 
-/** The levels of a hierarchy group's `hierarchy_path`, top first, joined by "/" (the environment file's form); undefined when unreadable. */
-function hierarchyPath(value: unknown): string | undefined {
+/** The levels of a hierarchy group's `hierarchy_path`, top first, as the environment file writes the path (hierarchyPath); undefined when unreadable. */
+function pathOfGroup(value: unknown): string | undefined {
   const path = Array.isArray(value) ? (value[0] as Record<string, unknown> | undefined) : undefined;
   if (!path || typeof path !== "object") return undefined;
   const names = ["level_one", "level_two", "level_three", "level_four", "level_five"].flatMap((level) => {
     const entry = (path[level] as Array<{ name?: unknown }> | undefined)?.[0];
     return typeof entry?.name === "string" ? [entry.name] : [];
   });
-  return names.length > 0 ? names.join("/") : undefined;
+  return names.length > 0 ? hierarchyPath(names) : undefined;
 }
 
 const NAMED_FIELDS = new Set(["security_profile_ids", "routing_profile_id", "hierarchy_group_id"]);

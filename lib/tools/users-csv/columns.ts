@@ -8,6 +8,7 @@
  * The guide does not print the columns; the SAML template's header is taken as AWS's own tools
  * reproduce it (see docs/users-and-csv.md, "Bulk import and export").
  */
+import { hierarchyLevels, hierarchyPath } from "../../rules/hierarchy";
 import type { UserEntry } from "../../config/schema";
 
 /** A `users[]` field the CSV can set. */
@@ -130,12 +131,9 @@ export const EXTRA_COLUMNS: ReadonlyArray<Column> = [
     header: "user_hierarchy_1|user_hierarchy_2",
     field: "hierarchyGroup",
     allowed: `the hierarchy group's level names from the top level, separated by "${MULTI_VALUE_SEPARATOR}"`,
-    read: (cell) =>
-      cell
-        .split(MULTI_VALUE_SEPARATOR)
-        .map((level) => level.trim())
-        .join("/"),
-    write: (value) => (value === undefined ? "" : String(value).split("/").join(MULTI_VALUE_SEPARATOR)),
+    // Level names as they are (a "/" in one is escaped in the path: hierarchyPath).
+    read: (cell) => hierarchyPath(cell.split(MULTI_VALUE_SEPARATOR).map((level) => level.trim())),
+    write: (value) => (value === undefined ? "" : hierarchyLevels(String(value)).join(MULTI_VALUE_SEPARATOR)),
     importOnly: true,
   },
   {
