@@ -87,7 +87,10 @@ describe("what the stacks synthesize", () => {
     expect(alias.assume_role[0].role_arn).toBe(
       '${var.identity_center_role == "apply" ? "arn:aws:iam::999988887777:role/connect-sso-staging-ic-apply" : "arn:aws:iam::999988887777:role/connect-sso-staging-ic-plan"}',
     );
-    expect(tf.variable.identity_center_role.default).toBe("plan");
+    expect(tf.variable.identity_center_role).toMatchObject({
+      default: "plan",
+      validation: [{ condition: '${contains(["plan", "apply"], var.identity_center_role)}', error_message: "Allowed: plan or apply." }],
+    });
   });
 });
 

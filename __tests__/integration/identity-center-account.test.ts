@@ -22,6 +22,8 @@ import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 const env = crossAccountEnvironment();
 const APPLY = ["-var", "identity_center_role=apply"];
+/** What crosses the accounts (the assignments, and the users verify-signin finds in Connect); IAM and the rest are proven elsewhere. */
+const TARGETS = ["-target=aws_ssoadmin_application_assignment.application_assignments", "-target=aws_connect_user.connect_users"];
 
 describeIfTools(
   "Identity Center in another account (real terraform; moto_server as two accounts and the sso-admin fake on loopback)",
@@ -93,12 +95,6 @@ describeIfTools(
       const again = await applied.plan();
       expect(again.exitCode).toBe(0);
     }, 240_000);
-
-    test("GIVEN a run that asks for a role kind that does not exist WHEN planned THEN terraform refuses the variable", async () => {
-      if (!applied) throw new Error("the plan above did not succeed");
-      const result = await applied.terraform(["plan", "-input=false", "-lock=false", "-var", "identity_center_role=admin"], [1]);
-      expect(result.stderr).toContain("Allowed: plan or apply.");
-    }, 120_000);
 
     test("GIVEN a stack whose Identity Center provider calls with the environment's own credentials WHEN planned THEN it fails: the users are not in that account's store", async () => {
       const tf = JSON.parse(synthStack(env));
