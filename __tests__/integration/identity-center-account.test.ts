@@ -17,7 +17,7 @@ import { liveChecks } from "../../lib/tools/signin/live";
 import { findingLine } from "../../lib/tools/signin/report";
 import { IdentityCenterBootstrapStack } from "../../stacks/identity-center-bootstrap-stack";
 import { crossAccountEnvironment, IDENTITY_CENTER_ACCOUNT, synthStack, testApp } from "../support/environments";
-import { startSandbox, type Sandbox, type Workspace } from "../support/sandbox";
+import { sandboxForTests, type Workspace } from "../support/sandbox";
 import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 const env = crossAccountEnvironment();
@@ -29,12 +29,8 @@ describeIfTools(
   "Identity Center in another account (real terraform; moto_server as two accounts and the sso-admin fake on loopback)",
   missingSandboxTools(),
   () => {
-    let sandbox: Sandbox | undefined;
     let applied: Workspace | undefined;
-    const s = (): Sandbox => {
-      if (!sandbox) throw new Error("the sandbox did not start (see beforeAll)");
-      return sandbox;
-    };
+    const s = sandboxForTests(env);
     const applicationArn = env.ssoApplication.applicationArn!;
     const userAssignments = () =>
       s()
@@ -48,14 +44,6 @@ describeIfTools(
       const answer = await s().moto.query("iam", { Action: "GetRole", Version: "2010-05-08", RoleName: name }, key);
       return answer.status === 200 ? decodeURIComponent(/<AssumeRolePolicyDocument>([^<]+)</.exec(answer.body)?.[1] ?? "") : undefined;
     };
-
-    beforeAll(async () => {
-      sandbox = await startSandbox(env);
-    }, 60_000);
-
-    afterAll(async () => {
-      await sandbox?.stop();
-    }, 30_000);
 
     test("GIVEN the Identity Center bootstrap stack WHEN its account's administrator applies it THEN both roles exist in that account only, each trusting its own kind's pipeline role", async () => {
       const tf = JSON.parse(Testing.synth(new IdentityCenterBootstrapStack(testApp(), { environment: env })));

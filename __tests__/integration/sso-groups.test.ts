@@ -13,7 +13,7 @@ import type { Environment } from "../../lib/config/environment";
 import { consoleSettings, renderConsoleSheet } from "../../lib/synth/console-settings";
 import { runReview } from "../../lib/tools/review/cli";
 import { exampleEnvironment } from "../support/environments";
-import { startSandbox, type Sandbox, type Workspace } from "../support/sandbox";
+import { sandboxForTests, type Workspace } from "../support/sandbox";
 import { describeIfTools, missingSandboxTools } from "../support/tools";
 
 const APPLICATION = "arn:aws:sso::111122223333:application/ssoins-7223a0b1c2d3e4f5/apl-1a2b3c4d5e6f7a8b";
@@ -58,12 +58,8 @@ describeIfTools(
   "Identity Center groups and assignment required (real terraform; moto_server and the sso-admin fake on loopback)",
   missingSandboxTools(),
   () => {
-    let sandbox: Sandbox | undefined;
     let applied: Workspace | undefined;
-    const s = (): Sandbox => {
-      if (!sandbox) throw new Error("the sandbox did not start (see beforeAll)");
-      return sandbox;
-    };
+    const s = sandboxForTests(withGroups([SUPERVISORS, NIGHT_SHIFT], true));
     const needApplied = (): Workspace => {
       if (!applied) throw new Error("the first apply did not succeed (see the failing test above)");
       return applied;
@@ -84,14 +80,6 @@ describeIfTools(
         .filter((a) => a.PrincipalType === "GROUP")
         .map((a) => a.PrincipalId)
         .sort();
-
-    beforeAll(async () => {
-      sandbox = await startSandbox(withGroups([SUPERVISORS, NIGHT_SHIFT], true));
-    }, 60_000);
-
-    afterAll(async () => {
-      await sandbox?.stop();
-    }, 30_000);
 
     test("GIVEN two groups besides the users and assignmentRequired true WHEN applied THEN each group is assigned by its ID, the users too, and assignment is required", async () => {
       expect(await assignmentRequired()).toBe(true); // AWS's default for a new application

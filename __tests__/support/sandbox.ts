@@ -426,3 +426,21 @@ export function sandboxProject(sandbox: Sandbox, options: SandboxProjectOptions 
     run: (script, args, timeoutMs = 150_000) => runScript(script, args, { cwd: dir, env, timeoutMs }),
   };
 }
+
+/**
+ * A sandbox of `env` for the test file's tests: started before them, stopped after them. Returns
+ * its getter, which throws when it did not start (beforeAll's failure is then the one to read).
+ */
+export function sandboxForTests(env: Environment): () => Sandbox {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox(env);
+  }, 60_000);
+  afterAll(async () => {
+    await sandbox?.stop();
+  }, 30_000);
+  return () => {
+    if (!sandbox) throw new Error("the sandbox did not start (see beforeAll)");
+    return sandbox;
+  };
+}
