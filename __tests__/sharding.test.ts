@@ -80,7 +80,7 @@ describe("users stacks synthesized", () => {
     const app = testApp();
     return Object.fromEntries(environmentStacks(app, env).map((s) => [s.node.id, JSON.parse(Testing.synth(s))]));
   };
-  const usersIn = (tf: Tf) => Object.keys(tf.resource?.aws_connect_user?.connect_users?.for_each ?? {}).sort();
+  const usersIn = (tf: Tf) => Object.keys(tf.locals?.connect_users ?? {}).sort();
   const names = Array.from({ length: 40 }, (_, i) => `agent${i}@example.com`);
 
   test("GIVEN 4 users stacks with local state WHEN synthesized THEN the main stack has no users and each users stack holds its share, keyed by name", () => {

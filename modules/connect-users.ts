@@ -2,7 +2,7 @@
  * Step 2g of the doc: Connect users pre-provisioned with the same user name (email) as in Identity Center.
  */
 import { Construct } from "constructs";
-import { ListTerraformIterator, TerraformIterator, Token } from "cdktf";
+import { ListTerraformIterator, TerraformIterator, TerraformLocal, Token } from "cdktf";
 import { ConnectUser } from "@cdktf/provider-aws/lib/connect-user";
 import { DataAwsConnectRoutingProfile } from "@cdktf/provider-aws/lib/data-aws-connect-routing-profile";
 import { DataAwsConnectUser } from "@cdktf/provider-aws/lib/data-aws-connect-user";
@@ -126,7 +126,11 @@ export class ConnectUsers extends Construct {
         ...(groups ? { hierarchy_group: user.hierarchyGroup === undefined ? null : text("hierarchyGroup", user.hierarchyGroup) } : {}),
       };
     }
-    const each = TerraformIterator.fromMap(byName);
+    // The map is a local: Terraform evaluates an inline for_each map again for each instance, and plans grew
+    // faster than the users (150 users 23 s, 200 users 42 s here); from a local, 600 users plan in 10 s.
+    const usersMap = new TerraformLocal(this, "users_map", byName);
+    usersMap.overrideLogicalId(USERS_LOGICAL_ID);
+    const each = TerraformIterator.fromMap(usersMap.asAnyMap);
     const resource = new ConnectUser(this, "users", {
       forEach: each,
       instanceId: props.instanceId,

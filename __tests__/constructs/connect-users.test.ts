@@ -24,8 +24,10 @@ describe("ConnectUsers builds", () => {
   test("GIVEN two users WHEN built THEN one resource is keyed by their names, never sends an email, and each profile name is looked up once", () => {
     const json = synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [alice, bob] }));
     const users = json.resource.aws_connect_user.connect_users;
-    expect(Object.keys(users.for_each)).toEqual(["alice@example.com", "bob@example.com"]);
-    expect(users.for_each["bob@example.com"]).toMatchObject({ phone_type: "DESK_PHONE", desk_phone_number: "+12065550100", secondary_email: null });
+    // The map is a local: Terraform evaluates an inline for_each map again for each instance.
+    expect(users.for_each).toBe("${local.connect_users}");
+    expect(Object.keys(json.locals.connect_users)).toEqual(["alice@example.com", "bob@example.com"]);
+    expect(json.locals.connect_users["bob@example.com"]).toMatchObject({ phone_type: "DESK_PHONE", desk_phone_number: "+12065550100", secondary_email: null });
     expect(users.identity_info.email).toBeUndefined();
     expect(json.data.aws_connect_security_profile.security_profiles.for_each).toBe('${toset(["Agent", "CallCenterManager"])}');
     expect(json.data.aws_connect_routing_profile.routing_profiles.for_each).toBe('${toset(["Basic Routing Profile"])}');
@@ -90,8 +92,8 @@ describe("ConnectUsers hierarchy groups and tags", () => {
       "${each.value.hierarchy_group == null ? null : data.aws_connect_user_hierarchy_group.hierarchy_groups[each.value.hierarchy_group].hierarchy_group_id}",
     );
     // A user without a group has none: managed means cleared.
-    expect(users.for_each["alice@example.com"].hierarchy_group).toBeNull();
-    expect(users.for_each["a@example.com"].hierarchy_group).toBe(teamA);
+    expect(json.locals.connect_users["alice@example.com"].hierarchy_group).toBeNull();
+    expect(json.locals.connect_users["a@example.com"].hierarchy_group).toBe(teamA);
   });
 
   test("GIVEN managed hierarchy and no user in a group WHEN built THEN nothing is looked up and every group is cleared", () => {
@@ -105,17 +107,17 @@ describe("ConnectUsers hierarchy groups and tags", () => {
     const path = "${var.x}/%{ if true }y";
     const json = build([user("a@example.com", { hierarchyGroup: path, tags: { Team: "${a}" } })], true);
     expect(json.data.aws_connect_user_hierarchy_group.hierarchy_groups.for_each).toEqual({ "$${var.x}/%%{ if true }y": "%%{ if true }y" });
-    expect(json.resource.aws_connect_user.connect_users.for_each["a@example.com"]).toMatchObject({
+    expect(json.locals.connect_users["a@example.com"]).toMatchObject({
       hierarchy_group: "$${var.x}/%%{ if true }y",
       tags: { Team: "$${a}" },
     });
   });
 
   test("GIVEN a user's tags WHEN built THEN the resource carries them (the environment's come from default_tags) and a user without has none", () => {
-    const users = build([user("a@example.com", { tags: { CostCenter: "42" } }), alice]).resource.aws_connect_user.connect_users;
-    expect(users.tags).toBe("${each.value.tags}");
-    expect(users.for_each["a@example.com"].tags).toEqual({ CostCenter: "42" });
-    expect(users.for_each["alice@example.com"].tags).toBeNull();
+    const json = build([user("a@example.com", { tags: { CostCenter: "42" } }), alice]);
+    expect(json.resource.aws_connect_user.connect_users.tags).toBe("${each.value.tags}");
+    expect(json.locals.connect_users["a@example.com"].tags).toEqual({ CostCenter: "42" });
+    expect(json.locals.connect_users["alice@example.com"].tags).toBeNull();
   });
 
   test("GIVEN a group while hierarchy is not managed WHEN built THEN it is refused", () => {
