@@ -9,8 +9,8 @@ import { DataAwsConnectUser } from "@cdktf/provider-aws/lib/data-aws-connect-use
 import { DataAwsConnectSecurityProfile } from "@cdktf/provider-aws/lib/data-aws-connect-security-profile";
 import { DataAwsConnectUserHierarchyGroup } from "@cdktf/provider-aws/lib/data-aws-connect-user-hierarchy-group";
 import { HIERARCHY, hierarchyLevels, hierarchyPathProblem } from "../lib/rules/hierarchy";
-import { CONNECT_USERNAME } from "../lib/rules/naming";
-import { forgetInstances, importEach } from "./state-blocks";
+import { CONNECT_USER_ID, CONNECT_USERNAME } from "../lib/rules/naming";
+import { forgetInstances, importEach, importInstances } from "./state-blocks";
 import { adoptedNames, literalInExpression, literalText, requireMatch, ValidationError, type AdoptionProps } from "./props";
 
 /** Terraform name of the users resource: plans read `aws_connect_user.connect_users["<user name>"]`. */
@@ -58,6 +58,11 @@ export interface ConnectUsersProps extends AdoptionProps {
    * `hierarchy_group_id` is ignored (a group set in the console stays). @default false
    */
   readonly manageHierarchyGroups?: boolean;
+  /**
+   * Users that exist already, imported by their Connect user ID (user name → ID): no look-up by
+   * name. A name here must not also be in `adopt`. @default none
+   */
+  readonly adoptIds?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -82,6 +87,12 @@ export class ConnectUsers extends Construct {
       }
     }
     const adopt = adoptedNames(this, props, seen, "names of the users given");
+    const adoptIds = Object.entries(props.adoptIds ?? {});
+    for (const [name, userId] of adoptIds) {
+      if (!seen.has(name) || adopt.includes(name))
+        throw new ValidationError(this, `adoptIds names ${JSON.stringify(name)}; allowed: names of the users given, not also in adopt`);
+      requireMatch(this, "adoptIds[]", userId, CONNECT_USER_ID, "a Connect user ID (a lowercase UUID)");
+    }
     if (props.users.length === 0) return;
 
     // Profile names reach the look-ups inside cdktf's `toset([...])` expression, and the users' entries as literal text.
@@ -168,6 +179,17 @@ export class ConnectUsers extends Construct {
         to: `${ConnectUser.tfResourceType}.${USERS_LOGICAL_ID}[each.key]`,
         id: `\${each.value.instance_id}:\${each.value.user_id}`,
       });
+    }
+    // Users whose IDs are known (npm run users -- import-live) are imported by ID: the plan reads each once.
+    if (adoptIds.length > 0) {
+      importInstances(
+        this,
+        "import_by_id",
+        adoptIds.map(([name, userId]) => ({
+          to: `${ConnectUser.tfResourceType}.${USERS_LOGICAL_ID}[${JSON.stringify(name)}]`,
+          id: `${props.instanceId}:${userId}`,
+        })),
+      );
     }
   }
 }

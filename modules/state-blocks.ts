@@ -11,19 +11,19 @@ class StateBlock extends TerraformElement {
     scope: Construct,
     id: string,
     private readonly kind: "import" | "moved" | "removed",
-    private readonly body: Record<string, unknown>,
+    private readonly bodies: ReadonlyArray<Record<string, unknown>>,
   ) {
     super(scope, id);
   }
 
   public toTerraform(): Record<string, unknown> {
-    return { [this.kind]: [this.body] };
+    return { [this.kind]: [...this.bodies] };
   }
 }
 
 /** `import { for_each, to, id }` (Terraform >= 1.7): `to` and `id` may use `each`. */
 export function importEach(scope: Construct, id: string, block: { readonly forEach: string; readonly to: string; readonly id: string }): void {
-  new StateBlock(scope, id, "import", { for_each: block.forEach, to: block.to, id: block.id });
+  new StateBlock(scope, id, "import", [{ for_each: block.forEach, to: block.to, id: block.id }]);
 }
 
 /**
@@ -37,10 +37,23 @@ export function forgetInstances(scope: Construct, id: string, resource: { readon
   const parking = `${resource.type}.${resource.name}_forgotten`;
   keys.forEach(
     (key, i) =>
-      new StateBlock(scope, `${id}_moved_${i}`, "moved", {
-        from: `${resource.type}.${resource.name}[${JSON.stringify(key)}]`,
-        to: `${parking}[${JSON.stringify(key)}]`,
-      }),
+      new StateBlock(scope, `${id}_moved_${i}`, "moved", [
+        {
+          from: `${resource.type}.${resource.name}[${JSON.stringify(key)}]`,
+          to: `${parking}[${JSON.stringify(key)}]`,
+        },
+      ]),
   );
-  new StateBlock(scope, `${id}_removed`, "removed", { from: parking, lifecycle: { destroy: false } });
+  new StateBlock(scope, `${id}_removed`, "removed", [{ from: parking, lifecycle: { destroy: false } }]);
+}
+
+/** One `import { to, id }` block per instance (no for_each): Terraform then resolves each target alone. */
+export function importInstances(scope: Construct, id: string, blocks: ReadonlyArray<{ readonly to: string; readonly id: string }>): void {
+  if (blocks.length > 0)
+    new StateBlock(
+      scope,
+      id,
+      "import",
+      blocks.map((b) => ({ to: b.to, id: b.id })),
+    );
 }

@@ -56,6 +56,20 @@ describe("ConnectUsers builds", () => {
     ]);
   });
 
+  test("GIVEN users whose Connect IDs are known WHEN built THEN they are imported by ID, with no look-up by name", () => {
+    const bobId = "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b";
+    const json = synthesized(
+      (stack) =>
+        new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [alice, bob], adopt: ["alice@example.com"], adoptIds: { "bob@example.com": bobId } }),
+    );
+    expect(json.data.aws_connect_user.adopted_connect_users.for_each).toBe('${toset(["alice@example.com"])}');
+    expect(json.import).toEqual([
+      expect.objectContaining({ for_each: "${data.aws_connect_user.adopted_connect_users}" }),
+      // One block a user: Terraform resolves each target alone.
+      { to: 'aws_connect_user.connect_users["bob@example.com"]', id: `${INSTANCE}:${bobId}` },
+    ]);
+  });
+
   test("GIVEN a forgotten user and no users left WHEN built THEN its state moves out without a delete", () => {
     const json = synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [], forget: ["carol@example.com"] }));
     expect(json.moved).toEqual([
@@ -164,5 +178,18 @@ describe("ConnectUsers refuses, naming its path", () => {
       (stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users, adopt }),
       `${STACK}/users: adopt names ${JSON.stringify(adopt)}, which this construct does not manage; allowed: names of the users given`,
     );
+  });
+
+  test.each<[string, Record<string, string>, string[], string]>([
+    ["a name that is not among the users", { "carol@example.com": "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b" }, [], 'adoptIds names "carol@example.com"'],
+    [
+      "a name also adopted by name",
+      { "alice@example.com": "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b" },
+      ["alice@example.com"],
+      'adoptIds names "alice@example.com"',
+    ],
+    ["an ID that is not a Connect user ID", { "alice@example.com": '${file("/etc/passwd")}' }, [], "adoptIds[]"],
+  ])("GIVEN adoptIds with %s WHEN built THEN it is refused", (_what, adoptIds, adopt, message) => {
+    expect(() => synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [alice], adopt, adoptIds }))).toThrow(message);
   });
 });

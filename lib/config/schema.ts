@@ -9,6 +9,7 @@ import {
   ACCOUNT_ID,
   CONNECT_INSTANCE_ALIAS,
   CONNECT_INSTANCE_ID,
+  CONNECT_USER_ID,
   CONNECT_USERNAME,
   DESTINATIONS,
   E164,
@@ -216,6 +217,15 @@ const adopt = z.strictObject({
   role: z.boolean({ error: "must be true or false" }).default(false),
   users: z
     .union([z.literal("all"), z.array(z.string({ error: "must be user names" }))], { error: 'must be "all" or a list of configured user names' })
+    .optional(),
+  /**
+   * Users imported by their Connect user ID (written by `npm run users -- import-live`): no look-up
+   * by name, whose cost is a ListUsers of the whole instance for each user.
+   */
+  userIds: z
+    .record(z.string(), pattern(CONNECT_USER_ID, "the user's Connect user ID, a lowercase UUID such as 3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b (ListUsers' Id)"), {
+      error: "must map configured user names to their Connect user IDs",
+    })
     .optional(),
 });
 
