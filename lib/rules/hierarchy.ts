@@ -12,6 +12,19 @@ export const HIERARCHY = { separator: "/", maxLevels: 5, maxName: 100 } as const
 /** The level names of a hierarchy path, top level first. */
 export const hierarchyLevels = (path: string): string[] => path.split(HIERARCHY.separator);
 
+/**
+ * A group's path from its level names (top level first), the inverse of hierarchyLevels; or why
+ * the names cannot be written as a path.
+ */
+export function hierarchyPathOf(levels: ReadonlyArray<string>): { readonly path: string } | { readonly refused: string } {
+  const holding = levels.find((level) => level.includes(HIERARCHY.separator));
+  if (holding !== undefined)
+    return { refused: `level ${JSON.stringify(holding)} holds "${HIERARCHY.separator}", which separates the levels of a path (rename the group in Connect)` };
+  const path = levels.join(HIERARCHY.separator);
+  const problem = hierarchyPathProblem(path);
+  return problem === undefined ? { path } : { refused: problem };
+}
+
 /** Why a hierarchy path cannot name one group unambiguously (what is allowed), or undefined when it can. */
 export function hierarchyPathProblem(path: string): string | undefined {
   const levels = hierarchyLevels(path);
