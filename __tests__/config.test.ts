@@ -129,6 +129,26 @@ describe("field checks name the field, the value given and what is allowed", () 
     ["previousStacks equal to stacks", (f) => (f.sharding = { stacks: 2, previousStacks: 2 }), /^sharding\.previousStacks: equals stacks \(2\): no user moves/],
     ["65 users stacks", (f) => (f.sharding = { stacks: 65 }), /^sharding\.stacks: allowed: 0\.\.64/],
     ["adopting a user who is not configured", (f) => (f.adopt = { users: ["carol@example.com"] }), /^adopt\.users\[0\]: "carol@example\.com" is not in users/],
+    [
+      "adopting by ID a user who is not configured",
+      (f) => (f.adopt = { userIds: { "carol@example.com": "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b" } }),
+      /^adopt\.userIds\.carol@example\.com: "carol@example\.com" is not in users/,
+    ],
+    [
+      "adopting a user both by name and by ID",
+      (f) => (f.adopt = { users: ["bob@example.com"], userIds: { "bob@example.com": "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b" } }),
+      /^adopt\.users\[0\]: "bob@example\.com" is also in adopt\.userIds; adopt each user one way/,
+    ],
+    [
+      "adopting all users by name and some by ID",
+      (f) => (f.adopt = { users: "all", userIds: { "bob@example.com": "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b" } }),
+      /^adopt\.users: "all" finds every user by name/,
+    ],
+    [
+      "a Connect user ID that is not one",
+      (f) => (f.adopt = { userIds: { "bob@example.com": '${file("/etc/passwd")}' } }),
+      /^adopt\.userIds\.bob@example\.com: allowed: the user's Connect user ID, a lowercase UUID/,
+    ],
     ["a tag key starting with aws:", (f) => (f.tags = { "aws:owner": "x" }), /^tags\.aws:owner: tag keys/],
   ])("GIVEN %s WHEN parsed THEN it is refused", (_, edit, expected) => {
     const found = errors(withChange(edit));

@@ -56,7 +56,7 @@ describe("the constructs take user text literally", () => {
 
   test("GIVEN a user whose first name and profile hold template sequences WHEN synthesized THEN the entry is escaped once and the look-up's toset quotes the name", () => {
     const json = synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: "i", users: [connectUser(text, 'a "quoted" \\ profile %{x}')] }));
-    const entry = json.resource.aws_connect_user.connect_users.for_each["bob@example.com"];
+    const entry = json.locals.connect_users["bob@example.com"];
     expect(entry.first_name).toBe("$${aws_iam_role.federation_role.arn} %%{ if true }x%%{ endif } $$${already} $");
     expect(entry.security_profiles).toEqual(['a "quoted" \\ profile %%{x}']);
     // cdktf escapes ${ inside toset itself; quotes, backslashes and %{ are escaped here.

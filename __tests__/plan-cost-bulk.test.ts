@@ -42,8 +42,8 @@ const generated500 = synthGenerated(500);
  */
 function scaled(users: number): Record<string, Tf> {
   const stack = structuredClone(generated500[MAIN]);
-  const source = Object.values(stack.resource.aws_connect_user.connect_users.for_each as Record<string, unknown>);
-  stack.resource.aws_connect_user.connect_users.for_each = Object.fromEntries(
+  const source = Object.values(stack.locals.connect_users as Record<string, unknown>);
+  stack.locals.connect_users = Object.fromEntries(
     Array.from({ length: users }, (_, i) => [`agent${String(i + 1).padStart(5, "0")}@example.com`, source[i % source.length]]),
   );
   return { ...generated500, [MAIN]: stack };
@@ -68,7 +68,7 @@ describe("the bulk path's cost model", () => {
     expect(secondaryEmailUsers(generated500[MAIN])).toBe(20);
     expect(secondaryEmailUsers({ resource: {} })).toBe(0);
     const broken = structuredClone(generated500[MAIN]);
-    broken.resource.aws_connect_user.connect_users.for_each = { "a@example.com": { first_name: "A" } };
+    broken.locals.connect_users = { "a@example.com": { first_name: "A" } };
     expect(() => secondaryEmailUsers(broken)).toThrow(/cannot tell which users of aws_connect_user\.connect_users set a secondary email/);
   });
 

@@ -80,7 +80,7 @@ describe("users stacks synthesized", () => {
     const app = testApp();
     return Object.fromEntries(environmentStacks(app, env).map((s) => [s.node.id, JSON.parse(Testing.synth(s))]));
   };
-  const usersIn = (tf: Tf) => Object.keys(tf.resource?.aws_connect_user?.connect_users?.for_each ?? {}).sort();
+  const usersIn = (tf: Tf) => Object.keys(tf.locals?.connect_users ?? {}).sort();
   const names = Array.from({ length: 40 }, (_, i) => `agent${i}@example.com`);
 
   test("GIVEN 4 users stacks with local state WHEN synthesized THEN the main stack has no users and each users stack holds its share, keyed by name", () => {
@@ -167,6 +167,26 @@ describe("users stacks synthesized", () => {
         id: "${each.value.instance_id}:${each.value.user_id}",
       },
     ]);
+  });
+
+  test("GIVEN users adopted by Connect ID in users stacks, one of them moving WHEN synthesized THEN each is imported by its ID in the stack that holds it, never also looked up by name", () => {
+    const moves = movesBetween(names, 2, 3);
+    const mover = moves[0].username;
+    const stayer = names.find((n) => !moves.some((m) => m.username === n))!;
+    const ids = { [mover]: "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", [stayer]: "4f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b" };
+    const stacks = synthAll(envWith(names, { stacks: 3, previousStacks: 2, usersPerStack: 1000 }, { adopt: { ...base.adopt, userIds: ids } }));
+    const byId = (tf: Tf) => (tf.import ?? []).filter((i: Tf) => !i.for_each);
+    const lookedUp = (tf: Tf) =>
+      JSON.parse((tf.data?.aws_connect_user?.adopted_connect_users?.for_each ?? "${toset([])}").replace(/^\$\{toset\((.*)\)\}$/, "$1"));
+    for (const [name, id] of Object.entries(ids)) {
+      const holder = stacks[usersStackName("dev", stackOf(name, 3))];
+      expect(byId(holder)).toContainEqual({
+        to: `aws_connect_user.connect_users[${JSON.stringify(name)}]`,
+        id: `\${data.aws_connect_instance.connect_instance.id}:${id}`,
+      });
+      expect(lookedUp(holder)).not.toContain(name);
+    }
+    expect(Object.values(stacks).flatMap(byId)).toHaveLength(2);
   });
 
   test("GIVEN users leaving the main stack for 2 users stacks WHEN synthesized THEN the main stack forgets every one of them", () => {

@@ -40,7 +40,8 @@ describe.each(exampleEnvironments().map((e) => e.name))("example stack connect-s
   test("GIVEN the example's users WHEN synthesized THEN one for_each resource is keyed by exactly those user names", () => {
     const env = exampleEnvironment(name);
     const users = parsed(name).resource.aws_connect_user.connect_users;
-    expect(Object.keys(users.for_each).sort()).toEqual(env.users.map((u) => u.username).sort());
+    expect(users.for_each).toBe("${local.connect_users}");
+    expect(Object.keys(parsed(name).locals.connect_users).sort()).toEqual(env.users.map((u) => u.username).sort());
     expect(users.name).toBe("${each.key}");
     expect(users.identity_info.email).toBeUndefined();
   });
@@ -96,7 +97,7 @@ describe("stack composition", () => {
   });
 
   test("GIVEN prod's users WHEN synthesized THEN names are NFC and desk phones carry their number", () => {
-    const users = parsed("prod").resource.aws_connect_user.connect_users.for_each;
+    const users = parsed("prod").locals.connect_users;
     expect(users["jose.pena@example.com"]).toMatchObject({ first_name: "José", last_name: "Peña" });
     expect(users["jose.pena@example.com"].first_name).toBe(users["jose.pena@example.com"].first_name.normalize("NFC"));
     expect(users["bob.martin@example.com"]).toMatchObject({ phone_type: "DESK_PHONE", desk_phone_number: "+12065550100", after_contact_work_time_limit: 120 });

@@ -11,24 +11,30 @@ class StateBlock extends TerraformElement {
     scope: Construct,
     id: string,
     private readonly kind: "import" | "moved" | "removed",
-    private readonly body: Record<string, unknown>,
+    private readonly bodies: ReadonlyArray<Record<string, unknown>>,
   ) {
     super(scope, id);
   }
 
   public toTerraform(): Record<string, unknown> {
-    return { [this.kind]: [this.body] };
+    return { [this.kind]: [...this.bodies] };
   }
 }
 
-/** `moved { from, to }`: the state of `from` (when there is one) becomes `to`'s; nothing in AWS changes. */
-export function moved(scope: Construct, id: string, from: string, to: string): void {
-  new StateBlock(scope, id, "moved", { from, to });
+/** `moved { from, to }` blocks, one per pair: the state of `from` (when there is one) becomes `to`'s; nothing in AWS changes. */
+export function movedInstances(scope: Construct, id: string, moves: ReadonlyArray<{ readonly from: string; readonly to: string }>): void {
+  if (moves.length > 0)
+    new StateBlock(
+      scope,
+      id,
+      "moved",
+      moves.map((m) => ({ from: m.from, to: m.to })),
+    );
 }
 
 /** `import { for_each, to, id }` (Terraform >= 1.7): `to` and `id` may use `each`. */
 export function importEach(scope: Construct, id: string, block: { readonly forEach: string; readonly to: string; readonly id: string }): void {
-  new StateBlock(scope, id, "import", { for_each: block.forEach, to: block.to, id: block.id });
+  new StateBlock(scope, id, "import", [{ for_each: block.forEach, to: block.to, id: block.id }]);
 }
 
 /**
@@ -40,6 +46,21 @@ export function importEach(scope: Construct, id: string, block: { readonly forEa
 export function forgetInstances(scope: Construct, id: string, resource: { readonly type: string; readonly name: string }, keys: ReadonlyArray<string>): void {
   if (keys.length === 0) return;
   const parking = `${resource.type}.${resource.name}_forgotten`;
-  keys.forEach((key, i) => moved(scope, `${id}_moved_${i}`, `${resource.type}.${resource.name}[${JSON.stringify(key)}]`, `${parking}[${JSON.stringify(key)}]`));
-  new StateBlock(scope, `${id}_removed`, "removed", { from: parking, lifecycle: { destroy: false } });
+  movedInstances(
+    scope,
+    `${id}_moved`,
+    keys.map((key) => ({ from: `${resource.type}.${resource.name}[${JSON.stringify(key)}]`, to: `${parking}[${JSON.stringify(key)}]` })),
+  );
+  new StateBlock(scope, `${id}_removed`, "removed", [{ from: parking, lifecycle: { destroy: false } }]);
+}
+
+/** One `import { to, id }` block per instance (no for_each): Terraform then resolves each target alone. */
+export function importInstances(scope: Construct, id: string, blocks: ReadonlyArray<{ readonly to: string; readonly id: string }>): void {
+  if (blocks.length > 0)
+    new StateBlock(
+      scope,
+      id,
+      "import",
+      blocks.map((b) => ({ to: b.to, id: b.id })),
+    );
 }

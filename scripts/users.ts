@@ -1,12 +1,13 @@
-/** Entry point of `npm run users -- import|export ...`; see lib/tools/users-csv/cli.ts. */
-import { runUsers } from "../lib/tools/users-csv/cli";
+/** Entry point of `npm run users -- import|export|import-live|sync ...`; see lib/tools/users/cli.ts. */
+import { runUsersCli } from "../lib/tools/users/cli";
 
-try {
-  process.exitCode = runUsers(process.argv.slice(2), process.env, {
-    out: (text) => process.stdout.write(text),
-    err: (line) => console.error(line),
-  });
-} catch (error) {
-  console.error(`users: unexpected failure: ${(error as Error).message}`);
-  process.exitCode = 1;
-}
+runUsersCli(process.argv.slice(2), process.env, {
+  out: (text) => process.stdout.write(text),
+  err: (line) => console.error(line),
+}).then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    console.error(`users: unexpected failure: ${error.message}`);
+    process.exitCode = 1;
+  },
+);

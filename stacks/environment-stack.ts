@@ -66,15 +66,19 @@ export function instanceById(scope: Construct, env: Environment, instanceId: str
 /**
  * The Connect users one stack of an environment holds (MAIN_STACK or a users stack's number):
  * its users, those whose state moves in (adopted: found by name and imported) or out (forgotten),
- * and those the environment adopts.
+ * and those the environment adopts (by name, or by Connect user ID).
  */
 export function usersOfThisStack(env: Environment, stack: number, instance: IConnectInstance): ConnectUsersProps {
   const own = usersOfStack(env.users, stack, env.sharding);
   const here = new Set(own.users.map((u) => u.username));
+  // A user whose Connect ID the file holds is imported by it, also when it arrives from another stack.
+  const adoptIds = Object.entries(env.adopt.userIds ?? {}).filter(([name]) => here.has(name));
+  const byId = new Set(adoptIds.map(([name]) => name));
   return {
     instanceId: instance.instanceId,
     users: own.users,
-    adopt: [...own.arriving, ...env.adopt.users.filter((name) => here.has(name))],
+    adopt: [...own.arriving, ...env.adopt.users.filter((name) => here.has(name))].filter((name) => !byId.has(name)),
+    adoptIds: Object.fromEntries(adoptIds),
     forget: own.leaving,
     manageHierarchyGroups: env.manageHierarchyGroups ?? false,
     hierarchyGroupIds: env.hierarchyGroupIds,

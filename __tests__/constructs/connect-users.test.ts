@@ -24,8 +24,10 @@ describe("ConnectUsers builds", () => {
   test("GIVEN two users WHEN built THEN one resource is keyed by their names, never sends an email, and each profile name is looked up once", () => {
     const json = synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [alice, bob] }));
     const users = json.resource.aws_connect_user.connect_users;
-    expect(Object.keys(users.for_each)).toEqual(["alice@example.com", "bob@example.com"]);
-    expect(users.for_each["bob@example.com"]).toMatchObject({ phone_type: "DESK_PHONE", desk_phone_number: "+12065550100", secondary_email: null });
+    // The map is a local: Terraform evaluates an inline for_each map again for each instance.
+    expect(users.for_each).toBe("${local.connect_users}");
+    expect(Object.keys(json.locals.connect_users)).toEqual(["alice@example.com", "bob@example.com"]);
+    expect(json.locals.connect_users["bob@example.com"]).toMatchObject({ phone_type: "DESK_PHONE", desk_phone_number: "+12065550100", secondary_email: null });
     expect(users.identity_info.email).toBeUndefined();
     expect(json.data.aws_connect_security_profile.security_profiles.for_each).toBe('${toset(["Agent", "CallCenterManager"])}');
     expect(json.data.aws_connect_routing_profile.routing_profiles.for_each).toBe('${toset(["Basic Routing Profile"])}');
@@ -51,6 +53,20 @@ describe("ConnectUsers builds", () => {
         to: "aws_connect_user.connect_users[each.key]",
         id: "${each.value.instance_id}:${each.value.user_id}",
       },
+    ]);
+  });
+
+  test("GIVEN users whose Connect IDs are known WHEN built THEN they are imported by ID, with no look-up by name", () => {
+    const bobId = "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b";
+    const json = synthesized(
+      (stack) =>
+        new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [alice, bob], adopt: ["alice@example.com"], adoptIds: { "bob@example.com": bobId } }),
+    );
+    expect(json.data.aws_connect_user.adopted_connect_users.for_each).toBe('${toset(["alice@example.com"])}');
+    expect(json.import).toEqual([
+      expect.objectContaining({ for_each: "${data.aws_connect_user.adopted_connect_users}" }),
+      // One block a user: Terraform resolves each target alone.
+      { to: 'aws_connect_user.connect_users["bob@example.com"]', id: `${INSTANCE}:${bobId}` },
     ]);
   });
 
@@ -104,8 +120,8 @@ describe("ConnectUsers hierarchy groups and tags", () => {
       "${each.value.hierarchy_group == null ? null : data.aws_connect_user_hierarchy_group.hierarchy_groups[each.value.hierarchy_group].hierarchy_group_id}",
     );
     // `none` clears the group.
-    expect(users.for_each["c@example.com"].hierarchy_group).toBeNull();
-    expect(users.for_each["a@example.com"].hierarchy_group).toBe(teamA);
+    expect(json.locals.connect_users["c@example.com"].hierarchy_group).toBeNull();
+    expect(json.locals.connect_users["a@example.com"].hierarchy_group).toBe(teamA);
   });
 
   test("GIVEN managed hierarchy and users whose group is none WHEN built THEN nothing is looked up and their groups are cleared", () => {
@@ -118,11 +134,13 @@ describe("ConnectUsers hierarchy groups and tags", () => {
   test("GIVEN managed hierarchy, a supervisor with a group and an agent without WHEN built THEN the agent keeps the console's group, in a block of its own that ignores it", () => {
     const json = build([user("sup@example.com", { hierarchyGroup: teamA }), alice], true);
     const { connect_users: file, connect_users_console_group: console } = json.resource.aws_connect_user;
-    expect(Object.keys(file.for_each)).toEqual(["sup@example.com"]);
+    expect(Object.keys(json.locals.connect_users)).toEqual(["sup@example.com"]);
+    expect(file.for_each).toBe("${local.connect_users}");
     expect(file.lifecycle).toBeUndefined();
-    expect(Object.keys(console.for_each)).toEqual(["alice@example.com"]);
+    expect(Object.keys(json.locals.connect_users_console_group)).toEqual(["alice@example.com"]);
+    expect(console.for_each).toBe("${local.connect_users_console_group}");
     expect(console.lifecycle).toEqual({ ignore_changes: ["hierarchy_group_id"] });
-    expect(console.for_each["alice@example.com"]).not.toHaveProperty("hierarchy_group");
+    expect(json.locals.connect_users_console_group["alice@example.com"]).not.toHaveProperty("hierarchy_group");
     // Each user's state follows it from the other block, so nobody is re-created when that changes.
     expect(json.moved).toEqual([
       { from: 'aws_connect_user.connect_users_console_group["sup@example.com"]', to: 'aws_connect_user.connect_users["sup@example.com"]' },
@@ -158,17 +176,17 @@ describe("ConnectUsers hierarchy groups and tags", () => {
     const path = "${var.x}/%{ if true }y";
     const json = build([user("a@example.com", { hierarchyGroup: path, tags: { Team: "${a}" } })], true);
     expect(json.data.aws_connect_user_hierarchy_group.hierarchy_groups.for_each).toEqual({ "$${var.x}/%%{ if true }y": { name: "%%{ if true }y", id: null } });
-    expect(json.resource.aws_connect_user.connect_users.for_each["a@example.com"]).toMatchObject({
+    expect(json.locals.connect_users["a@example.com"]).toMatchObject({
       hierarchy_group: "$${var.x}/%%{ if true }y",
       tags: { Team: "$${a}" },
     });
   });
 
   test("GIVEN a user's tags WHEN built THEN the resource carries them (the environment's come from default_tags) and a user without has none", () => {
-    const users = build([user("a@example.com", { tags: { CostCenter: "42" } }), alice]).resource.aws_connect_user.connect_users;
-    expect(users.tags).toBe("${each.value.tags}");
-    expect(users.for_each["a@example.com"].tags).toEqual({ CostCenter: "42" });
-    expect(users.for_each["alice@example.com"].tags).toBeNull();
+    const json = build([user("a@example.com", { tags: { CostCenter: "42" } }), alice]);
+    expect(json.resource.aws_connect_user.connect_users.tags).toBe("${each.value.tags}");
+    expect(json.locals.connect_users["a@example.com"].tags).toEqual({ CostCenter: "42" });
+    expect(json.locals.connect_users["alice@example.com"].tags).toBeNull();
   });
 
   test("GIVEN a group while hierarchy is not managed WHEN built THEN it is refused", () => {
@@ -215,5 +233,18 @@ describe("ConnectUsers refuses, naming its path", () => {
       (stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users, adopt }),
       `${STACK}/users: adopt names ${JSON.stringify(adopt)}, which this construct does not manage; allowed: names of the users given`,
     );
+  });
+
+  test.each<[string, Record<string, string>, string[], string]>([
+    ["a name that is not among the users", { "carol@example.com": "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b" }, [], 'adoptIds names "carol@example.com"'],
+    [
+      "a name also adopted by name",
+      { "alice@example.com": "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b" },
+      ["alice@example.com"],
+      'adoptIds names "alice@example.com"',
+    ],
+    ["an ID that is not a Connect user ID", { "alice@example.com": '${file("/etc/passwd")}' }, [], "adoptIds[]"],
+  ])("GIVEN adoptIds with %s WHEN built THEN it is refused", (_what, adoptIds, adopt, message) => {
+    expect(() => synthesized((stack) => new ConnectUsers(stack, "users", { instanceId: INSTANCE, users: [alice], adopt, adoptIds }))).toThrow(message);
   });
 });

@@ -4,7 +4,8 @@
  * fake pages and limits SearchUsers and ListUsers as the API model says.
  */
 import { ConnectClient, CreateUserCommand, DescribeUserCommand, ListUsersCommand, SearchUsersCommand, type User } from "@aws-sdk/client-connect";
-import { ConnectReadError, listConnectUserNames, readConnectUsers, type ConnectUserFields } from "../../lib/tools/connect-users/bulk-reader";
+import { ConnectReadError, listConnectUserNames, readConnectUsers, readInstanceUsers, type ConnectUserFields } from "../../lib/tools/connect-users/bulk-reader";
+import { readInstanceNames } from "../../lib/tools/connect-users/names";
 import { startConnectFake, type ConnectFake } from "../support/fake";
 
 const INSTANCE_ID = "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90";
@@ -173,6 +174,35 @@ describe("readConnectUsers", () => {
     const reading = readConnectUsers({ instanceId: other, region: REGION, usernames: names, needsDescribe: () => false }, client);
     await expect(reading).rejects.toBeInstanceOf(ConnectReadError);
     await expect(reading).rejects.toThrow(`SearchUsers on Connect instance ${other} failed: ResourceNotFoundException`);
+  });
+});
+
+describe("readInstanceUsers and readInstanceNames (adopting an instance)", () => {
+  test("GIVEN 250 users WHEN every user is read with DescribeUser THEN each equals DescribeUser's answer, for 3 SearchUsers pages and 250 DescribeUser", async () => {
+    const read = await readInstanceUsers({ instanceId: INSTANCE_ID, region: REGION, needsDescribe: () => true }, client);
+    const described = await describeAll();
+    expect(read.users.map((u) => u.username).sort()).toEqual([...names].sort());
+    for (const { readBy, ...rest } of read.users) {
+      expect({ readBy, ...rest }).toEqual({ readBy: "DescribeUser", ...expectedFields(described.get(rest.username)!, true) });
+    }
+    expect(read.calls).toEqual({ SearchUsers: 3, ListUsers: 0, DescribeUser: USERS });
+  });
+
+  test("GIVEN no user to describe WHEN read THEN SearchUsers alone answers, the secondary email unread", async () => {
+    const read = await readInstanceUsers({ instanceId: INSTANCE_ID, region: REGION, needsDescribe: () => false, pageSize: 500 }, client);
+    expect(read.calls).toEqual({ SearchUsers: 1, ListUsers: 0, DescribeUser: 0 });
+    expect(read.users.every((u) => !u.secondaryEmail.read)).toBe(true);
+  });
+
+  test("GIVEN the instance's profiles WHEN their names are read THEN each ID has its name, one list call each", async () => {
+    const read = await readInstanceNames({ instanceId: INSTANCE_ID, region: REGION, hierarchyGroupIds: [] }, client);
+    // The instance has AWS's defaults besides the test's own.
+    expect([...read.securityProfiles.values()]).toEqual(expect.arrayContaining(["Agent", "Admin", "Supervisor", "Tier2Agent"]));
+    expect([...read.routingProfiles.values()]).toEqual(expect.arrayContaining(["Basic Routing Profile", "Sales", "Support"]));
+    const user = (await describeAll()).get(nameOf(1))!;
+    expect(read.routingProfiles.get(user.RoutingProfileId!)).toBe("Sales");
+    expect(user.SecurityProfileIds!.map((id) => read.securityProfiles.get(id))).toEqual(["Tier2Agent"]);
+    expect(read.calls).toEqual({ ListSecurityProfiles: 1, ListRoutingProfiles: 1, DescribeUserHierarchyGroup: 0 });
   });
 });
 

@@ -96,7 +96,7 @@ describeIfTools("users stacks through real Terraform (init, validate, mocked app
     expect(Object.keys(stacks).sort()).toEqual(Object.keys(EXPECTED).sort());
     for (const [name, expected] of Object.entries(EXPECTED)) {
       const json = stacks[name];
-      expect(Object.keys(json.resource?.aws_connect_user?.connect_users?.for_each ?? {}).sort()).toEqual(expected.users);
+      expect(Object.keys(json.locals?.connect_users ?? {}).sort()).toEqual(expected.users);
       // Forgets: moves into the parking resource of the file-groups block (the console-group block's twin moves are checked in sharding.test.ts).
       const forgets = (json.moved ?? []).filter((m: { to: string }) => m.to.startsWith("aws_connect_user.connect_users_forgotten["));
       expect(forgets.map((m: { from: string }) => JSON.parse(m.from.replace(/^[^[]+\[(.*)\]$/, "$1"))).sort()).toEqual(expected.forgets);

@@ -121,6 +121,8 @@ export interface Workspace {
 export interface SandboxOptions {
   /** Shares one temp root, CLI configuration and plugin cache between sandboxes of a test file. */
   readonly setup?: TerraformSetup;
+  /** Longest a terraform command may run (a plan of thousands of users takes minutes on a busy machine). @default 120 s */
+  readonly terraformTimeoutMs?: number;
 }
 
 export interface Sandbox {
@@ -213,7 +215,7 @@ export async function startSandbox(env: Environment, options: SandboxOptions = {
   const motoServer = motoStart.value;
   const connectFake = fakeStart.value;
   try {
-    return await seedAndWrap(env, setup, ownsSetup, motoServer, connectFake, stopAll);
+    return await seedAndWrap(env, setup, ownsSetup, motoServer, connectFake, stopAll, options.terraformTimeoutMs ?? 120_000);
   } catch (error) {
     await stopAll();
     throw error;
@@ -227,6 +229,7 @@ async function seedAndWrap(
   motoServer: MotoServer,
   connectFake: ConnectFake,
   stopAll: () => Promise<void>,
+  terraformTimeoutMs: number,
 ): Promise<Sandbox> {
   // Connect: the instance, AWS's default profiles and those the users name (an instance the
   // stack creates gets AWS's defaults from the fake's CreateInstance).
@@ -300,7 +303,7 @@ async function seedAndWrap(
 
   const queue = initQueue(setup);
   const runIn = (cwd: string, args: ReadonlyArray<string>, okCodes: ReadonlyArray<number> = [0], env: NodeJS.ProcessEnv = {}) =>
-    terraform(setup, cwd, [...args, "-no-color"], { timeoutMs: 120_000, okCodes, env }).catch((error: Error) => {
+    terraform(setup, cwd, [...args, "-no-color"], { timeoutMs: terraformTimeoutMs, okCodes, env }).catch((error: Error) => {
       const missing = connectFake.unimplemented().map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ""}`);
       throw new Error(
         `${error.message}\n--- not implemented by the fake: ${missing.length ? missing.join(", ") : "none"}\n--- moto_server output ---\n${tail(motoServer.log(), 1500)}`,

@@ -86,7 +86,14 @@ export interface Environment {
     readonly createUsers: boolean;
   };
   /** Hand-made resources the first apply imports instead of creating. */
-  readonly adopt: { readonly samlProvider: boolean; readonly role: boolean; readonly users: ReadonlyArray<string> };
+  readonly adopt: {
+    readonly samlProvider: boolean;
+    readonly role: boolean;
+    /** Users found by name and imported. */
+    readonly users: ReadonlyArray<string>;
+    /** Users imported by their Connect user ID, by user name. @default none */
+    readonly userIds?: Readonly<Record<string, string>>;
+  };
   /**
    * Users stacks: `stacks` users stacks (0 = users stay in the main stack); `previousStacks` is set
    * while users move after a change of `stacks`; `usersPerStack` is the size that draws a warning.

@@ -11,6 +11,7 @@ import {
   IAM_ROLE_ARN,
   CONNECT_INSTANCE_ALIAS,
   CONNECT_INSTANCE_ID,
+  CONNECT_USER_ID,
   CONNECT_USERNAME,
   DESTINATIONS,
   E164,
@@ -310,6 +311,14 @@ const adopt = z.strictObject({
     .union([z.literal("all"), z.array(z.string({ error: "must be user names" }))], { error: 'must be "all" or a list of configured user names' })
     .optional()
     .describe("Configured users that already exist in Connect (found by name): all of them, or a list of user names."),
+  userIds: z
+    .record(z.string(), pattern(CONNECT_USER_ID, "the user's Connect user ID, a lowercase UUID such as 3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b (ListUsers' Id)"), {
+      error: "must map configured user names to their Connect user IDs",
+    })
+    .optional()
+    .describe(
+      "Users imported by their Connect user ID (written by npm run users -- import-live): no look-up by name, whose cost is a ListUsers of the whole instance for each user.",
+    ),
 });
 
 const stackCount = (what: string) =>

@@ -117,17 +117,35 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
 
   problems.push(...pipelineProblems(file));
 
-  const adopted = file.adopt?.users;
-  if (Array.isArray(adopted)) {
-    const configured = new Set(file.users.map((u) => u.username));
-    adopted.forEach((name, index) => {
-      if (!configured.has(name)) {
+  problems.push(...adoptedUserProblems(file));
+  return problems;
+}
+
+/** Adopted users are configured ones, each adopted one way: found by name (adopt.users) or by ID (adopt.userIds). */
+function adoptedUserProblems(file: EnvironmentFile): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const configured = new Set(file.users.map((u) => u.username));
+  const notConfigured = (name: string) => `${JSON.stringify(name)} is not in users; allowed: user names configured under users (case matters)`;
+  const byName = file.adopt?.users;
+  const byId = file.adopt?.userIds ?? {};
+  if (Array.isArray(byName)) {
+    byName.forEach((name, index) => {
+      if (!configured.has(name)) problems.push({ path: ["adopt", "users", index], message: notConfigured(name) });
+      else if (Object.hasOwn(byId, name))
         problems.push({
           path: ["adopt", "users", index],
-          message: `${JSON.stringify(name)} is not in users; allowed: user names configured under users (case matters)`,
+          message: `${JSON.stringify(name)} is also in adopt.userIds; adopt each user one way: keep it in userIds`,
         });
-      }
     });
+  } else if (byName === "all" && Object.keys(byId).length > 0) {
+    problems.push({
+      path: ["adopt", "users"],
+      message:
+        '"all" finds every user by name, also those adopt.userIds imports by ID; adopt each user one way: list the users to find by name, or remove adopt.users',
+    });
+  }
+  for (const name of Object.keys(byId)) {
+    if (!configured.has(name)) problems.push({ path: ["adopt", "userIds", name], message: notConfigured(name) });
   }
   return problems;
 }

@@ -36,6 +36,19 @@ export const escapeLevel = (name: string): string => name.replace(/\\/g, "\\\\")
 /** The path of these level names, top level first: the inverse of hierarchyLevels. */
 export const hierarchyPath = (levels: ReadonlyArray<string>): string => levels.map(escapeLevel).join(HIERARCHY.separator);
 
+/**
+ * A group's path from its level names (top level first), the inverse of hierarchyLevels; or why
+ * the names cannot be written as a path.
+ */
+export function hierarchyPathOf(levels: ReadonlyArray<string>): { readonly path: string } | { readonly refused: string } {
+  const holding = levels.find((level) => level.includes(HIERARCHY.separator));
+  if (holding !== undefined)
+    return { refused: `level ${JSON.stringify(holding)} holds "${HIERARCHY.separator}", which separates the levels of a path (rename the group in Connect)` };
+  const path = levels.join(HIERARCHY.separator);
+  const problem = hierarchyPathProblem(path);
+  return problem === undefined ? { path } : { refused: problem };
+}
+
 /** Why a hierarchy path cannot name one group unambiguously (what is allowed), or undefined when it can. */
 export function hierarchyPathProblem(path: string): string | undefined {
   const levels = hierarchyLevels(path);

@@ -207,6 +207,8 @@ export const IAM_ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+
 export const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** IAM SAML provider names (CreateSAMLProvider API pattern, stricter than the Terraform provider's check). */
 export const SAML_PROVIDER_NAME = /^[\w._-]{1,128}$/;
+/** Connect user IDs (ListUsers' Id): a lowercase UUID, as instance IDs are. */
+export const CONNECT_USER_ID = CONNECT_INSTANCE_ID;
 /** Connect user names: 2..64 of `[A-Za-z0-9_.@-]`. */
 export const CONNECT_USERNAME = /^[a-zA-Z0-9_.@-]{2,64}$/;
 

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseStackName } from "../../rules/sharding";
+import { inlineForEachLocals } from "../../tools/plan/locals";
 import type { Method } from "./args";
 import { BENCH_ENV, REPO } from "./environments";
 
@@ -182,7 +183,9 @@ export function unsuccessful(what: string, m: Measurement, detail: string): Erro
 
 /** Number of users the synthesized stack creates (keys of aws_connect_user.connect_users.for_each). */
 export function countSynthesizedUsers(stackJson: unknown): number | undefined {
-  const forEach = (stackJson as { resource?: { aws_connect_user?: { connect_users?: { for_each?: unknown } } } })?.resource?.aws_connect_user?.connect_users
+  if (!stackJson || typeof stackJson !== "object") return undefined;
+  const stack = inlineForEachLocals(stackJson as Record<string, unknown>);
+  const forEach = (stack as { resource?: { aws_connect_user?: { connect_users?: { for_each?: unknown } } } })?.resource?.aws_connect_user?.connect_users
     ?.for_each;
   return forEach && typeof forEach === "object" && !Array.isArray(forEach) ? Object.keys(forEach).length : undefined;
 }

@@ -16,6 +16,7 @@
  * __tests__/integration/plan-cost.test.ts counts these calls on the loopback fake and requires them
  * to equal this model's, operation by operation.
  */
+import { inlineForEachLocals } from "../../tools/plan/locals";
 import { DEFAULT_SEARCH_PAGE_SIZE, LIST_USERS_MAX_RESULTS, SEARCH_USERS_MAX_RESULTS, type CallCounts } from "../../tools/connect-users/bulk-reader";
 import { USER_RESOURCES } from "../../tools/drift/compare";
 import { instanceCount, planCost, planMinutes, type ApiRate, type PlanCost, type PlanCostOptions } from "./model";
@@ -54,7 +55,7 @@ export function bulkReadCalls(input: BulkReadInput): Readonly<CallCounts> {
 
 type Json = Record<string, unknown>;
 
-const parsed = (stackJson: unknown): Json => (typeof stackJson === "string" ? (JSON.parse(stackJson) as Json) : (stackJson as Json));
+const parsed = (stackJson: unknown): Json => inlineForEachLocals(typeof stackJson === "string" ? (JSON.parse(stackJson) as Json) : (stackJson as Json));
 const resourcesOf = (stack: Json) => (stack.resource ?? {}) as Record<string, Record<string, Json>>;
 
 /**

@@ -11,11 +11,12 @@
  * counts every request of each plan, and requires the counts to equal this model's, operation by
  * operation. A provider upgrade that reads differently fails that test.
  *
- * Instances are counted from the JSON: `for_each` as a map literal (the users), as a
- * `${toset([...])}` literal list (look-ups by name, identity store users, assignments), or as a
- * reference to a data source (import blocks); `count` as a number. Anything else is an error, so
+ * Instances are counted from the JSON: `for_each` as a map literal (the users, kept in a local
+ * the JSON is read through), as a `${toset([...])}` literal list (look-ups by name, identity
+ * store users, assignments), or as a reference to a data source (import blocks); `count` as a number. Anything else is an error, so
  * a new block cannot be priced at zero by accident.
  */
+import { inlineForEachLocals } from "../../tools/plan/locals";
 import { APIS, callsPerInstance, CONNECT_PAGE_SIZE, COST_TABLE, COST_TABLE_FILE, type Api, type ConnectInventory, type CostRow, type When } from "./table";
 
 /** Connect's default request rate per account and Region (shared by all its operations): a token bucket. */
@@ -115,7 +116,7 @@ function providerBlocks(section: unknown): Array<[type: string, body: Json]> {
 function stackObject(stackJson: unknown): Json {
   const stack = typeof stackJson === "string" ? (JSON.parse(stackJson) as unknown) : stackJson;
   if (!stack || typeof stack !== "object" || Array.isArray(stack)) throw new Error("plan-cost: a stack's Terraform JSON must be an object (or its text)");
-  return stack as Json;
+  return inlineForEachLocals(stack as Json);
 }
 
 /** Instances of every block of `type` in a section (`resource` or `data`) of a stack. */

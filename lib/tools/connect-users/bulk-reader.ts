@@ -104,11 +104,16 @@ async function allPages<T>(operation: ReadOperation, instanceId: string, fetch: 
   return items;
 }
 
-function checkOptions(options: ReadConnectUsersOptions): number {
+function checkPageSize(options: Pick<ReadConnectUsersOptions, "instanceId" | "pageSize">): number {
   if (!options.instanceId) throw new ConnectReadError("instanceId is required.");
   const pageSize = options.pageSize ?? DEFAULT_SEARCH_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > SEARCH_USERS_MAX_RESULTS)
     throw new ConnectReadError(`pageSize ${pageSize} must be an integer from 1 to ${SEARCH_USERS_MAX_RESULTS} (SearchUsers' MaxResults).`);
+  return pageSize;
+}
+
+function checkOptions(options: ReadConnectUsersOptions): number {
+  const pageSize = checkPageSize(options);
   const duplicate = options.usernames.find((name, i) => options.usernames.indexOf(name) !== i);
   if (duplicate !== undefined) throw new ConnectReadError(`user name ${JSON.stringify(duplicate)} is given twice.`);
   return pageSize;
@@ -193,12 +198,14 @@ async function userIdsByName(client: ConnectClient, calls: CallCounts, instanceI
  * before it is called missing (the search may lag behind a change, or a page may shift while users
  * are created or deleted); one ListUsers finds is read with DescribeUser.
  */
-export async function readConnectUsers(options: ReadConnectUsersOptions, client: ConnectClient = defaultClient(options.region)): Promise<ConnectUsersRead> {
-  const pageSize = checkOptions(options);
-  const { instanceId } = options;
-  const calls = noCalls();
-  const managed = new Set(options.usernames);
-
+/** SearchUsers over the whole instance: the fields of each user `wanted` names, by user name. */
+async function searchUsers(
+  client: ConnectClient,
+  calls: CallCounts,
+  instanceId: string,
+  pageSize: number,
+  wanted: (username: string) => boolean,
+): Promise<Map<string, ConnectUserFields>> {
   const summaries = await allPages("SearchUsers", instanceId, async (token) => {
     const page = await counted(calls, "SearchUsers", instanceId, () =>
       client.send(new SearchUsersCommand({ InstanceId: instanceId, MaxResults: pageSize, NextToken: token })),
@@ -207,13 +214,22 @@ export async function readConnectUsers(options: ReadConnectUsersOptions, client:
   });
   const found = new Map<string, ConnectUserFields>();
   for (const summary of summaries) {
-    if (summary.Username === undefined || !managed.has(summary.Username)) continue;
+    if (summary.Username === undefined || !wanted(summary.Username)) continue;
     const fields = fieldsOf(summary, "SearchUsers");
     const earlier = found.get(fields.username);
     if (earlier && earlier.id !== fields.id)
       throw new ConnectReadError(`SearchUsers answered two users named ${JSON.stringify(fields.username)} (${earlier.id}, ${fields.id}).`);
     found.set(fields.username, fields);
   }
+  return found;
+}
+
+export async function readConnectUsers(options: ReadConnectUsersOptions, client: ConnectClient = defaultClient(options.region)): Promise<ConnectUsersRead> {
+  const pageSize = checkOptions(options);
+  const { instanceId } = options;
+  const calls = noCalls();
+  const managed = new Set(options.usernames);
+  const found = await searchUsers(client, calls, instanceId, pageSize, (name) => managed.has(name));
 
   // Users to describe, by ID: configured ones SearchUsers cannot fully answer, and ones it did not return but ListUsers has.
   const toDescribe = new Map<string, string>();
@@ -234,6 +250,31 @@ export async function readConnectUsers(options: ReadConnectUsersOptions, client:
   for (const name of options.usernames) {
     const fields = described.has(name) ? described.get(name) : found.get(name);
     users.set(name, fields ?? "missing");
+  }
+  return { users, calls };
+}
+
+/** Options of {@link readInstanceUsers}: the instance, and which of its users need a DescribeUser. */
+export type ReadInstanceUsersOptions = Omit<ReadConnectUsersOptions, "usernames">;
+
+export interface InstanceUsersRead {
+  /** Every user of the instance, in SearchUsers' order (a user deleted while it was read is left out). */
+  readonly users: ReadonlyArray<ConnectUserFields>;
+  readonly calls: Readonly<CallCounts>;
+}
+
+/**
+ * Reads every user of an instance (to adopt a contact center that exists): SearchUsers over the
+ * instance, then DescribeUser, one at a time, for the users `needsDescribe` names.
+ */
+export async function readInstanceUsers(options: ReadInstanceUsersOptions, client: ConnectClient = defaultClient(options.region)): Promise<InstanceUsersRead> {
+  const pageSize = checkPageSize(options);
+  const calls = noCalls();
+  const found = await searchUsers(client, calls, options.instanceId, pageSize, () => true);
+  const users: ConnectUserFields[] = [];
+  for (const fields of found.values()) {
+    const read = options.needsDescribe(fields.username) ? await describe(client, calls, options.instanceId, fields.id) : fields;
+    if (read) users.push(read);
   }
   return { users, calls };
 }

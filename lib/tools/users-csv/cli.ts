@@ -7,45 +7,36 @@
  * allowed) and nothing is written. The file is replaced through a temporary file and a rename.
  * Export writes the CSV to the file (the same way) or to stdout.
  *
- * Exit 0: done (or nothing to change); 1: a problem in a file (nothing written); 2: unusable input (a bad
- * command line, an unknown environment, a file that cannot be read).
+ * Exit codes: ../users/environment-file.ts. `import-live` and `sync` are in ../users/.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Environment } from "../../config/environment";
-import { ENVIRONMENTS_DIR } from "../../config/environments-dir";
-import { parseEnvironment, readMetadataFile } from "../../config/load";
-import { displayPath, formatProblem, hasErrors, type Problem } from "../../config/problems";
-import { decodeUtf8 } from "../../config/yaml";
-import { ENVIRONMENT_NAME } from "../../rules/naming";
+import type { Problem } from "../../config/problems";
+import {
+  COMMANDS,
+  failure,
+  FileProblems,
+  load,
+  placeOf,
+  problem,
+  readBytes,
+  USAGE,
+  UsageError,
+  writeAtomically,
+  writeChecked,
+  type Place,
+} from "../users/environment-file";
 import { EXTRA_COLUMNS, TEMPLATE_COLUMNS } from "./columns";
 import { usersToCsv } from "./export";
 import { mergeUsers, type MergeResult } from "./merge";
 import { cellPath, readUsersCsv } from "./read";
 import { readCommandLine, type ToolIo, type ToolOptions } from "../io";
 
-export const USAGE = [
-  "usage: npm run users -- import <file.csv> <env> [--replace]   merge the CSV's users into environments/<env>.yaml",
-  "       npm run users -- export <env> [file.csv]               write the environment's users as CSV (to stdout without a file)",
-  "The CSV is the Amazon Connect console's bulk user upload template for SAML instances (UTF-8). --replace drops users the CSV does not name.",
-  "The folder is CONNECT_SSO_ENVIRONMENTS (default: environments).",
-].join("\n");
+export { USAGE } from "../users/environment-file";
 
 /** `out`: the CSV of an export without a file. */
 export type UsersIo = ToolIo;
 /** `now`: the metadata file's certificates are checked against it. */
 export type UsersOptions = ToolOptions;
-
-class UsageError extends Error {}
-/** Input the command cannot use (an unknown environment, a file that cannot be read): one line, exit 2. */
-class UnusableInput extends Error {}
-
-/** A problem in a file: reported, exit 1, nothing written. */
-class FileProblems extends Error {
-  constructor(readonly problems: ReadonlyArray<Problem>) {
-    super("file problems");
-  }
-}
 
 /** Runs one command; returns the exit code. Never throws for bad input. */
 export function runUsers(argv: ReadonlyArray<string>, variables: NodeJS.ProcessEnv, io: UsersIo, options: UsersOptions = {}): number {
@@ -58,115 +49,24 @@ export function runUsers(argv: ReadonlyArray<string>, variables: NodeJS.ProcessE
       return 0;
     }
     const [command, ...rest] = positionals;
-    // Import and export change the team's files: never the examples standing in for them.
-    const dir = path.resolve(cwd, variables.CONNECT_SSO_ENVIRONMENTS ?? ENVIRONMENTS_DIR);
-    const shown = (file: string) => displayPath(cwd, file);
+    const place = placeOf(variables, cwd, now);
     if (command === "import") {
       if (rest.length !== 2) throw new UsageError(`import takes <file.csv> <env>; given ${rest.length} argument(s)`);
-      return importUsers(path.resolve(cwd, rest[0]), rest[1], { dir, shown, now, replace: values.replace ?? false }, io);
+      return importUsers(path.resolve(cwd, rest[0]), rest[1], { ...place, replace: values.replace ?? false }, io);
     }
     if (values.replace) throw new UsageError("--replace belongs to import");
     if (command === "export") {
       if (rest.length < 1 || rest.length > 2) throw new UsageError(`export takes <env> [file.csv]; given ${rest.length} argument(s)`);
-      return exportUsers(rest[0], rest[1] && path.resolve(cwd, rest[1]), { dir, shown, now }, io);
+      return exportUsers(rest[0], rest[1] && path.resolve(cwd, rest[1]), place, io);
     }
-    throw new UsageError(command === undefined ? "no command given" : `unknown command ${JSON.stringify(command)}; allowed: import, export`);
+    throw new UsageError(command === undefined ? "no command given" : `unknown command ${JSON.stringify(command)}; allowed: ${COMMANDS.join(", ")}`);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof UnusableInput) {
-      io.err(`users: ${error.message}`);
-      if (error instanceof UsageError) io.err(USAGE);
-      return 2;
-    }
-    if (error instanceof FileProblems) {
-      error.problems.forEach((p) => io.err(formatProblem(p)));
-      io.err("users: nothing written");
-      return 1;
-    }
-    throw error;
+    return failure(error, io);
   }
 }
 
 function readArguments(argv: ReadonlyArray<string>) {
   return readCommandLine([...argv], { replace: { type: "boolean" }, help: { type: "boolean", short: "h" } }, (message) => new UsageError(message));
-}
-
-interface Place {
-  readonly dir: string;
-  readonly shown: (file: string) => string;
-  readonly now: Date;
-}
-
-/** An environment file: where it is, its text, and what it holds (checked as synth checks it). */
-interface LoadedFile {
-  readonly file: string;
-  readonly text: string;
-  readonly environment: Environment;
-  readonly warnings: Problem[];
-}
-
-const problem = (file: string, message: string, where = ""): Problem => ({ severity: "error", file, path: where, message });
-
-/** Finds `<dir>/<name>.yaml` (or `.yml`). */
-function environmentFile(name: string, place: Place): string {
-  if (!ENVIRONMENT_NAME.test(name))
-    throw new UsageError(`${JSON.stringify(name)} is not an environment name; allowed: 1..31 of a-z 0-9 -, starting with a letter`);
-  const found = [".yaml", ".yml"].map((ext) => path.join(place.dir, name + ext)).filter((f) => fs.existsSync(f));
-  if (found.length === 0) {
-    const known = fs.existsSync(place.dir)
-      ? fs
-          .readdirSync(place.dir)
-          .filter((n) => /\.ya?ml$/.test(n))
-          .sort()
-      : [];
-    throw new UnusableInput(
-      `unknown environment ${JSON.stringify(name)}: ${place.shown(place.dir)} has ${known.length ? known.map((n) => n.replace(/\.ya?ml$/, "")).join(", ") : "no environment files"}`,
-    );
-  }
-  if (found.length > 1)
-    throw new FileProblems([problem(place.shown(found[1]), `environment ${name} is also defined by ${place.shown(found[0])}; keep one file`)]);
-  return found[0];
-}
-
-/** Checks an environment file's text as synth does; throws FileProblems on errors. */
-function check(name: string, file: string, text: string, place: Place): { environment: Environment; warnings: Problem[] } {
-  const result = parseEnvironment({
-    name,
-    file: place.shown(file),
-    text,
-    now: place.now,
-    readRelative: (relative) => readMetadataFile(place.dir, place.shown, relative),
-  });
-  if (!result.environment || hasErrors(result.problems)) throw new FileProblems(result.problems);
-  return { environment: result.environment, warnings: result.problems };
-}
-
-function load(name: string, place: Place): LoadedFile {
-  const file = environmentFile(name, place);
-  const text = decodeUtf8(fs.readFileSync(file));
-  if (typeof text !== "string") throw new FileProblems([problem(place.shown(file), text.refused)]);
-  return { file, text, ...check(name, file, text, place) };
-}
-
-function readBytes(file: string, shown: (file: string) => string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UnusableInput(
-      `${shown(file)}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a file" : `cannot be read (${code ?? (error as Error).message})`}`,
-    );
-  }
-}
-
-/** Writes through a temporary file in the same folder and a rename, so a reader never sees half a file. */
-function writeAtomically(file: string, text: string): void {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(temp, text, { mode: fs.existsSync(file) ? fs.statSync(file).mode : 0o644 });
-    fs.renameSync(temp, file);
-  } finally {
-    fs.rmSync(temp, { force: true });
-  }
 }
 
 const COLUMN_OF_FIELD = new Map([...TEMPLATE_COLUMNS, ...EXTRA_COLUMNS].map((c) => [c.field as string, c.header]));
@@ -190,7 +90,15 @@ function importUsers(csvPath: string, name: string, options: Place & { readonly 
   if (csv.problems.length > 0) throw new FileProblems(csv.problems);
   let merged: MergeResult;
   try {
-    merged = mergeUsers({ text: env.text, current: env.environment.users, csv: csv.users, fields: csv.fields, replace: options.replace });
+    merged = mergeUsers({
+      text: env.text,
+      current: env.environment.users,
+      incoming: csv.users,
+      fields: csv.fields,
+      // An empty hierarchy cell leaves the user's group alone (a spreadsheet of names must not clear every group); --replace clears it.
+      keepWhenEmpty: new Set(options.replace ? [] : ["hierarchyGroup"]),
+      replace: options.replace,
+    });
   } catch (error) {
     throw new FileProblems([
       problem(
@@ -205,16 +113,8 @@ function importUsers(csvPath: string, name: string, options: Place & { readonly 
     io.err(`users: ${options.shown(env.file)}: no changes (${csv.users.length} CSV users match the file)`);
     return 0;
   }
-  let result;
-  try {
-    result = check(name, env.file, merged.text, options);
-  } catch (error) {
-    if (error instanceof FileProblems) throw new FileProblems(error.problems.map((p) => onCell(p, merged, csvFile)));
-    throw error;
-  }
-  writeAtomically(env.file, merged.text);
-  result.warnings.forEach((p) => io.err(formatProblem(p)));
-  io.err(`users: ${options.shown(env.file)}: ${summary}; ${result.environment.users.length} users`);
+  const written = writeChecked(name, env, merged.text, options, io, (p) => onCell(p, merged, csvFile));
+  io.err(`users: ${options.shown(env.file)}: ${summary}; ${written.users.length} users`);
   return 0;
 }
 

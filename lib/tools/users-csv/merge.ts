@@ -1,12 +1,13 @@
 /**
- * Merges CSV users into an environment file's text with the `yaml` library's document API.
+ * Merges users from a source (a CSV, the live instance, Identity Center) into an environment
+ * file's text with the `yaml` library's document API: the one merge engine of `npm run users`.
  *
- * Rules: a CSV user updates the file's user of the same name (exactly, case included) and new
- * users are appended after the last one, in CSV order; users the CSV does not name stay (or are
- * dropped with `replace`). Of an updated user, only the fields whose value changes are set, in
- * place (so a scalar keeps its quoting and comment); a filled cell sets its field and an empty
- * cell removes it (its default applies), except an empty hierarchy cell, which leaves the group
- * as it is unless `replace`. A field without a column is left alone.
+ * Rules: an incoming user updates the file's user of the same name (exactly, case included) and
+ * new users are appended after the last one, in the source's order; users the source does not
+ * name stay (or are dropped with `replace`). Of an updated user, only the fields whose value
+ * changes are set, in place (so a scalar keeps its quoting and comment); a filled field sets its
+ * value and an unfilled one is removed (its default applies), except the fields of
+ * `keepWhenEmpty`, which stay as they are. A field outside `fields` is left alone.
  *
  * Formatting: the document is parsed with source ranges; only the text of changed, dropped and
  * new users is replaced, each rendered by the library from its node, so every other byte of the
@@ -15,7 +16,6 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq, type Node, type Scalar } from "yaml";
 import type { UserEntry } from "../../config/schema";
 import type { UserField } from "./columns";
-import type { CsvUser } from "./read";
 
 /** The order of a new user's keys: that of the example in docs/environment-file.md. */
 const FIELD_ORDER: ReadonlyArray<UserField> = [
@@ -40,11 +40,23 @@ export interface MergeInput {
   readonly text: string;
   /** The file's users as the schema read them, in file order. */
   readonly current: ReadonlyArray<UserEntry>;
-  readonly csv: ReadonlyArray<CsvUser>;
-  /** Fields the CSV has a column for. */
+  readonly incoming: ReadonlyArray<IncomingUser>;
+  /** Fields the source sets on the file's users (a CSV: those it has a column for). */
   readonly fields: ReadonlySet<UserField>;
-  /** Drop users the CSV does not name. */
+  /** Fields an unfilled incoming value leaves as they are, instead of removing. */
+  readonly keepWhenEmpty: ReadonlySet<UserField>;
+  /** Drop users the source does not name. */
   readonly replace: boolean;
+}
+
+/** One user of the source. */
+export interface IncomingUser {
+  /** The user as the schema reads it (defaults applied). */
+  readonly user: UserEntry;
+  /** Fields the source gives a value: the others take their default (or are left out). */
+  readonly filled: ReadonlySet<UserField>;
+  /** Where the user is in the source (a CSV's row), to place later problems there. */
+  readonly row?: number;
 }
 
 export interface MergeResult {
@@ -52,7 +64,7 @@ export interface MergeResult {
   readonly added: number;
   readonly updated: number;
   readonly removed: number;
-  /** Index in the new file's `users` of each CSV row's user, to place later problems on the row. */
+  /** Index in the new file's `users` of each incoming user that has a row, to place later problems on the row. */
   readonly rowOfIndex: ReadonlyMap<number, number>;
 }
 
@@ -69,17 +81,17 @@ interface Edit {
 /** The merged text; throws only on a document the loader accepted but this code cannot place (an internal error). */
 export function mergeUsers(input: MergeInput): MergeResult {
   const byName = new Map(input.current.map((u, index) => [u.username, index]));
-  const rowOfName = new Map(input.csv.map((c) => [c.user.username, c.row]));
-  // An empty hierarchy cell leaves the user's group alone (a spreadsheet of names must not clear every group); --replace clears it.
-  const leftAsIs = (entry: CsvUser, field: UserField) => field === "hierarchyGroup" && !entry.filled.has(field) && !input.replace;
-  const changed = (entry: CsvUser, index: number) =>
+  const named = new Set(input.incoming.map((c) => c.user.username));
+  const rowOfName = new Map(input.incoming.map((c) => [c.user.username, c.row]));
+  const leftAsIs = (entry: IncomingUser, field: UserField) => input.keepWhenEmpty.has(field) && !entry.filled.has(field);
+  const changed = (entry: IncomingUser, index: number) =>
     FIELD_ORDER.filter(
       (field) => input.fields.has(field) && !leftAsIs(entry, field) && comparable(input.current[index][field]) !== comparable(entry.user[field]),
     );
-  // Parsing a large file with positions is the slow part: skip it when the CSV changes nothing (a re-import).
+  // Parsing a large file with positions is the slow part: skip it when the source changes nothing (a re-import).
   const same =
-    input.csv.every((entry) => byName.has(entry.user.username) && changed(entry, byName.get(entry.user.username)!).length === 0) &&
-    !(input.replace && input.current.some((u) => !rowOfName.has(u.username)));
+    input.incoming.every((entry) => byName.has(entry.user.username) && changed(entry, byName.get(entry.user.username)!).length === 0) &&
+    !(input.replace && input.current.some((u) => !named.has(u.username)));
   if (same) return { text: input.text, added: 0, updated: 0, removed: 0, rowOfIndex: new Map() };
 
   const doc = parseDocument(input.text);
@@ -88,9 +100,9 @@ export function mergeUsers(input: MergeInput): MergeResult {
   const edits: Edit[] = [];
   const rowOfIndex = new Map<number, number>();
   let updated = 0;
-  const fresh: CsvUser[] = [];
+  const fresh: IncomingUser[] = [];
 
-  for (const entry of input.csv) {
+  for (const entry of input.incoming) {
     const index = byName.get(entry.user.username);
     if (index === undefined) {
       fresh.push(entry);
@@ -118,11 +130,11 @@ export function mergeUsers(input: MergeInput): MergeResult {
     if (structural || scalarEdits.length > 0) updated++;
   }
 
-  // Surviving users keep their places; new ones follow, in CSV order.
+  // Surviving users keep their places; new ones follow, in the source's order.
   let kept = 0;
   let removed = 0;
   input.current.forEach((u, index) => {
-    if (input.replace && !rowOfName.has(u.username)) {
+    if (input.replace && !named.has(u.username)) {
       removed++;
       edits.push({ ...itemSpan(input.text, seq!.items[index] as YAMLMap), text: "" });
       return;
@@ -131,7 +143,9 @@ export function mergeUsers(input: MergeInput): MergeResult {
     if (row !== undefined) rowOfIndex.set(kept, row);
     kept++;
   });
-  fresh.forEach((entry, n) => rowOfIndex.set(kept + n, entry.row));
+  fresh.forEach((entry, n) => {
+    if (entry.row !== undefined) rowOfIndex.set(kept + n, entry.row);
+  });
   if (fresh.length > 0) edits.push(...appendUsers(input.text, doc, seq, fresh));
 
   let text = input.text;
@@ -156,8 +170,8 @@ function styleOf(node: unknown): boolean {
   return isSeq(node) || isMap(node) ? Boolean(node.flow) : true;
 }
 
-/** A new user as a node: keys in that order, only filled fields, lists and tags in flow style. */
-function userNode(doc: Document, entry: CsvUser): YAMLMap {
+/** A new user as a node: keys in the order of docs/environment-file.md's example, only filled fields, lists and tags in flow style. */
+function userNode(doc: Document, entry: IncomingUser): YAMLMap {
   const map = new YAMLMap();
   for (const field of FIELD_ORDER) {
     if (entry.filled.has(field)) map.set(field, doc.createNode(entry.user[field], { flow: true }));
@@ -192,7 +206,7 @@ function replaceItem(text: string, item: YAMLMap): Edit {
   return { start: span.start, end: span.end, text: text.slice(span.end - 1, span.end) === "\n" ? rendered : rendered.replace(/\n$/, "") };
 }
 
-function appendUsers(text: string, doc: Document, seq: YAMLSeq | undefined, fresh: ReadonlyArray<CsvUser>): Edit[] {
+function appendUsers(text: string, doc: Document, seq: YAMLSeq | undefined, fresh: ReadonlyArray<IncomingUser>): Edit[] {
   const nodes = fresh.map((entry) => userNode(doc, entry));
   if (seq && seq.items.length > 0) {
     const last = itemSpan(text, seq.items[seq.items.length - 1] as YAMLMap);

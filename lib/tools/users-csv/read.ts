@@ -7,7 +7,7 @@ import { closest } from "fastest-levenshtein";
 import { parse } from "csv-parse/sync";
 import { decodeUtf8 } from "../../config/yaml";
 import { given, type Problem } from "../../config/problems";
-import { user as userSchema, type UserEntry } from "../../config/schema";
+import { user as userSchema } from "../../config/schema";
 import {
   EXTRA_COLUMNS,
   headerKey,
@@ -19,15 +19,12 @@ import {
   type Column,
   type UserField,
 } from "./columns";
+import type { IncomingUser } from "./merge";
 
-/** One user of the CSV. */
-export interface CsvUser {
+/** One user of the CSV: its user as the schema reads it (text trimmed and in NFC), and the fields whose cell was filled. */
+export interface CsvUser extends IncomingUser {
   /** Row in a spreadsheet: the header is row 1. */
   readonly row: number;
-  /** The user as the schema reads it (defaults applied, text trimmed and in NFC). */
-  readonly user: UserEntry;
-  /** Fields whose cell was filled: the others take their default (or are left out). */
-  readonly filled: ReadonlySet<UserField>;
 }
 
 export interface ReadCsvResult {
