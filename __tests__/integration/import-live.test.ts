@@ -154,16 +154,26 @@ test("GIVEN a live instance and a file naming some of its users WHEN import-live
     afterContactWorkTimeLimit: 30,
     tags: { Team: "blue" },
   });
-  expect(file.users.map((u: { username: string }) => u.username)).toEqual(["alice.nguyen@example.com", "new.hire@example.com", "bob.martin@example.com"]);
+  expect(file.users.map((u: { username: string }) => u.username)).toEqual([
+    "alice.nguyen@example.com",
+    "new.hire@example.com",
+    "bob.martin@example.com",
+    "carol.diaz@example.com",
+  ]);
+  // A "/" inside a group's name is escaped in the path.
+  expect(file.users.find((u: { username: string }) => u.username === "carol.diaz@example.com").hierarchyGroup).toBe("Americas/Sales\\/Support");
   expect(file.adopt).toEqual({
-    userIds: { "alice.nguyen@example.com": ids["alice.nguyen@example.com"], "bob.martin@example.com": ids["bob.martin@example.com"] },
+    userIds: {
+      "alice.nguyen@example.com": ids["alice.nguyen@example.com"],
+      "bob.martin@example.com": ids["bob.martin@example.com"],
+      "carol.diaz@example.com": ids["carol.diaz@example.com"],
+    },
   });
   expect(r.err).toContain('users: not imported: jdoe: username "jdoe": cannot sign in through SAML');
   expect(r.err).toContain(
     'users: not imported: Alice.Nguyen@example.com: username "Alice.Nguyen@example.com": differs from "alice.nguyen@example.com" (in the file) only in case',
   );
-  expect(r.err).toContain('users: not imported: carol.diaz@example.com: hierarchyGroup ["Americas","Sales/Support"]: level "Sales/Support" holds "/"');
-  expect(r.err).toMatch(/1 added, 1 updated, 2 adopted by ID \(adopt.userIds\), 3 not imported; 3 users/);
+  expect(r.err).toMatch(/2 added, 1 updated, 3 adopted by ID \(adopt.userIds\), 2 not imported; 4 users/);
   expect(r.err).toMatch(
     /read 5 users of Connect instance .* \(SearchUsers 1, DescribeUser 5, ListSecurityProfiles 1, ListRoutingProfiles 1, DescribeUserHierarchyGroup 2\)/,
   );
@@ -190,7 +200,7 @@ test("GIVEN bad input WHEN import-live runs THEN the message names the file, fie
     [["import-live"], undefined, 2, /import-live takes <env>; given 0 argument\(s\)/],
     [["import-live", "team", "--replace"], undefined, 2, /import-live: Unknown option '--replace'/],
     [["import-live", "Team"], undefined, 2, /"Team" is not an environment name; allowed: 1\.\.31 of a-z 0-9 -/],
-    [["import-live", "prod"], undefined, 1, /environments\/prod\.yaml: environment file not found/],
+    [["import-live", "prod"], undefined, 2, /users: unknown environment "prod": environments has team/],
     [
       ["import-live", "team"],
       ENV.replace(`  instanceId: ${INSTANCE_ID}\n`, "  create: { alias: team-center }\n"),

@@ -37,14 +37,11 @@ export const escapeLevel = (name: string): string => name.replace(/\\/g, "\\\\")
 export const hierarchyPath = (levels: ReadonlyArray<string>): string => levels.map(escapeLevel).join(HIERARCHY.separator);
 
 /**
- * A group's path from its level names (top level first), the inverse of hierarchyLevels; or why
- * the names cannot be written as a path.
+ * A group's path from the level names Connect holds (top level first, "/" escaped); or why they
+ * cannot name it (such as blanks at either end of a name).
  */
 export function hierarchyPathOf(levels: ReadonlyArray<string>): { readonly path: string } | { readonly refused: string } {
-  const holding = levels.find((level) => level.includes(HIERARCHY.separator));
-  if (holding !== undefined)
-    return { refused: `level ${JSON.stringify(holding)} holds "${HIERARCHY.separator}", which separates the levels of a path (rename the group in Connect)` };
-  const path = levels.join(HIERARCHY.separator);
+  const path = hierarchyPath(levels);
   const problem = hierarchyPathProblem(path);
   return problem === undefined ? { path } : { refused: problem };
 }
