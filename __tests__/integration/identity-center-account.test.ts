@@ -10,9 +10,11 @@
  * Where moto is kinder than AWS: it checks no trust policy, so who may assume which role is
  * proven by IAM's evaluation in __tests__/identity-center-account.test.ts, not here.
  */
-import { ListApplicationAssignmentsCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { DeleteApplicationAssignmentCommand, ListApplicationAssignmentsCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { Testing } from "cdktf";
 import { pipelineRoleArns } from "../../lib/rules/policies";
+import { refreshDrift } from "../../lib/tools/drift";
+import { asPlan } from "../../lib/tools/plan/read";
 import { liveChecks } from "../../lib/tools/signin/live";
 import { findingLine } from "../../lib/tools/signin/report";
 import { IdentityCenterBootstrapStack } from "../../stacks/identity-center-bootstrap-stack";
@@ -130,6 +132,28 @@ describeIfTools(
           .fake.requests.filter((r) => r.service === "sso-admin")
           .every((r) => r.status === 200),
       ).toBe(true);
+    }, 120_000);
+
+    test("GIVEN an assignment removed by hand in Identity Center's account WHEN drift reads a refresh with the read-only role THEN it names the assignment as deleted", async () => {
+      if (!applied) throw new Error("the apply above did not succeed");
+      const [first] = s().fake.applicationAssignments(applicationArn);
+      const client = new SSOAdminClient({
+        endpoint: s().fake.url,
+        region: env.region,
+        credentials: { accessKeyId: await s().moto.accessKeyOf(IDENTITY_CENTER_ACCOUNT), secretAccessKey: "test" },
+        maxAttempts: 1,
+      });
+      try {
+        await client.send(new DeleteApplicationAssignmentCommand(first));
+      } finally {
+        client.destroy();
+      }
+      await applied.terraform(["plan", "-refresh-only", "-input=false", "-lock=false", "-out=drift.tfplan", ...TARGETS]);
+      const shown = asPlan(JSON.parse((await applied.terraform(["show", "-json", "drift.tfplan"])).stdout), { targeted: true });
+      const drift = refreshDrift(shown, new Map());
+      expect(drift.drifted.map((d) => [d.address.replace(/\[.*\]$/, ""), d.deleted])).toEqual([
+        ["aws_ssoadmin_application_assignment.application_assignments", true],
+      ]);
     }, 120_000);
   },
 );
