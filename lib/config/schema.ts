@@ -176,6 +176,20 @@ const identityCenter = z.strictObject({
   ).optional(),
   identityStoreId: pattern(IDENTITY_STORE_ID, "d- and 10 hex digits, such as d-9067a1b2c3").optional(),
   createUsers: z.boolean({ error: "must be true or false" }).default(false),
+  /**
+   * Groups whose members `npm run users -- sync` brings into `users`, and the profiles a new member
+   * gets (a member of several: the first group listed here).
+   */
+  syncGroups: z
+    .array(
+      z.strictObject(
+        { group: groupDisplayName, routingProfile: user.shape.routingProfile, securityProfiles: user.shape.securityProfiles },
+        { error: "must be { group, routingProfile, securityProfiles }: an Identity Center group and the profiles its new members get" },
+      ),
+      { error: "must be a list of { group, routingProfile, securityProfiles }" },
+    )
+    .min(1, { error: "must name at least one group (or leave syncGroups out)" })
+    .optional(),
 });
 
 const kmsKeyArn = () => pattern(/^arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+$/, "a KMS key or alias ARN");

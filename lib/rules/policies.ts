@@ -170,6 +170,7 @@ export function pipelinePolicy(env: Environment, kind: PipelineRoleKind): Policy
     );
   }
   statements.push(...identityCenterStatements(env, apply));
+  if (!apply) statements.push(...syncStatements(env, statements));
   statements.push(
     allow("StateBucket", ["s3:ListBucket"], s3BucketArn(partition, backend.bucket)),
     allow(
@@ -221,6 +222,30 @@ function identityCenterStatements(env: Environment, apply: boolean): Statement[]
   }
   // Without identityStoreId the stack reads the store from the instance list (no resource-level permission).
   if (!identityStoreId) statements.push(allow("FindIdentityStore", ["sso:ListInstances"], "*"));
+  return statements;
+}
+
+/**
+ * The scheduled sync (`npm run users -- sync`) reads the members of identityCenter.syncGroups with
+ * the plan role: in this account's identity store only (another account's is behind
+ * identityCenter.assumeRoleArn, which the plan role may not assume).
+ */
+function syncStatements(env: Environment, earlier: ReadonlyArray<Statement>): Statement[] {
+  const { syncGroups, assumeRoleArn, identityStoreId } = env.identityCenter;
+  if (!syncGroups?.length || assumeRoleArn) return [];
+  const { partition, account } = env;
+  const statements = [
+    allow(
+      "IdentityCenterSyncReads",
+      ["identitystore:GetGroupId", "identitystore:ListGroupMemberships", "identitystore:DescribeUser"],
+      [
+        `arn:${partition}:identitystore::${account}:identitystore/${identityStoreId ?? "*"}`,
+        `arn:${partition}:identitystore:::group/*`,
+        `arn:${partition}:identitystore:::user/*`,
+      ],
+    ),
+  ];
+  if (!identityStoreId && !earlier.some((s) => s.Sid === "FindIdentityStore")) statements.push(allow("FindIdentityStore", ["sso:ListInstances"], "*"));
   return statements;
 }
 
