@@ -204,6 +204,14 @@ describe("adopt.userIds in the file's text", () => {
     expect(withAdoptedUserIds("account: x\nadopt:   # later\nusers: []\n", ids)).toContain("# later");
   });
 
+  test("GIVEN adopt between other keys, a comment at column 0 heading the next WHEN the IDs are set THEN only the adopt block changes (the rest is not even parsed)", () => {
+    const text = "account: x\nadopt:\n  role: true\n\n# The team\nusers:\n  - username: a\n    # adopt: not this one\n";
+    const result = withAdoptedUserIds(text, ids);
+    expect(result.startsWith("account: x\nadopt:\n  role: true\n  userIds:\n")).toBe(true);
+    expect(result.endsWith("\n\n# The team\nusers:\n  - username: a\n    # adopt: not this one\n")).toBe(true);
+    expect(parse(result).adopt).toEqual({ role: true, userIds: Object.fromEntries(ids) });
+  });
+
   test("GIVEN the IDs already there, or none to set WHEN set THEN the text is returned as it was", () => {
     const text = `adopt:\n  userIds:\n    alice@example.com: ${ID}\n    bob@example.com: ${OTHER_ID}\n`;
     expect(withAdoptedUserIds(text, ids)).toBe(text);
