@@ -265,6 +265,25 @@ describe("policy documents", () => {
     );
   });
 
+  test("GIVEN syncGroups WHEN the policies are made THEN the plan role may read group members in this account's store, for the scheduled sync; the apply role gains nothing", () => {
+    const dev = exampleEnvironment("dev");
+    const syncGroups = [{ group: "Agents", routingProfile: "Basic Routing Profile", securityProfiles: ["Agent"] }];
+    const env: Environment = { ...dev, identityCenter: { ...dev.identityCenter, syncGroups } };
+    expect(sid(env, "plan", "IdentityCenterSyncReads")).toEqual({
+      Sid: "IdentityCenterSyncReads",
+      Effect: "Allow",
+      Action: ["identitystore:GetGroupId", "identitystore:ListGroupMemberships", "identitystore:DescribeUser"],
+      Resource: ["arn:aws:identitystore::111122223333:identitystore/*", "arn:aws:identitystore:::group/*", "arn:aws:identitystore:::user/*"],
+    });
+    // dev names no identity store: the sync reads it from the instance list.
+    expect(sid(env, "plan", "FindIdentityStore")).toEqual({ Sid: "FindIdentityStore", Effect: "Allow", Action: ["sso:ListInstances"], Resource: "*" });
+    expect(sids(env, "apply")).toEqual(sids(dev, "apply"));
+    expect(sids(dev, "plan")).not.toContain("IdentityCenterSyncReads");
+    // In another account: the plan role may not assume the role there, so it gets no store rights at all.
+    const elsewhere: Environment = { ...env, identityCenter: { ...env.identityCenter, assumeRoleArn: "arn:aws:iam::999988887777:role/IdentityCenterAdmin" } };
+    expect(sids(elsewhere, "plan")).toEqual(sids(dev, "plan"));
+  });
+
   test("GIVEN createUsers WHEN the policies are made THEN only the apply role may create and update directory users", () => {
     const prod = exampleEnvironment("prod");
     const env: Environment = { ...prod, identityCenter: { ...prod.identityCenter, createUsers: true } };

@@ -150,6 +150,21 @@ describe("field checks name the field, the value given and what is allowed", () 
       /^adopt\.userIds\.bob@example\.com: allowed: the user's Connect user ID, a lowercase UUID/,
     ],
     ["a tag key starting with aws:", (f) => (f.tags = { "aws:owner": "x" }), /^tags\.aws:owner: tag keys/],
+    [
+      "a sync group without profiles",
+      (f) => (f.identityCenter = { syncGroups: [{ group: "Agents", routingProfile: "Basic Routing Profile" }] }),
+      /^identityCenter\.syncGroups\[0\]\.securityProfiles: is required/,
+    ],
+    [
+      "a sync group listed twice",
+      (f) => (f.identityCenter = { syncGroups: [1, 2].map(() => ({ group: "Agents", routingProfile: "Basic Routing Profile", securityProfiles: ["Agent"] })) }),
+      /^identityCenter\.syncGroups\[1\]\.group: "Agents" repeats syncGroups\[0\]; list each group once/,
+    ],
+    [
+      "a sync group name of 1,025 characters",
+      (f) => (f.identityCenter = { syncGroups: [{ group: "G".repeat(1025), routingProfile: "Basic Routing Profile", securityProfiles: ["Agent"] }] }),
+      /^identityCenter\.syncGroups\[0\]\.group: allowed: an Identity Center group's display name/,
+    ],
   ])("GIVEN %s WHEN parsed THEN it is refused", (_, edit, expected) => {
     const found = errors(withChange(edit));
     expect(found).toEqual([expect.stringMatching(expected)]);
@@ -489,6 +504,23 @@ describe("the pipeline section (bootstrap stack)", () => {
         severity: "warning",
         path: "pipeline.stateKmsKeyId",
         message: expect.stringMatching(/set backend\.s3\.kmsKeyId to the same key/),
+      }),
+    ]);
+  });
+
+  test("GIVEN syncGroups and Identity Center in another account in a pipeline environment WHEN parsed THEN a warning says the scheduled sync cannot reach it, and the file loads", () => {
+    const file = withPipeline({ repository: "acme/cc" });
+    file.identityCenter = {
+      assumeRoleArn: "arn:aws:iam::999988887777:role/IdentityCenterAdmin",
+      syncGroups: [{ group: "Agents", routingProfile: "Basic Routing Profile", securityProfiles: ["Agent"] }],
+    };
+    const { environment, problems } = parse(file);
+    expect(environment?.identityCenter.syncGroups).toEqual(file.identityCenter.syncGroups);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        path: "identityCenter.syncGroups",
+        message: expect.stringMatching(/the scheduled sync .* may not assume identityCenter\.assumeRoleArn: run npm run users -- sync by hand/),
       }),
     ]);
   });

@@ -164,6 +164,13 @@ describe("the two YAML readers agree wherever the fast one is used", () => {
     );
   });
 
+  test("GIVEN Connect user IDs holding 0b0 or 0b1 inside WHEN read THEN the fast reader takes them (they are no numbers); a binary-looking scalar is still left to the careful one", () => {
+    const ids = "adopt:\n  userIds:\n    a@example.com: 3f1c9a2e-0b1d-4e8f-9a0b-10b0e4f5a6b0\n";
+    expect(fastParse(ids)).toEqual({ value: { adopt: { userIds: { "a@example.com": "3f1c9a2e-0b1d-4e8f-9a0b-10b0e4f5a6b0" } } } });
+    agree(ids);
+    for (const text of ["key: 0b1\n", "key: -0b1\n", "list: [+0b10]\n", "key: 1.0b1\n"]) expect([text, fastParse(text)]).toEqual([text, undefined]);
+  });
+
   test("GIVEN random scalars written unquoted WHEN both read them THEN they agree on type and value", () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[-+.0-9a-zA-Z_~ :]{1,12}$/), (word) => agree(`key: ${word}\nlist: [${word}]\n`)),

@@ -41,6 +41,7 @@ const context = (more: Partial<LiveUserContext> = {}): LiveUserContext => ({
     hierarchyLevels: new Map([
       ["g-seattle", ["Americas", "Seattle"]],
       ["g-slash", ["Americas", "Sales/Support"]],
+      ["g-blank", ["Americas", "Sales "]],
     ]),
   },
   manageHierarchyGroups: true,
@@ -112,7 +113,11 @@ describe("a live user as an entry", () => {
       { routingProfileId: "rp-gone" },
       { field: "routingProfile", value: "rp-gone", reason: /ListRoutingProfiles did not answer/ },
     ],
-    ["a group name holding /", { hierarchyGroupId: "g-slash" }, { field: "hierarchyGroup", value: ["Americas", "Sales/Support"], reason: /holds "\/"/ }],
+    [
+      "a group name with a blank at its end",
+      { hierarchyGroupId: "g-blank" },
+      { field: "hierarchyGroup", value: ["Americas", "Sales "], reason: /blanks at either end/ },
+    ],
     ["a tag the file cannot hold", { tags: { "bad{key}": "x" } }, { field: "tags", value: { "bad{key}": "x" }, reason: /tag keys/ }],
     ["an ID that is not a UUID", { id: "${x}" }, { field: "id", value: "${x}", reason: /lowercase UUID/ }],
   ])("GIVEN %s WHEN converted THEN the user is skipped, naming the field, the value and why", (_what, more, expected) => {
@@ -120,6 +125,11 @@ describe("a live user as an entry", () => {
     expect(result).toEqual({
       skipped: { username: more.username ?? "alice@example.com", field: expected.field, value: expected.value, reason: expect.stringMatching(expected.reason) },
     });
+  });
+
+  test("GIVEN a group name holding / WHEN converted THEN the path escapes it", () => {
+    const result = liveUser(fields({ hierarchyGroupId: "g-slash" }), context());
+    expect("incoming" in result && result.incoming.user.hierarchyGroup).toBe("Americas/Sales\\/Support");
   });
 
   test("GIVEN a user whose secondary email was not read WHEN converted THEN it is refused: the entry would drop the email", () => {
@@ -202,6 +212,14 @@ describe("adopt.userIds in the file's text", () => {
       expect(parse(result).adopt.userIds).toEqual(Object.fromEntries(ids));
     }
     expect(withAdoptedUserIds("account: x\nadopt:   # later\nusers: []\n", ids)).toContain("# later");
+  });
+
+  test("GIVEN adopt between other keys, a comment at column 0 heading the next WHEN the IDs are set THEN only the adopt block changes (the rest is not even parsed)", () => {
+    const text = "account: x\nadopt:\n  role: true\n\n# The team\nusers:\n  - username: a\n    # adopt: not this one\n";
+    const result = withAdoptedUserIds(text, ids);
+    expect(result.startsWith("account: x\nadopt:\n  role: true\n  userIds:\n")).toBe(true);
+    expect(result.endsWith("\n\n# The team\nusers:\n  - username: a\n    # adopt: not this one\n")).toBe(true);
+    expect(parse(result).adopt).toEqual({ role: true, userIds: Object.fromEntries(ids) });
   });
 
   test("GIVEN the IDs already there, or none to set WHEN set THEN the text is returned as it was", () => {

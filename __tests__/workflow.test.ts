@@ -101,6 +101,7 @@ describe.each(Object.entries(FILES))("the %s workflow", (_, file) => {
       gate: { contents: "read", "pull-requests": "write" },
       apply: { contents: "read", "id-token": "write", "pull-requests": "read" },
       drift: { contents: "read", "id-token": "write" },
+      sync: { contents: "read", "id-token": "write" },
     };
     for (const [id, job] of Object.entries(workflow.jobs)) expect([id, (job as Job & { permissions?: unknown }).permissions]).toEqual([id, needs[id]]);
   });
@@ -159,7 +160,7 @@ test("GIVEN the two workflows WHEN their events are read THEN pull requests and 
   expect(Object.keys(main.on).sort()).toEqual(["push", "schedule", "workflow_dispatch"]);
   expect(main.on.push).toEqual({ branches: ["main"] });
   expect(Object.keys(pr.jobs).sort()).toEqual(["changes", "gate", "plan", "synth", "test"]);
-  expect(Object.keys(main.jobs).sort()).toEqual(["apply", "drift", "synth", "test"]);
+  expect(Object.keys(main.jobs).sort()).toEqual(["apply", "drift", "sync", "synth", "test"]);
 });
 
 test("GIVEN the jobs that judge a change WHEN read THEN each checks out the commit before the change: the pull request's base, or the push's before", () => {
@@ -261,6 +262,30 @@ test("GIVEN the schedule WHEN it fires THEN every environment gets a drift run, 
   expect(npmCommands(drift)).toContain("drift");
   expect(drift).toMatch(/if \[ "\$EVENT" = schedule \]; then mode=--fast; else mode=; fi/);
   expect(drift).toContain('npm run -s drift -- "$ENVIRONMENT" $mode');
+});
+
+test("GIVEN the schedule WHEN it fires THEN each environment that names syncGroups syncs with its plan role and one pull request, through a token of its own", () => {
+  const sync = main.jobs.sync as Job & { concurrency: { group: string; "cancel-in-progress": boolean } };
+  expect(sync.if).toBe("(github.event_name == 'schedule' || github.event_name == 'workflow_dispatch') && needs.synth.outputs.sync != '[]'");
+  expect(sync.strategy!.matrix.environment).toBe("${{ fromJSON(needs.synth.outputs.sync) }}");
+  expect((main.jobs.synth as Job & { outputs: Record<string, string> }).outputs.sync).toBe("${{ steps.sync.outputs.environments }}");
+  expect(step(main, "synth", "Environments that follow Identity Center groups").run).toContain("npm run -s users -- sync --list");
+  expect(sync.concurrency).toEqual({ group: "connect-sso-sync-${{ matrix.environment }}", "cancel-in-progress": false });
+  expect(npmCommands(runs(sync))).toEqual(["ci", "users", "sync-pr"]);
+  const read = step(main, "sync", "Identity Center group members into the environment file");
+  expect(read.run).toContain('npm run -s users -- sync "$ENVIRONMENT" --summary "$RUNNER_TEMP/sync-summary.md"');
+  expect(read.run).not.toContain("--remove-departed");
+  // The plan role reads; only the pull-request step holds the GitHub token, and it is the sync's own.
+  const credentials = sync.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
+  expect(credentials.with?.["role-to-assume"]).toBe("${{ vars[steps.role.outputs.var] }}");
+  const pr = step(main, "sync", "Open or update the pull request");
+  expect(pr.env?.GITHUB_TOKEN).toBe("${{ secrets.CONNECT_SSO_SYNC_TOKEN }}");
+  expect(sync.steps.filter((s) => JSON.stringify(s).includes("secrets."))).toEqual([pr]);
+  const refused = runStep(main, "sync", pr.run!, { ENVIRONMENT: "dev", GITHUB_TOKEN: "" });
+  expect({ code: refused.status, out: refused.stdout.trim() }).toEqual({
+    code: 1,
+    out: "::error::the secret CONNECT_SSO_SYNC_TOKEN is not set: a token that may write contents and pull requests (docs/users-sync.md)",
+  });
 });
 
 test("GIVEN every npm command in the workflows, the README and docs/ WHEN looked up THEN package.json has it", () => {

@@ -3,10 +3,13 @@
  * of GitHub's API (v3): the repository (its default branch, "main"), a branch's tip commit, pull
  * requests, their reviews and commits (each authored and committed by the pull request's author),
  * a user's permission on the repository (write unless set), the reviews' edit times (GraphQL),
- * the pull requests of a commit, and issue comments (recorded).
+ * the pull requests of a commit, issue comments (recorded), and what the Identity Center sync writes:
+ * git blobs, trees, commits and branch refs (a small object store; blob IDs are git's own), a
+ * file's blob at a ref (contents API), and pull requests it opens, lists by head and updates.
  * Where it guesses: only the fields the pipeline reads are in each answer. Any other request answers 404 and is recorded as unknown, so a
  * test can fail loudly when the pipeline starts calling something the fake does not model.
  */
+import { createHash } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -40,6 +43,24 @@ export interface FakePull {
   readonly reviews: FakeReview[];
 }
 
+/** A pull request opened through the API (the sync's). */
+export interface OpenedPull {
+  readonly number: number;
+  readonly head: string;
+  readonly base: string;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+}
+
+/** What the sync pushes: git objects by ID. */
+export interface FakeGit {
+  readonly blobs: Map<string, Buffer>;
+  /** path → blob ID, by tree ID. */
+  readonly trees: Map<string, Map<string, string>>;
+  readonly commits: Map<string, { readonly tree: string; readonly parents: string[]; readonly message: string }>;
+}
+
 export interface GitHubFake {
   readonly url: string;
   readonly repository: string;
@@ -54,6 +75,15 @@ export interface GitHubFake {
   readonly settings: Map<string, unknown>;
   /** Requests the fake does not model. */
   readonly unknown: string[];
+  readonly git: FakeGit;
+  /** Pull requests opened through POST /pulls, oldest first. */
+  readonly opened: OpenedPull[];
+  /** Every request, as `METHOD path`, oldest first. */
+  readonly requests: string[];
+  /** A commit holding `files` (path → text), with `parent` when given; the branch, when given, points at it. Returns its ID. */
+  commit(files: Readonly<Record<string, string>>, options?: { readonly branch?: string; readonly parent?: string }): string;
+  /** A file's text at a branch or commit, or undefined. */
+  fileAt(ref: string, filePath: string): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -81,6 +111,32 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
   const SETTINGS_PATH =
     /^\/(rules\/branches\/[^/]+|rulesets\/\d+|branches\/[^/]+\/protection|environments\/[^/]+(\/deployment-branch-policies)?|actions\/oidc\/customization\/sub|actions\/permissions\/workflow|contents\/\.github\/CODEOWNERS|codeowners\/errors)$/;
   const unknown: string[] = [];
+  const requests: string[] = [];
+  const git: FakeGit = { blobs: new Map(), trees: new Map(), commits: new Map() };
+  const opened: OpenedPull[] = [];
+  const sha1 = (text: string | Buffer) => createHash("sha1").update(text).digest("hex");
+  const putBlob = (bytes: Buffer) => {
+    const id = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+    git.blobs.set(id, bytes);
+    return id;
+  };
+  // Guess: tree and commit IDs are hashes of their content in this fake's own form, not git's.
+  const putTree = (entries: Map<string, string>) => {
+    const id = sha1(JSON.stringify([...entries].sort()));
+    git.trees.set(id, entries);
+    return id;
+  };
+  const putCommit = (tree: string, parents: string[], message: string) => {
+    const id = sha1(JSON.stringify({ tree, parents, message, n: git.commits.size }));
+    git.commits.set(id, { tree, parents, message });
+    return id;
+  };
+  /** The commit a ref names: a branch, or a commit ID. */
+  const commitOf = (ref: string) => (git.commits.has(ref) ? ref : branches.get(ref));
+  const blobAt = (ref: string, filePath: string) => {
+    const commit = commitOf(ref);
+    return commit === undefined ? undefined : git.trees.get(git.commits.get(commit)?.tree ?? "")?.get(filePath);
+  };
   const reviewId = (pull: FakePull, i: number) => 1000 + pull.number * 100 + i;
   const base = `/repos/${repository}`;
 
@@ -94,7 +150,100 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
         res.end(JSON.stringify(value));
       };
       const route = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : undefined;
+      requests.push(`${req.method} ${url.pathname}`);
       let m: RegExpExecArray | null;
+      const json = () => JSON.parse(body || "{}") as Record<string, any>;
+      // A file's blob at a ref (the sync always names one); without a ref, contents are the doctor's settings answers below.
+      if (req.method === "GET" && route && url.searchParams.has("ref") && (m = /^\/contents\/(.+)$/.exec(route))) {
+        const filePath = m[1].split("/").map(decodeURIComponent).join("/");
+        const blob = blobAt(url.searchParams.get("ref")!, filePath);
+        return blob ? send(200, { type: "file", path: filePath, sha: blob }) : send(404, { message: "Not Found" });
+      }
+      if (req.method === "GET" && route && (m = /^\/git\/commits\/([0-9a-f]{40})$/.exec(route))) {
+        const commit = git.commits.get(m[1]);
+        return commit
+          ? send(200, { sha: m[1], tree: { sha: commit.tree }, parents: commit.parents.map((sha) => ({ sha })), message: commit.message })
+          : send(404, { message: "Not Found" });
+      }
+      if (req.method === "POST" && route === "/git/blobs") {
+        const { content, encoding } = json();
+        if (encoding !== "base64" || typeof content !== "string") return send(422, { message: "content and encoding base64 are required" });
+        return send(201, { sha: putBlob(Buffer.from(content, "base64")) });
+      }
+      if (req.method === "POST" && route === "/git/trees") {
+        const { base_tree: baseTree, tree } = json();
+        const entries = new Map(git.trees.get(baseTree) ?? []);
+        if (baseTree !== undefined && !git.trees.has(baseTree)) return send(422, { message: "base_tree is not a tree" });
+        for (const entry of tree as Array<{ path: string; mode: string; type: string; sha: string }>) {
+          if (entry.type !== "blob" || entry.mode !== "100644" || !git.blobs.has(entry.sha))
+            return send(422, { message: `tree entry ${entry.path} is not a known blob` });
+          entries.set(entry.path, entry.sha);
+        }
+        return send(201, { sha: putTree(entries) });
+      }
+      if (req.method === "POST" && route === "/git/commits") {
+        const { message, tree, parents } = json();
+        if (!git.trees.has(tree) || !(parents as string[]).every((p) => git.commits.has(p))) return send(422, { message: "tree or parent not found" });
+        return send(201, { sha: putCommit(tree, parents, message) });
+      }
+      if (route && (m = /^\/git\/refs?\/heads\/(.+)$/.exec(route))) {
+        const name = m[1];
+        if (req.method === "GET" && route.startsWith("/git/ref/"))
+          return branches.has(name)
+            ? send(200, { ref: `refs/heads/${name}`, object: { sha: branches.get(name), type: "commit" } })
+            : send(404, { message: "Not Found" });
+        if (req.method === "PATCH" && route.startsWith("/git/refs/")) {
+          const { sha, force } = json();
+          if (!branches.has(name)) return send(422, { message: "Reference does not exist" });
+          if (!git.commits.has(sha)) return send(422, { message: "Object does not exist" });
+          // Guess: only forced updates are modelled (the sync always forces).
+          if (force !== true) return send(422, { message: "Update is not a fast forward" });
+          branches.set(name, sha);
+          return send(200, { ref: `refs/heads/${name}`, object: { sha } });
+        }
+      }
+      if (req.method === "POST" && route === "/git/refs") {
+        const { ref, sha } = json();
+        const name = String(ref).replace(/^refs\/heads\//, "");
+        if (branches.has(name)) return send(422, { message: "Reference already exists" });
+        if (!git.commits.has(sha)) return send(422, { message: "Object does not exist" });
+        branches.set(name, sha);
+        return send(201, { ref, object: { sha } });
+      }
+      if (req.method === "GET" && route === "/pulls") {
+        const head = url.searchParams.get("head");
+        const state = url.searchParams.get("state") ?? "open";
+        const [owner] = repository.split("/");
+        const found = opened.filter((p) => (state === "all" || p.state === state) && (!head || head === `${owner}:${p.head}`));
+        return send(
+          200,
+          found.map((p) => ({
+            number: p.number,
+            state: p.state,
+            title: p.title,
+            body: p.body,
+            head: { ref: p.head, sha: branches.get(p.head) },
+            base: { ref: p.base },
+          })),
+        );
+      }
+      if (req.method === "POST" && route === "/pulls") {
+        const { title, head, base: target, body: text } = json();
+        if (!branches.has(head) || !branches.has(target)) return send(422, { message: "head or base branch not found" });
+        if (opened.some((p) => p.head === head && p.state === "open")) return send(422, { message: `A pull request already exists for ${head}.` });
+        const pull: OpenedPull = { number: 500 + opened.length, head, base: target, title, body: text, state: "open" };
+        opened.push(pull);
+        return send(201, { number: pull.number });
+      }
+      if (req.method === "PATCH" && route && (m = /^\/pulls\/(\d+)$/.exec(route))) {
+        const pull = opened.find((p) => p.number === Number(m![1]));
+        if (!pull) return send(404, { message: "Not Found" });
+        const { title, body: text, state } = json();
+        if (title !== undefined) pull.title = title;
+        if (text !== undefined) pull.body = text;
+        if (state !== undefined) pull.state = state;
+        return send(200, { number: pull.number, state: pull.state });
+      }
       if (req.method === "GET" && route && (m = /^\/pulls\/(\d+)(\/reviews|\/commits)?$/.exec(route))) {
         const pull = pulls.get(Number(m[1]));
         if (!pull) return send(404, { message: "Not Found" });
@@ -166,6 +315,21 @@ export async function startGitHubFake(repository: string): Promise<GitHubFake> {
     permissions,
     settings,
     unknown,
+    git,
+    opened,
+    requests,
+    commit: (files, options = {}) => {
+      const parent = options.parent;
+      const entries = new Map(parent ? git.trees.get(git.commits.get(parent)!.tree) : []);
+      for (const [filePath, text] of Object.entries(files)) entries.set(filePath, putBlob(Buffer.from(text)));
+      const id = putCommit(putTree(entries), parent ? [parent] : [], "seeded");
+      if (options.branch) branches.set(options.branch, id);
+      return id;
+    },
+    fileAt: (ref, filePath) => {
+      const blob = blobAt(ref, filePath);
+      return blob === undefined ? undefined : git.blobs.get(blob)!.toString("utf8");
+    },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -31,6 +31,13 @@ export interface PipelineSettings {
   readonly noncurrentVersionDays: number;
 }
 
+/** An Identity Center group whose members the environment's users follow, and the profiles a new member gets. */
+export interface SyncGroup {
+  readonly group: string;
+  readonly routingProfile: string;
+  readonly securityProfiles: ReadonlyArray<string>;
+}
+
 export interface Environment {
   /** File name without `.yaml`; names the stack `connect-sso-<name>`. */
   readonly name: string;
@@ -84,6 +91,8 @@ export interface Environment {
     readonly assumeRoleArn?: string;
     readonly identityStoreId?: string;
     readonly createUsers: boolean;
+    /** Groups `npm run users -- sync` reads, each with the profiles its new members get (first listed wins). */
+    readonly syncGroups?: ReadonlyArray<SyncGroup>;
   };
   /** Hand-made resources the first apply imports instead of creating. */
   readonly adopt: {

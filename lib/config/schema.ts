@@ -258,6 +258,23 @@ const identityCenter = z.strictObject({
     .boolean({ error: "must be true or false" })
     .default(false)
     .describe("true: create the users in the Identity Center directory (when it is its own identity source). Needs ssoApplication.applicationArn."),
+  syncGroups: z
+    .array(
+      z.strictObject(
+        {
+          group: groupDisplayName.describe("The Identity Center group's display name, exactly as Identity Center shows it."),
+          routingProfile: user.shape.routingProfile,
+          securityProfiles: user.shape.securityProfiles,
+        },
+        { error: "must be { group, routingProfile, securityProfiles }: an Identity Center group and the profiles its new members get" },
+      ),
+      { error: "must be a list of { group, routingProfile, securityProfiles }" },
+    )
+    .min(1, { error: "must name at least one group (or leave syncGroups out)" })
+    .optional()
+    .describe(
+      "Identity Center groups whose members npm run users -- sync brings into users, and the profiles a new member gets (a member of several: the first group listed here).",
+    ),
 });
 
 const kmsKeyArn = () => pattern(/^arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+$/, "a KMS key or alias ARN");

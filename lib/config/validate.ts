@@ -70,6 +70,15 @@ export function checkEnvironmentFields(file: EnvironmentFile): FieldProblem[] {
     });
   }
   problems.push(...assignmentProblems(file));
+  const syncGroups = file.identityCenter?.syncGroups ?? [];
+  syncGroups.forEach(({ group }, index) => {
+    const first = syncGroups.findIndex((g) => g.group === group);
+    if (first !== index)
+      problems.push({
+        path: ["identityCenter", "syncGroups", index, "group"],
+        message: `${JSON.stringify(group)} repeats syncGroups[${first}]; list each group once`,
+      });
+  });
 
   const seen = new Map<string, number>();
   const environmentTags = Object.keys(file.tags ?? {});
@@ -211,6 +220,14 @@ function pipelineProblems(file: EnvironmentFile): FieldProblem[] {
 /** Pipeline settings that work, but not as a reader would expect. */
 export function pipelineWarnings(file: EnvironmentFile): FieldProblem[] {
   const warnings: FieldProblem[] = [];
+  // The scheduled sync runs with the plan role, which may only read: it cannot assume the role into Identity Center's account.
+  if (file.pipeline && file.identityCenter?.syncGroups && file.identityCenter.assumeRoleArn)
+    warnings.push({
+      path: ["identityCenter", "syncGroups"],
+      message:
+        "the scheduled sync (connect-sso.yml) runs with the plan role, which reads only this account and may not assume identityCenter.assumeRoleArn: " +
+        "run npm run users -- sync by hand with credentials that may assume it (docs/users-sync.md)",
+    });
   if (file.pipeline?.stateKmsKeyId && !file.backend?.s3.kmsKeyId) {
     warnings.push({
       path: ["pipeline", "stateKmsKeyId"],

@@ -11,8 +11,12 @@ import { CORE_SCHEMA, load } from "js-yaml";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import type { Refusal } from "./metadata";
 
-/** Constructs js-yaml reads differently from YAML 1.2 core, or that need yaml's alias limit. */
-const NEEDS_CAREFUL_READER = /[&*]|\d_|_\d|0b[01]|(?:^|[^\w.])[-+]?\.\d|^---|^\.\.\./m;
+/**
+ * Constructs js-yaml reads differently from YAML 1.2 core, or that need yaml's alias limit. A `0b`
+ * inside a word (a UUID's `…-0b1f…`, as Connect user IDs have) starts no number: only one at a
+ * scalar's start, or after its sign, does.
+ */
+const NEEDS_CAREFUL_READER = /[&*]|\d_|_\d|(?<!\w|\w-)0b[01]|(?:^|[^\w.])[-+]?\.\d|^---|^\.\.\./m;
 
 /** The data of a file, or undefined when the careful reader must decide. */
 export function fastParse(text: string): { readonly value: unknown } | undefined {

@@ -203,6 +203,8 @@ export function pipelinePolicy(env: Environment, kind: PipelineRoleKind): Policy
     );
   }
   statements.push(...identityCenterStatements(env, apply));
+  // With identityCenter.account the sync reads through the read-only role there (identityCenterRolePolicy).
+  if (!apply && !env.identityCenter.account) statements.push(...syncStatements(env, statements, env.account));
   statements.push(
     allow("StateBucket", ["s3:ListBucket"], s3BucketArn(partition, backend.bucket)),
     allow(
@@ -242,7 +244,8 @@ export function identityCenterRolePolicy(env: Environment, kind: PipelineRoleKin
     );
   }
   // The deny of Connect's session tokens holds there too: that account may have Connect instances of its own.
-  return { Version: "2012-10-17", Statement: [...identityCenterCalls(env, kind === "apply", account), denyConnectTokens()] };
+  const calls = identityCenterCalls(env, kind === "apply", account);
+  return { Version: "2012-10-17", Statement: [...calls, ...(kind === "plan" ? syncStatements(env, calls, account) : []), denyConnectTokens()] };
 }
 
 /** Identity Center's calls: assignments to the application, users looked up (or created) in its store of `account`. */
@@ -281,6 +284,30 @@ function identityCenterCalls(env: Environment, apply: boolean, account: string):
 }
 
 const denyConnectTokens = (): Statement => ({ Sid: "NoConnectSessionTokens", Effect: "Deny", Action: [...CONNECT_TOKEN_ACTIONS], Resource: "*" });
+
+/**
+ * The scheduled sync (`npm run users -- sync`) reads the members of identityCenter.syncGroups with
+ * the plan role, in the identity store of `account`: the environment's, or with identityCenter.account
+ * that one's through its read-only role (identityCenter.assumeRoleArn is a role the plan role may not assume).
+ */
+function syncStatements(env: Environment, earlier: ReadonlyArray<Statement>, account: string): Statement[] {
+  const { syncGroups, assumeRoleArn, identityStoreId } = env.identityCenter;
+  if (!syncGroups?.length || assumeRoleArn) return [];
+  const { partition } = env;
+  const statements = [
+    allow(
+      "IdentityCenterSyncReads",
+      ["identitystore:GetGroupId", "identitystore:ListGroupMemberships", "identitystore:DescribeUser"],
+      [
+        `arn:${partition}:identitystore::${account}:identitystore/${identityStoreId ?? "*"}`,
+        `arn:${partition}:identitystore:::group/*`,
+        `arn:${partition}:identitystore:::user/*`,
+      ],
+    ),
+  ];
+  if (!identityStoreId && !earlier.some((s) => s.Sid === "FindIdentityStore")) statements.push(allow("FindIdentityStore", ["sso:ListInstances"], "*"));
+  return statements;
+}
 
 /** A KMS key by ARN, or the keys an alias names (`kms:ResourceAliases`: an alias ARN is never a request's resource). */
 function kmsStatement(sid: string, actions: string[], keyOrAlias: string): Statement {

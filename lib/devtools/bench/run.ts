@@ -12,6 +12,10 @@
  * shows medians. A run only counts if the app exits 0 and the stack's
  * aws_connect_user.connect_users.for_each holds exactly the generated users.
  *
+ * Then `npm run users -- import-live` and `sync` of the largest size into an environment file
+ * without users, AWS answered from memory (./users-workload.ts): the project's own time and memory,
+ * and the calls the command would make, priced at AWS's rate.
+ *
  * Plan cost (after the timing runs, untimed): the Connect API calls one `terraform plan` makes,
  * from lib/devtools/plan-cost's model, for 500, 5,000 and 20,000 users (`--plan-sizes`), each in one
  * stack and split over users stacks of the recommended size (`--users-per-stack` overrides it):
@@ -35,6 +39,7 @@ import { fixedConnectCalls, recommendedUsersPerStack, usersStacksFor } from "../
 import { runUsers } from "../../tools/users-csv/cli";
 import { BenchArgsError, parseBenchArgs, USAGE, type BenchArgs } from "./args";
 import { BENCH_ENV, REPO, writeEnvironmentDir, type Sharding } from "./environments";
+import { liveCallLines, readCalls, USERS_WORKLOAD } from "./users-workload";
 import { appCommand, appTypeChecks, BASELINE_COMMAND, countSynthesizedUsers, Meter, readSynthesizedStacks, unsuccessful } from "./measure";
 import {
   addRun,
@@ -178,6 +183,20 @@ function timingSection(args: BenchArgs, meter: Meter, app: string, tmp: string, 
     return m;
   };
 
+  // import-live and sync of the largest size, AWS answered from memory (./users-workload.ts), into an environment file without users.
+  const liveDir = path.join(tmp, "live-env");
+  const syncDir = path.join(tmp, "sync-env");
+  const liveOnce = (mode: "import-live" | "sync") => {
+    const dir = mode === "sync" ? syncDir : liveDir;
+    writeEnvironmentDir(dir, 0, undefined, mode === "sync");
+    const m = meter.run(`${USERS_WORKLOAD} ${mode} ${JSON.stringify(dir)} ${importUsers}`);
+    const what = `${mode} of ${importUsers} users`;
+    if (m.status !== 0) throw unsuccessful(what, m, "non-zero exit");
+    const imported = fs.readFileSync(path.join(dir, `${BENCH_ENV}.yaml`), "utf8").match(/^ {2}- username: /gm)?.length ?? 0;
+    if (imported !== importUsers) throw unsuccessful(what, m, `the file holds ${imported} users, expected ${importUsers}`);
+    return m;
+  };
+
   // Warm-up: file cache, tsx's transform cache.
   baselineOnce();
   synthOnce(sizes[0], envDirs.get(sizes[0])!, "warmup");
@@ -186,9 +205,17 @@ function timingSection(args: BenchArgs, meter: Meter, app: string, tmp: string, 
   const baseline = emptyRuns();
   const bySize = new Map(sizes.map((users) => [users, { runs: emptyRuns(), jsonBytes: 0 }]));
   const imports = emptyRuns();
+  const lives = emptyRuns();
+  const syncs = emptyRuns();
+  let calls = { live: "", sync: "" };
   for (let i = 0; i < args.runs; i++) {
     addRun(baseline, baselineOnce());
     addRun(imports, importOnce());
+    const live = liveOnce("import-live");
+    const sync = liveOnce("sync");
+    addRun(lives, live);
+    addRun(syncs, sync);
+    calls = { live: readCalls(live.stderr), sync: readCalls(sync.stderr) };
     for (const users of sizes) {
       const { m, jsonBytes } = synthOnce(users, envDirs.get(users)!, String(i));
       const entry = bySize.get(users)!;
@@ -201,6 +228,8 @@ function timingSection(args: BenchArgs, meter: Meter, app: string, tmp: string, 
   out(`baseline            : ${describeRuns(baseline)}`);
   for (const users of sizes) out(`synth ${String(users).padStart(6)} users: ${describeRuns(bySize.get(users)!.runs)}`);
   out(`import ${String(importUsers).padStart(5)} rows : ${describeRuns(imports)}`);
+  out(`import-live ${String(importUsers).padStart(5)} : ${describeRuns(lives)}`);
+  out(`sync ${String(importUsers).padStart(5)} members: ${describeRuns(syncs)}`);
   out(
     `baseline medians: ${median(baseline.seconds).toFixed(3)} s wall, ${median(baseline.cpuSeconds).toFixed(3)} s CPU, ${(median(baseline.rssKiB) / 1024).toFixed(0)} MiB peak RSS`,
   );
@@ -219,6 +248,7 @@ function timingSection(args: BenchArgs, meter: Meter, app: string, tmp: string, 
   out(verdict.line);
   const importCheck = importVerdict(importUsers, imports, bySize.get(importUsers)!.runs, args.check);
   out(importCheck.line);
+  for (const line of liveCallLines(importUsers, calls)) out(line);
   return verdict.failed || importCheck.failed ? 1 : 0;
 }
 

@@ -1,6 +1,7 @@
 /**
- * A small client for GitHub's REST API (v3): one JSON document, every page of a list (following the
- * `Link: <…>; rel="next"` header), and one POST (the review comment). Failures throw a
+ * A small client for GitHub's REST API (v3): one JSON document (or none, when it is not found),
+ * every page of a list (following the `Link: <…>; rel="next"` header), POST and PATCH of a JSON
+ * document (review comments; the sync's commit and pull request). Failures throw a
  * GitHubApiError naming the request and the HTTP status; the token never appears in any message.
  */
 
@@ -66,13 +67,25 @@ export class GitHubClient {
   /** GET one document, e.g. `get("/repos/acme/app/pulls/45")`. */
   async get(path: string): Promise<unknown> {
     const url = this.resolve(path);
-    return (await this.request(url, this.label(url))).body;
+    return (await this.request("GET", url, this.label(url))).body;
+  }
+
+  /** GET one document, or undefined when GitHub answers 404 (a branch or file that does not exist). */
+  async find(path: string): Promise<unknown> {
+    const url = this.resolve(path);
+    return (await this.request("GET", url, this.label(url), undefined, true)).body;
   }
 
   /** POST a JSON document, e.g. a comment to `/repos/acme/app/issues/45/comments`. */
   async post(path: string, document: unknown): Promise<unknown> {
     const url = this.resolve(path);
-    return (await this.request(url, this.label(url), JSON.stringify(document))).body;
+    return (await this.request("POST", url, this.label(url), JSON.stringify(document))).body;
+  }
+
+  /** PATCH a JSON document, e.g. a pull request's body to `/repos/acme/app/pulls/45`. */
+  async patch(path: string, document: unknown): Promise<unknown> {
+    const url = this.resolve(path);
+    return (await this.request("PATCH", url, this.label(url), JSON.stringify(document))).body;
   }
 
   /**
@@ -81,7 +94,10 @@ export class GitHubClient {
    */
   async graphql(query: string, variables: Record<string, unknown>): Promise<unknown> {
     const url = this.root.pathname.endsWith("/api/v3/") ? new URL("../graphql", this.root) : new URL("graphql", this.root);
-    const body = (await this.request(url, "graphql", JSON.stringify({ query, variables }))).body as { data?: unknown; errors?: Array<{ message?: string }> };
+    const body = (await this.request("POST", url, "graphql", JSON.stringify({ query, variables }))).body as {
+      data?: unknown;
+      errors?: Array<{ message?: string }>;
+    };
     if (body.errors?.length) throw new GitHubApiError(`POST graphql: ${body.errors[0].message ?? "an error without a message"}`);
     return body.data;
   }
@@ -94,7 +110,7 @@ export class GitHubClient {
     for (let page = 1; url; page++) {
       const label = this.label(url);
       if (page > maxPages) throw new GitHubApiError(`GET ${path}: more than ${maxPages} pages; refusing to read on`);
-      const { body, link } = await this.request(url, label);
+      const { body, link } = await this.request("GET", url, label);
       if (!Array.isArray(body)) throw new GitHubApiError(`GET ${label}: expected a JSON list, got ${typeof body}`);
       items.push(...body);
       let next: string | undefined;
@@ -134,8 +150,13 @@ export class GitHubClient {
     return url;
   }
 
-  private async request(url: URL, label: string, postBody?: string): Promise<{ body: unknown; link: string | null }> {
-    const method = postBody === undefined ? "GET" : "POST";
+  private async request(
+    method: "GET" | "POST" | "PATCH",
+    url: URL,
+    label: string,
+    postBody?: string,
+    notFoundIsNone = false,
+  ): Promise<{ body: unknown; link: string | null }> {
     const headers: Record<string, string> = {
       Accept: "application/vnd.github+json",
       "X-GitHub-Api-Version": "2022-11-28",
@@ -153,6 +174,7 @@ export class GitHubClient {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new GitHubApiError(`${method} ${label}: no answer from ${url.origin} (${cause?.code ?? cause?.message ?? (error as Error).message})`);
     }
+    if (response.status === 404 && notFoundIsNone) return { body: undefined, link: null };
     if (!response.ok) {
       const hint = !this.options.token && [401, 403, 404].includes(response.status) ? " (GITHUB_TOKEN is not set: private repositories need it)" : "";
       throw new GitHubApiError(`${method} ${label}: HTTP ${response.status} ${response.statusText}${githubMessage(text)}${hint}`);

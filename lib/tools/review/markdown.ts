@@ -11,7 +11,7 @@ import { consentLine, type Consent } from "./consent";
 import { consentTarget, type GateResult, type GatedChange, type StackReview, type UsersStackMove } from "./gate";
 
 /** Literal text as inline code, whatever backticks it holds (CommonMark: a longer fence, padded). */
-function code(text: string): string {
+export function code(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);
   return longest === 0 ? `${fence}${text}${fence}` : `${fence} ${text} ${fence}`;

@@ -14,16 +14,39 @@ const USER_IDS_COMMENT =
 /** The text with `adopt.userIds` holding `ids` (and the IDs it held for other users); the text itself when nothing changes. */
 export function withAdoptedUserIds(text: string, ids: ReadonlyArray<readonly [string, string]>): string {
   if (ids.length === 0) return text;
-  const doc = parseDocument(text);
-  if (!isMap(doc.contents)) throw new Error("the environment file is not a mapping");
-  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "adopt") as Pair<Node, Node | null> | undefined;
-
-  if (!pair) {
+  const block = adoptBlock(text);
+  if (!block) {
     const adopt = new YAMLMap();
-    adopt.set("userIds", userIdsNode(doc, undefined, ids));
-    const block = render(adopt);
-    return `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}${block}`;
+    adopt.set("userIds", userIdsNode(new Document(), undefined, ids));
+    return `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}${render(adopt)}`;
   }
+  return text.slice(0, block.start) + editedAdopt(text.slice(block.start, block.end), ids) + text.slice(block.end);
+}
+
+/**
+ * Where the top-level `adopt:` block is: from its key's line to the next top-level line (a key or
+ * a document marker), without the blank lines and column-0 comments before that one. Only this
+ * part is parsed: parsing a whole file of 20,000 users takes the yaml library 10 s. A top-level key
+ * starts at column 0, and nothing else of a block mapping does but comments and markers.
+ */
+function adoptBlock(text: string): { start: number; end: number } | undefined {
+  const key = /^(?:adopt|"adopt"|'adopt')[ \t]*:/m.exec(text);
+  if (!key) return undefined;
+  const lineEnd = text.indexOf("\n", key.index);
+  if (lineEnd < 0) return { start: key.index, end: text.length };
+  const next = /^[^\s#]/m.exec(text.slice(lineEnd + 1));
+  const lines = text.slice(key.index, next ? lineEnd + 1 + next.index : text.length).split(/(?<=\n)/);
+  // Blank lines and column-0 comments just before the next key belong to it.
+  while (lines.length > 1 && /^(?:[ \t]*|#.*)\n?$/.test(lines[lines.length - 1])) lines.pop();
+  return { start: key.index, end: key.index + lines.join("").length };
+}
+
+/** `adopt:` and its block (top-level text) with the IDs set. */
+function editedAdopt(text: string, ids: ReadonlyArray<readonly [string, string]>): string {
+  const doc = parseDocument(text);
+  if (!isMap(doc.contents)) throw new Error("adopt is not a mapping");
+  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "adopt") as Pair<Node, Node | null> | undefined;
+  if (!pair || doc.contents.items.length !== 1) throw new Error("the adopt block could not be told apart from the rest of the file");
 
   const value = pair.value;
   const empty = value === null || (isScalar(value) && value.value === null);
@@ -50,7 +73,13 @@ export function withAdoptedUserIds(text: string, ids: ReadonlyArray<readonly [st
 function userIdsNode(doc: Document, current: YAMLMap | undefined, ids: ReadonlyArray<readonly [string, string]>): YAMLMap {
   const map = current ? (current.clone() as YAMLMap) : new YAMLMap();
   map.flow = false;
-  for (const [name, id] of ids) map.set(doc.createNode(name), doc.createNode(id));
+  // By index, not YAMLMap.set: set looks each key up through the list, 20,000 IDs took seconds.
+  const at = new Map(map.items.map((pair, index) => [String(isScalar(pair.key) ? pair.key.value : pair.key), index]));
+  for (const [name, id] of ids) {
+    const index = at.get(name);
+    if (index !== undefined) map.items[index].value = doc.createNode(id);
+    else at.set(name, map.items.push(doc.createPair(name, id)) - 1);
+  }
   if (!current) map.commentBefore = USER_IDS_COMMENT;
   return map;
 }

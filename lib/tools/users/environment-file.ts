@@ -15,14 +15,16 @@ import { decodeUtf8 } from "../../config/yaml";
 import { ENVIRONMENT_NAME } from "../../rules/naming";
 import type { ToolIo } from "../io";
 
-export const COMMANDS = ["import", "export", "import-live"] as const;
+export const COMMANDS = ["import", "export", "import-live", "sync"] as const;
 
 export const USAGE = [
   "usage: npm run users -- import <file.csv> <env> [--replace]   merge the CSV's users into environments/<env>.yaml",
   "       npm run users -- export <env> [file.csv]               write the environment's users as CSV (to stdout without a file)",
   "       npm run users -- import-live <env>                     merge the users of the environment's Connect instance, adopted (imported, not created)",
+  '       npm run users -- sync <env> [--group "<name>"]... [--remove-departed] [--summary <file.md>]',
+  "                                                              merge the members of Identity Center groups (identityCenter.syncGroups)",
   "The CSV is the Amazon Connect console's bulk user upload template for SAML instances (UTF-8). --replace drops users the CSV does not name.",
-  "import-live reads AWS with the SDK's credentials; docs/users-sync.md says how.",
+  "import-live and sync read AWS with the SDK's credentials (sync through identityCenter.assumeRoleArn when set); docs/users-sync.md says how.",
   "The folder is CONNECT_SSO_ENVIRONMENTS (default: environments).",
 ].join("\n");
 
