@@ -63,6 +63,19 @@ describe("who reaches the roles in Identity Center's account", () => {
   });
 });
 
+test("GIVEN identityCenter.syncGroups WHEN the policies are made THEN the sync's reads are the read-only role's there, not the plan role's here", () => {
+  const syncing = {
+    ...env,
+    identityCenter: { ...env.identityCenter, syncGroups: [{ group: "Agents", routingProfile: "Basic Routing Profile", securityProfiles: ["Agent"] }] },
+  };
+  const actions = (doc: PolicyDocument) => doc.Statement.filter((st) => st.Effect === "Allow").flatMap((st) => st.Action as string[]);
+  expect(actions(identityCenterRolePolicy(syncing, "plan"))).toEqual(
+    expect.arrayContaining(["identitystore:GetGroupId", "identitystore:ListGroupMemberships"]),
+  );
+  expect(actions(identityCenterRolePolicy(syncing, "apply"))).not.toContain("identitystore:ListGroupMemberships");
+  expect(actions(pipelinePolicy(syncing, "plan"))).not.toContain("identitystore:ListGroupMemberships");
+});
+
 describe("what the stacks synthesize", () => {
   const stacks = environmentStacks(testApp(), env);
   const byName = new Map(stacks.map((s) => [s.node.id, JSON.parse(Testing.synth(s))]));
