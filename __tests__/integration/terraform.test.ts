@@ -683,7 +683,7 @@ describeIfTools("real Terraform on the synthesized example stacks (terraform tes
     test("WHEN synthesized THEN the users' first and last names in cdk.tf.json are exactly the expected code points (NFC)", () => {
       // Checked on the JSON, not in HCL: Terraform normalizes every string to NFC, so an HCL
       // comparison cannot tell a decomposed name from a precomposed one.
-      const forEach = outcomes[name].json!.resource?.aws_connect_user?.connect_users?.for_each as Record<string, { first_name: string; last_name: string }>;
+      const forEach = outcomes[name].json!.locals?.connect_users as Record<string, { first_name: string; last_name: string }>;
       const codePoints = (s: string) => [...s].map((c) => c.codePointAt(0)!.toString(16));
       for (const [username, user] of Object.entries(x.users)) {
         expect({ username, first: codePoints(forEach[username].first_name), last: codePoints(forEach[username].last_name) }).toEqual({
