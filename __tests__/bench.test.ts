@@ -175,6 +175,13 @@ describe("bench measuring", () => {
 
   test("GIVEN synthesized Terraform JSON WHEN users are counted THEN the keys of connect_users' for_each count, and none without it", () => {
     expect(countSynthesizedUsers({ resource: { aws_connect_user: { connect_users: { for_each: { a: {}, b: {} } } } } })).toBe(2);
+    // As the stacks write it: the map in a local.
+    expect(
+      countSynthesizedUsers({
+        locals: { connect_users: { a: {} } },
+        resource: { aws_connect_user: { connect_users: { for_each: "${local.connect_users}" } } },
+      }),
+    ).toBe(1);
     expect(countSynthesizedUsers({ resource: {} })).toBeUndefined();
   });
 

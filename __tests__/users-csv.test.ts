@@ -196,7 +196,11 @@ test("GIVEN a CSV with many bad cells WHEN imported THEN each is reported with i
     ['row 3, column "user login"', /must be an email address.*given: "eve"/],
     ['row 3, column "security_profile_name_1|security_profile_name_2"', /at most 10 security profile names.*given: "P0\|P1/],
     ['row 3, column "password"', /a password was given; leave the column empty: a SAML instance refuses a password/],
-    ['row 4, column "phone number"', /E\.164.*given: "12065550100"/],
+    // In the CSV's words: no YAML quoting.
+    [
+      'row 4, column "phone number"',
+      /^error: .*: allowed: an E\.164 number: \+ and up to 15 digits without spaces or dashes, such as \+12065550100; given: "12065550100"$/,
+    ],
     ['row 4, column "ACW timeout (seconds)"', /0\.\.2000000 seconds.*given: "3000000"/],
   ];
   for (const [where, what] of expected) {
@@ -209,18 +213,21 @@ test("GIVEN a CSV with many bad cells WHEN imported THEN each is reported with i
   expect(envText()).toBe(ENV);
 });
 
-test("GIVEN rows that only the whole file can refuse WHEN imported THEN the problems are placed on the CSV cells, nothing written", () => {
-  const csv = writeCsv(
-    [
-      TEMPLATE_HEADER,
-      "Gus,Lee,gus.lee@example.com,Basic Routing Profile,Agent,desk,,no,0",
-      "Al,Nguyen,Alice.Nguyen@example.com,Basic Routing Profile,Agent,soft,,no,0",
-    ].join("\n"),
-  );
-  const r = users("import", csv, "team");
-  expect(r.err).toMatch(/users\.csv: row 2, column "phone number": .*DESK_PHONE/);
-  expect(r.err).toMatch(/users\.csv: row 3, column "user login": .*unique, ignoring case/);
-  expect(r.code).toBe(1);
+test("GIVEN rows the environment file's rules refuse WHEN imported THEN each is said on its CSV cell in the CSV's words (its columns and values, no YAML terms), nothing written", () => {
+  const desk = writeCsv([TEMPLATE_HEADER, "Gus,Lee,gus.lee@example.com,Basic Routing Profile,Agent,Desk,,no,0"].join("\n"));
+  const r = users("import", desk, "team");
+  expect(r.err.split("\n")).toEqual([
+    'error: users.csv: row 2, column "phone number": must not be empty when column "phone type (soft/desk)" says "Desk"; allowed: an E.164 number such as +12065550100; given: ""',
+    "users: nothing written",
+  ]);
+  const clash = writeCsv([TEMPLATE_HEADER, "Al,Nguyen,Alice.Nguyen@example.com,Basic Routing Profile,Agent,soft,,no,0"].join("\n"), "clash.csv");
+  const c = users("import", clash, "team");
+  expect(c.err.split("\n")).toEqual([
+    `error: clash.csv: row 2, column "user login": differs from "alice.nguyen@example.com", a user of ${path.join("environments", "team.yaml")}, only in case; user names must be unique, ignoring case: write it as "alice.nguyen@example.com"; given: "Alice.Nguyen@example.com"`,
+    "users: nothing written",
+  ]);
+  for (const text of [r.err, c.err]) expect(text).not.toMatch(/DESK_PHONE|phoneType|deskPhoneNumber|in quotes|users\[\d+\]/);
+  expect([r.code, c.code]).toEqual([1, 1]);
   expect(envText()).toBe(ENV);
 });
 

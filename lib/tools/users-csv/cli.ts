@@ -10,7 +10,7 @@
  * Exit codes: ../users/environment-file.ts. `import-live` and `sync` are in ../users/.
  */
 import * as path from "node:path";
-import type { Problem } from "../../config/problems";
+import { given, type Problem } from "../../config/problems";
 import {
   COMMANDS,
   failure,
@@ -88,6 +88,15 @@ function importUsers(csvPath: string, name: string, options: Place & { readonly 
     environmentFile: options.shown(env.file),
   });
   if (csv.problems.length > 0) throw new FileProblems(csv.problems);
+  // Identity Center matches user names ignoring case, Connect exactly: said here in the CSV's words (the merged file's check would say it in the file's).
+  const inFile = new Map(env.environment.users.map((u) => [u.username.toLowerCase(), u.username]));
+  const clashes = csv.users.flatMap(({ row, user }) => {
+    const other = inFile.get(user.username.toLowerCase());
+    if (other === undefined || other === user.username) return [];
+    const message = `differs from ${JSON.stringify(other)}, a user of ${options.shown(env.file)}, only in case; user names must be unique, ignoring case: write it as ${JSON.stringify(other)}; given: ${given(user.username)}`;
+    return [problem(csvFile, message, cellPath(row, COLUMN_OF_FIELD.get("username")!))];
+  });
+  if (clashes.length > 0) throw new FileProblems(clashes);
   let merged: MergeResult;
   try {
     merged = mergeUsers({

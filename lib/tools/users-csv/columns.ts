@@ -27,6 +27,8 @@ export interface Column {
   readonly write: (value: unknown) => string | CellRefusal;
   /** Read on import, never written on export (another column writes the same field). */
   readonly importOnly?: boolean;
+  /** What a refused value is told, when the schema's own words are the environment file's (YAML quoting, field names). */
+  readonly refusal?: string;
 }
 
 /** Why a cell cannot be read, or a value cannot be written. */
@@ -100,7 +102,10 @@ export const TEMPLATE_COLUMNS: ReadonlyArray<Column> = [
     ["soft_phone", "SOFT_PHONE"],
     ["desk_phone", "DESK_PHONE"],
   ]),
-  text("phone number", "deskPhoneNumber", 'an E.164 number such as +12065550100 (the desk phone; empty for "soft")'),
+  {
+    ...text("phone number", "deskPhoneNumber", 'an E.164 number such as +12065550100 (the desk phone; empty for "soft")'),
+    refusal: "allowed: an E.164 number: + and up to 15 digits without spaces or dashes, such as +12065550100",
+  },
   choice("soft phone auto accept (yes/no)", "autoAccept", [
     ["yes", true],
     ["no", false],

@@ -150,8 +150,19 @@ export function readUsersCsv(bytes: Uint8Array, options: ReadCsvOptions): ReadCs
         if (!at || reported.has(field)) continue;
         reported.add(field);
         const empty = at.cell.trim() === "";
-        add(at.column.header, at.cell, empty ? `must not be empty; allowed: ${at.column.allowed}` : issue.message);
+        add(at.column.header, at.cell, empty ? `must not be empty; allowed: ${at.column.allowed}` : (at.column.refusal ?? issue.message));
       }
+      return;
+    }
+    // The file's rule (a desk phone needs its number), said in the CSV's words.
+    const phoneType = cells.get("phoneType");
+    const phoneNumber = cells.get("deskPhoneNumber");
+    if (parsed.data.phoneType === "DESK_PHONE" && parsed.data.deskPhoneNumber === undefined && phoneType && phoneNumber) {
+      add(
+        phoneNumber.column.header,
+        phoneNumber.cell,
+        `must not be empty when column ${JSON.stringify(phoneType.column.header)} says ${JSON.stringify(phoneType.cell.trim())}; allowed: an E.164 number such as +12065550100`,
+      );
       return;
     }
     if (refused) return;
