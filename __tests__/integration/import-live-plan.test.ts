@@ -1,6 +1,6 @@
 /**
- * Adopting a live contact center of 2,000 users in one command, under real terraform: the dev
- * example applied (moto_server and the Connect fake on loopback), 2,000 more users made in Connect
+ * Adopting a live contact center of 2,000 users (200 in npm test; `npm run test:scale` runs 2,000) in one command, under real terraform: the dev
+ * example applied (moto_server and the Connect fake on loopback), that many more users made in Connect
  * by hand, `npm run users -- import-live dev`, then a plan of the file it wrote: only imports, and
  * none of them changes anything.
  */
@@ -11,18 +11,18 @@ import { loadEnvironments } from "../../lib/config/load";
 import { runUsersCli } from "../../lib/tools/users/cli";
 import { EXAMPLES_DIR, exampleEnvironment, TEST_NOW } from "../support/environments";
 import { startSandbox, type Sandbox } from "../support/sandbox";
-import { describeIfTools, missingSandboxTools } from "../support/tools";
+import { atScale, describeIfTools, missingSandboxTools } from "../support/tools";
 
-const LIVE_USERS = 2000;
+const LIVE_USERS = atScale(2000, 200);
 const nameOf = (i: number) => `agent.${String(i).padStart(4, "0")}@example.com`;
 
-describeIfTools("import-live of 2,000 users, then a real terraform plan (moto_server and the Connect fake on loopback)", missingSandboxTools(), () => {
+describeIfTools(`import-live of ${LIVE_USERS} users, then a real terraform plan (moto_server and the Connect fake on loopback)`, missingSandboxTools(), () => {
   let sandbox: Sandbox | undefined;
   afterAll(async () => {
     await sandbox?.stop();
   }, 30_000);
 
-  test("GIVEN the dev stack applied and 2,000 users made by hand WHEN import-live runs and the file is planned THEN the plan imports exactly those users and changes nothing else", async () => {
+  test(`GIVEN the dev stack applied and ${LIVE_USERS} users made by hand WHEN import-live runs and the file is planned THEN the plan imports exactly those users and changes nothing else`, async () => {
     const dev = { ...exampleEnvironment("dev"), tags: {} };
     // A plan of 2,000 imports takes one to two minutes of this machine's two shared cores.
     sandbox = await startSandbox(dev, { terraformTimeoutMs: 480_000 });

@@ -10,6 +10,13 @@ import * as path from "node:path";
 export const REPO = path.resolve(__dirname, "..", "..");
 
 export const REQUIRE_TOOLS = process.env.CONNECT_SSO_REQUIRE_TOOLS === "1";
+/**
+ * `npm run test:scale` (CONNECT_SSO_SCALE=full; the workflow's nightly test job runs it): the scale
+ * tests at the issue's sizes (2,000 users). `npm test` runs them at a tenth, to stay within its time.
+ */
+export const SCALE = process.env.CONNECT_SSO_SCALE === "full" ? "full" : "small";
+/** `full` at full scale, `small` otherwise. */
+export const atScale = (full: number, small: number): number => (SCALE === "full" ? full : small);
 
 /** Why a command cannot run here, or undefined when it can. */
 export function missingTool(command: string, versionArgs: string[] = ["--version"]): string | undefined {
