@@ -66,7 +66,8 @@ describeIfTools(
     test("GIVEN the main stack WHEN planned as a pull request does (read-only role) THEN the users are found in Identity Center's store, in its account, and their assignments are to be made", async () => {
       const ws = await s().workspace("main", env);
       s().fake.resetCounts();
-      const plan = await ws.plan();
+      await ws.terraform(["plan", "-input=false", "-lock=false", "-out=pr.tfplan", ...TARGETS], [0]);
+      const plan = { json: asPlan(JSON.parse((await ws.terraform(["show", "-json", "pr.tfplan"])).stdout), { targeted: true }) };
       const assignments = plan.json.resource_changes?.filter((c) => c.type === "aws_ssoadmin_application_assignment") ?? [];
       expect(assignments.map((c) => [c.change.actions, (c.change.after as { principal_id?: string }).principal_id]).sort()).toEqual(
         Object.values(s().identityCenterUserIds)

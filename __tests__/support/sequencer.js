@@ -8,9 +8,18 @@
 const path = require("node:path");
 const Sequencer = require("@jest/test-sequencer").default;
 
-const SLOW_FIRST = ["bootstrap-terraform", "rehearsal", "s3-state", "plan-cost", "bootstrap-rights", "fast-refresh", "drift"].map((name) =>
-  path.join("__tests__", "integration", `${name}.test.ts`),
-);
+const SLOW_FIRST = [
+  "bootstrap-terraform",
+  "rehearsal-adversary",
+  "rehearsal",
+  "identity-center-account",
+  "s3-state",
+  "plan-cost",
+  "hierarchy",
+  "bootstrap-rights",
+  "fast-refresh",
+  "drift",
+].map((name) => path.join("__tests__", "integration", `${name}.test.ts`));
 
 class SlowFirstSequencer extends Sequencer {
   sort(tests) {
