@@ -1,5 +1,5 @@
 /**
- * Adopting a live contact center of 2,000 users (120 in npm test; `npm run test:scale` runs 2,000) in one command, under real terraform: the dev
+ * Adopting a live contact center of 2,000 users (60 in npm test; `npm run test:scale` runs 2,000) in one command, under real terraform: the dev
  * example applied (moto_server and the Connect fake on loopback), that many more users made in Connect
  * by hand, `npm run users -- import-live dev`, then a plan of the file it wrote: only imports, and
  * none of them changes anything.
@@ -13,7 +13,7 @@ import { EXAMPLES_DIR, exampleEnvironment, TEST_NOW } from "../support/environme
 import { startSandbox, type Sandbox } from "../support/sandbox";
 import { atScale, describeIfTools, missingSandboxTools } from "../support/tools";
 
-const LIVE_USERS = atScale(2000, 120);
+const LIVE_USERS = atScale(2000, 60);
 const nameOf = (i: number) => `agent.${String(i).padStart(4, "0")}@example.com`;
 
 describeIfTools(`import-live of ${LIVE_USERS} users, then a real terraform plan (moto_server and the Connect fake on loopback)`, missingSandboxTools(), () => {

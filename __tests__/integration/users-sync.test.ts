@@ -26,7 +26,7 @@ const REGION = "us-west-2";
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 const AGENTS = "Contact center agents";
 const SUPERVISORS = "Contact center supervisors";
-const MEMBERS = atScale(2000, 120);
+const MEMBERS = atScale(2000, 60);
 /** ListGroupMemberships calls for the two groups (1 and MEMBERS + 5 members) at `pageSize` a page. */
 const membershipPages = (pageSize: number) => 1 + Math.ceil((MEMBERS + 5) / pageSize);
 const agentName = (i: number) => `agent.${String(i).padStart(4, "0")}@example.com`;

@@ -12,7 +12,7 @@ export const REPO = path.resolve(__dirname, "..", "..");
 export const REQUIRE_TOOLS = process.env.CONNECT_SSO_REQUIRE_TOOLS === "1";
 /**
  * `npm run test:scale` (CONNECT_SSO_SCALE=full; the workflow's nightly test job runs it): the scale
- * tests at the issue's sizes (2,000 users). `npm test` runs them at 120 users, to stay within its time.
+ * tests at the issue's sizes (2,000 users). `npm test` runs them at 60 users, to stay within its time.
  */
 export const SCALE = process.env.CONNECT_SSO_SCALE === "full" ? "full" : "small";
 /** `full` at full scale, `small` otherwise. */
