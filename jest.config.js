@@ -20,8 +20,9 @@ module.exports = {
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   testTimeout: 120000,
   // Terraform and moto tests are mostly child processes, and some wait on the provider (an S3
-  // lifecycle configuration is polled for a minute): four workers keep two cores busy.
-  maxWorkers: 4,
+  // lifecycle configuration is polled for a minute): three workers keep two cores busy (four
+  // overload them: calls to moto time out and retried creates meet their own first attempt).
+  maxWorkers: 3,
   reporters: ["default", "<rootDir>/__tests__/support/summary-reporter.js"],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
