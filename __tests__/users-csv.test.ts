@@ -11,6 +11,7 @@ import { formatProblem } from "../lib/config/problems";
 import { TEMPLATE_COLUMNS } from "../lib/tools/users-csv/columns";
 import { runUsers } from "../lib/tools/users-csv/cli";
 import { EXAMPLES_DIR, REPO, TEST_NOW } from "./support/environments";
+import { makeTempDir, removeTempDir } from "./support/terraform";
 
 /** The SAML template's header row, as the console's template and AWS's tools write it. */
 const TEMPLATE_HEADER =
@@ -431,4 +432,28 @@ test("GIVEN a bad cell WHEN `npm run users -- import` runs as a process THEN it 
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.status).toBe(1);
   expect(envText()).toBe(ENV);
+});
+
+test("GIVEN the example CSV in today's console template WHEN imported into a copy of the staging example THEN every row is read, nothing refused, and the new agent is added", () => {
+  const dir = makeTempDir("example-csv");
+  try {
+    fs.mkdirSync(path.join(dir, "metadata"));
+    fs.copyFileSync(path.join(EXAMPLES_DIR, "staging.yaml"), path.join(dir, "staging.yaml"));
+    fs.copyFileSync(path.join(EXAMPLES_DIR, "metadata", "staging.xml"), path.join(dir, "metadata", "staging.xml"));
+    const out: string[] = [];
+    const err: string[] = [];
+    const csv = path.join(REPO, "examples", "users", "staging-agents.csv");
+    const code = runUsers(
+      ["import", csv, "staging"],
+      { CONNECT_SSO_ENVIRONMENTS: dir },
+      { out: (t) => out.push(t), err: (l) => err.push(l) },
+      { cwd: REPO, now: TEST_NOW },
+    );
+    expect({ code, err: err.filter((l) => /error|refused/i.test(l)) }).toEqual({ code: 0, err: [] });
+    const text = fs.readFileSync(path.join(dir, "staging.yaml"), "utf8");
+    expect(text).toContain("username: chen.wei@example.com");
+    expect(text).toMatch(/syncGroups:/);
+  } finally {
+    removeTempDir(dir);
+  }
 });
