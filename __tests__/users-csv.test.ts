@@ -4,13 +4,13 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments } from "../lib/config/load";
 import { formatProblem } from "../lib/config/problems";
 import { TEMPLATE_COLUMNS } from "../lib/tools/users-csv/columns";
 import { runUsers } from "../lib/tools/users-csv/cli";
 import { EXAMPLES_DIR, REPO, TEST_NOW } from "./support/environments";
+import { teamFolderForEachTest } from "./support/team-folder";
 import { makeTempDir, removeTempDir } from "./support/terraform";
 
 /** The SAML template's header row, as the console's template and AWS's tools write it. */
@@ -49,14 +49,7 @@ users:
 
 let work: string;
 let envDir: string;
-beforeEach(() => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-users-csv-"));
-  envDir = path.join(work, "environments");
-  fs.mkdirSync(path.join(envDir, "metadata"), { recursive: true });
-  fs.copyFileSync(path.join(EXAMPLES_DIR, "metadata", "dev.xml"), path.join(envDir, "metadata", "dev.xml"));
-  fs.writeFileSync(envFile(), ENV);
-});
-afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+teamFolderForEachTest("connect-sso-users-csv-", ENV, (made) => ({ work, envDir } = made));
 
 const envFile = () => path.join(envDir, "team.yaml");
 const envText = () => fs.readFileSync(envFile(), "utf8");

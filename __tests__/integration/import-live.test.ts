@@ -5,12 +5,12 @@
  * import-live-plan.test.ts.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ConnectClient, CreateUserCommand, type CreateUserCommandInput } from "@aws-sdk/client-connect";
 import { parse } from "yaml";
 import { runUsersCli } from "../../lib/tools/users/cli";
-import { EXAMPLES_DIR, TEST_NOW } from "../support/environments";
+import { TEST_NOW } from "../support/environments";
+import { teamFolderForEachTest } from "../support/team-folder";
 import { startConnectFake, type ConnectFake } from "../support/fake";
 
 const INSTANCE_ID = "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90";
@@ -109,14 +109,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake?.stop());
 
-beforeEach(() => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-import-live-"));
-  envDir = path.join(work, "environments");
-  fs.mkdirSync(path.join(envDir, "metadata"), { recursive: true });
-  fs.copyFileSync(path.join(EXAMPLES_DIR, "metadata", "dev.xml"), path.join(envDir, "metadata", "dev.xml"));
-  fs.writeFileSync(envFile(), ENV);
-});
-afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+teamFolderForEachTest("connect-sso-import-live-", ENV, (made) => ({ work, envDir } = made));
 
 async function users(...argv: string[]) {
   const out: string[] = [];

@@ -10,13 +10,13 @@
  * for any role ARN of its account.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { CreateGroupCommand, CreateGroupMembershipCommand, CreateUserCommand, IdentitystoreClient, type Email } from "@aws-sdk/client-identitystore";
 import { parse } from "yaml";
 import { runUsersCli } from "../../lib/tools/users/cli";
 import type { StoreAwsOptions } from "../../lib/tools/users/identity-store";
-import { EXAMPLES_DIR, TEST_NOW } from "../support/environments";
+import { TEST_NOW } from "../support/environments";
+import { teamFolderForEachTest } from "../support/team-folder";
 import { startMotoServer, type MotoServer } from "../support/terraform";
 import { atScale, describeIfTools, missingTool } from "../support/tools";
 
@@ -122,14 +122,7 @@ describeIfTools("users sync from Identity Center groups (moto_server's identity 
   }, 300_000);
   afterAll(() => moto?.stop());
 
-  beforeEach(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-users-sync-"));
-    envDir = path.join(work, "environments");
-    fs.mkdirSync(path.join(envDir, "metadata"), { recursive: true });
-    fs.copyFileSync(path.join(EXAMPLES_DIR, "metadata", "dev.xml"), path.join(envDir, "metadata", "dev.xml"));
-    fs.writeFileSync(envFile(), ENV);
-  });
-  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+  teamFolderForEachTest("connect-sso-users-sync-", ENV, (made) => ({ work, envDir } = made));
 
   async function users(argv: string[], storeOptions: StoreAwsOptions = aws) {
     const out: string[] = [];

@@ -18,7 +18,7 @@ import type { UserEntry } from "../../config/schema";
 import type { UserField } from "./columns";
 
 /** The order of a new user's keys: that of the example in docs/environment-file.md. */
-const FIELD_ORDER: ReadonlyArray<UserField> = [
+export const FIELD_ORDER: ReadonlyArray<UserField> = [
   "username",
   "firstName",
   "lastName",

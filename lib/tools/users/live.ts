@@ -16,24 +16,13 @@ import { ConnectReadError, readInstanceUsers } from "../connect-users/bulk-reade
 import { readInstanceNames } from "../connect-users/names";
 import type { ToolIo } from "../io";
 import type { UserField } from "../users-csv/columns";
-import { mergeUsers, type IncomingUser } from "../users-csv/merge";
+import { FIELD_ORDER, mergeUsers, type IncomingUser } from "../users-csv/merge";
 import { withAdoptedUserIds } from "./adopt-ids";
 import { FileProblems, load, problem, SourceError, writeChecked, type Place } from "./environment-file";
 import { liveUser, type Skipped } from "./live-user";
 
 /** Every field Connect holds for a user (the hierarchy group only where the environment manages groups). */
-const LIVE_FIELDS: ReadonlyArray<UserField> = [
-  "firstName",
-  "lastName",
-  "securityProfiles",
-  "routingProfile",
-  "phoneType",
-  "deskPhoneNumber",
-  "secondaryEmail",
-  "autoAccept",
-  "afterContactWorkTimeLimit",
-  "tags",
-];
+const LIVE_FIELDS: ReadonlyArray<UserField> = FIELD_ORDER.filter((field) => field !== "username" && field !== "hierarchyGroup");
 
 export interface LiveClients {
   /** Default: the SDK's (its credential chain, AWS_ENDPOINT_URL_CONNECT), in the environment's region. */
