@@ -189,3 +189,29 @@ test("GIVEN package.json WHEN its commands are listed THEN docs/reference/comman
   const missing = commands.filter((c) => !rows.some((row) => row.includes(c === "test" ? "`npm test`" : `\`npm run ${c}`)));
   expect(missing).toEqual([]);
 });
+
+test("GIVEN the product's npm scripts WHEN read THEN each is the one shape: runScript with its command's ToolMain", () => {
+  const dev = new Set(["checks", "make-metadata", "reference", "bench"]);
+  const shapes = fs
+    .readdirSync(path.join(REPO, "scripts"))
+    .filter((file) => file.endsWith(".ts") && !dev.has(file.replace(/\.ts$/, "")))
+    .map((file) => {
+      const code = fs.readFileSync(path.join(REPO, "scripts", file), "utf8").replace(/^\/\*\*.*?\*\/\n/s, "");
+      return [
+        file,
+        /^import \{ runScript \} from "\.\.\/lib\/tools\/io";\nimport \{ \w+Main \} from "[^"]+";\n\nrunScript\("[\w-]+", \w+Main\);\n$/.test(code),
+      ];
+    });
+  expect(shapes.length).toBeGreaterThan(9);
+  expect(shapes.filter(([, ok]) => !ok)).toEqual([]);
+});
+
+test("GIVEN a command whose entry throws WHEN run as a script THEN one line names the command and the failure, no stack trace, exit 1", () => {
+  const script = `require("./lib/tools/io").runScript("demo", () => { throw new Error("boom"); });`;
+  const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: REPO, encoding: "utf8", timeout: 60_000 });
+  expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({
+    status: 1,
+    stderr: "demo: unexpected failure: boom\n",
+    stdout: "",
+  });
+});

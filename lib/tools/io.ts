@@ -8,6 +8,33 @@ export interface ToolIo {
   readonly err: (line: string) => void;
 }
 
+/**
+ * Every command's entry, the one shape scripts/ call: its command line, the environment variables,
+ * and where it writes (`out`: text as is; `err`: one line). Returns the exit code (docs/reference/commands.md).
+ */
+export type ToolMain = (argv: string[], variables: NodeJS.ProcessEnv, io: ToolIo) => number | Promise<number>;
+
+/**
+ * Runs a command as its npm script: on the process's streams, with its exit code. A user's mistake
+ * is the command's own to report; anything it throws is a defect, said in one line (no stack
+ * trace) with exit 1.
+ */
+export function runScript(name: string, main: ToolMain): void {
+  const io: ToolIo = { out: (text) => process.stdout.write(text), err: (line) => process.stderr.write(`${line}\n`) };
+  Promise.resolve()
+    .then(() => main(process.argv.slice(2), process.env, io))
+    .then(
+      (code) => (process.exitCode = code),
+      (error: unknown) => {
+        process.stderr.write(`${name}: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+      },
+    );
+}
+
+/** A line-writing function over `io.out` (for commands that print their result line by line). */
+export const lines = (io: ToolIo) => (line: string) => io.out(`${line}\n`);
+
 /** What a tool reads from its surroundings, given by tests. */
 export interface ToolOptions {
   /** The time certificates and responses are checked at. @default now */

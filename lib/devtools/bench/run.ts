@@ -37,6 +37,7 @@ import { stackName } from "../../rules/naming";
 import { usersStackName } from "../../rules/sharding";
 import { fixedConnectCalls, recommendedUsersPerStack, usersStacksFor } from "../plan-cost/model";
 import { runUsers } from "../../tools/users-csv/cli";
+import { lines, type ToolMain } from "../../tools/io";
 import { BenchArgsError, parseBenchArgs, USAGE, type BenchArgs } from "./args";
 import { BENCH_ENV, REPO, writeEnvironmentDir, type Sharding } from "./environments";
 import { liveCallLines, readCalls, USERS_WORKLOAD } from "./users-workload";
@@ -290,3 +291,6 @@ function planCostSection(args: BenchArgs, meter: Meter, app: string, tmp: string
   for (const line of formatPlanCostSection(rows, { size, given: args.usersPerStack !== undefined, advice, fixedCalls })) out(line);
   for (const line of formatFastPathSection(fastRows)) out(line);
 }
+
+/** `npm run bench`'s entry (ToolMain): the report line by line on stdout. */
+export const benchMain: ToolMain = (argv, _variables, io) => runBench(argv, { out: lines(io), err: io.err });

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { environmentsFolder } from "../../config/environments-dir";
-import { asksForHelp, readCommandLine, type ToolIo, type ToolOptions } from "../io";
+import { asksForHelp, readCommandLine, type ToolIo, type ToolMain, type ToolOptions } from "../io";
 import { clientOptionsFromEnv, GitHubApiError, GitHubClient } from "../pipeline/github";
 import { doctorFindings, type Answer, type RepositorySettings } from "./checks";
 
@@ -120,3 +120,6 @@ export async function runDoctor(argv: string[], variables: NodeJS.ProcessEnv, io
   );
   return failed === 0 ? 0 : 1;
 }
+
+/** `npm run doctor`'s entry (ToolMain). */
+export const doctorMain: ToolMain = (argv, variables, io) => runDoctor(argv, variables, io);

@@ -13,7 +13,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { asksForHelp, readCommandLine } from "../io";
+import { asksForHelp, lines, readCommandLine, type ToolMain } from "../io";
 import { stackName } from "../../rules/naming";
 import { MANIFEST_FILE, readManifest, readStackJson, stacksOfEnvironment } from "../../synth/stack-manifest";
 import { optionsFromVariables, synthesize, type SynthOptions } from "../../synth/synth";
@@ -341,3 +341,6 @@ async function fastDriftOfStacks(outdir: string, stacks: ReadonlyArray<string>, 
     return reportDrift(r.stack, { drifted, ignored: others.ignored }, options, callNote(r.state.users.length));
   });
 }
+
+/** `npm run drift`'s entry (ToolMain): the report on stdout, progress on stderr. */
+export const driftMain: ToolMain = (argv, variables, io) => runDrift(argv, variables, { log: io.err, report: lines(io) });

@@ -15,7 +15,7 @@ import { checkMetadata, decodeMetadata, METADATA_MAX_BYTES, placeholderMetadata 
 import { formatProblem } from "../../config/problems";
 import { ACCOUNT_ID, ENVIRONMENT_NAME, regionProblem } from "../../rules/naming";
 import { unlistedRegionProblem } from "../../rules/regions";
-import { asksForHelp, readCommandLine, type ToolIo, type ToolOptions } from "../io";
+import { asksForHelp, readCommandLine, type ToolIo, type ToolMain, type ToolOptions } from "../io";
 import { instanceChoice } from "./instance";
 import { environmentFileText } from "./template";
 
@@ -163,3 +163,6 @@ export async function runNewEnv(argv: string[], io: ToolIo, options: ToolOptions
     return 2;
   }
 }
+
+/** `npm run new-env`'s entry (ToolMain). */
+export const newEnvMain: ToolMain = (argv, _variables, io) => runNewEnv(argv, io);

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { changedStacks, readManifest } from "../../synth/stack-manifest";
-import { asksForHelp, readCommandLine } from "../io";
+import { asksForHelp, lines, readCommandLine, type ToolMain } from "../io";
 import type { CommandIo } from "./commands";
 
 const USAGE = "usage: npm run changed-stacks -- <base stack-hashes.json> <head stack-hashes.json>";
@@ -39,3 +39,6 @@ export function runChangedStacks(argv: ReadonlyArray<string>, io: CommandIo): nu
     return 2;
   }
 }
+
+/** `npm run changed-stacks`'s entry (ToolMain). */
+export const changedStacksMain: ToolMain = (argv, _variables, io) => runChangedStacks(argv, { log: io.err, out: lines(io) });

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { postReviewComment } from "./comment";
-import { asksForHelp, readCommandLine } from "../io";
+import { asksForHelp, lines, readCommandLine, type ToolMain } from "../io";
 import { consentFromFlag, ConsentFormatError, readConsentsFile } from "../review/consent";
 import { applyStacks, contextFromVariables, pendingStacks, planStack, type CommandIo } from "./commands";
 import { PipelineInputError } from "./errors";
@@ -114,3 +114,6 @@ async function comment(pr: string | undefined, rest: string[], repository: strin
     return 2;
   }
 }
+
+/** `npm run pipeline`'s entry (ToolMain). */
+export const pipelineMain: ToolMain = (argv, variables, io) => runPipeline(argv, variables, { log: io.err, out: lines(io) });

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { asksForHelp } from "../io";
+import { asksForHelp, type ToolMain } from "../io";
 import type { Consent } from "../review/consent";
 import {
   asCommitPeople,
@@ -194,3 +194,6 @@ export async function runConsents(argv: string[], env: NodeJS.ProcessEnv, out: (
     return 2;
   }
 }
+
+/** `npm run consents`'s entry (ToolMain). */
+export const consentsMain: ToolMain = (argv, variables, io) => runConsents(argv, variables, io.out, io.err);

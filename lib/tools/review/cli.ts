@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { parseStackName } from "../../rules/sharding";
-import { asksForHelp, readCommandLine } from "../io";
+import { asksForHelp, lines, readCommandLine, type ToolMain } from "../io";
 import { PlanFormatError, readPlanFile } from "../plan/read";
 import { ChangedFilesError, changedFiles } from "./changed-files";
 import { reviewPlan } from "./classify";
@@ -107,3 +107,6 @@ export function runReview(argv: string[], out: (text: string) => void, err: (tex
   }
   return 0;
 }
+
+/** `npm run review`'s entry (ToolMain). */
+export const reviewMain: ToolMain = (argv, _variables, io) => runReview(argv, lines(io), io.err);

@@ -22,7 +22,7 @@ import { ProofError, proveEnvironment, ROLE_ID_PLACEHOLDER } from "./proof";
 import { renderSections, type Section } from "./report";
 import { InputError, parseSamlResponseText } from "./saml";
 import { checkSamlResponse } from "./verify";
-import type { ToolIo, ToolOptions } from "../io";
+import { lines, type ToolIo, type ToolMain, type ToolOptions } from "../io";
 
 const USAGE =
   "usage: npm run verify-signin -- <env> [--saml-response <file>] [--live] [--at <ISO time>] " +
@@ -180,3 +180,6 @@ export async function runVerifySignin(argv: string[], variables: NodeJS.ProcessE
     throw error;
   }
 }
+
+/** `npm run verify-signin`'s entry (ToolMain): the report line by line on stdout. */
+export const verifySigninMain: ToolMain = (argv, variables, io) => runVerifySignin(argv, variables, { out: lines(io), err: io.err });

@@ -3,7 +3,7 @@
  * commands that read AWS (import-live: ./live.ts; sync: ./sync.ts). Usage and exit codes:
  * ./environment-file.ts.
  */
-import { asksForHelp, readCommandLine, type ToolIo, type ToolOptions } from "../io";
+import { asksForHelp, readCommandLine, type ToolIo, type ToolMain, type ToolOptions } from "../io";
 import { runUsers } from "../users-csv/cli";
 import { failure, placeOf, USAGE, UsageError } from "./environment-file";
 import type { StoreAwsOptions } from "./identity-store";
@@ -61,3 +61,6 @@ export async function runUsersCli(argv: ReadonlyArray<string>, variables: NodeJS
     return failure(error, io);
   }
 }
+
+/** `npm run users`'s entry (ToolMain). */
+export const usersMain: ToolMain = (argv, variables, io) => runUsersCli(argv, variables, io);

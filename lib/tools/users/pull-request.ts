@@ -21,7 +21,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENVIRONMENT_NAME, GITHUB_REPOSITORY } from "../../rules/naming";
 import { clientOptionsFromEnv, GitHubApiError, GitHubClient } from "../pipeline/github";
-import { asksForHelp, readCommandLine, type ToolIo, type ToolOptions } from "../io";
+import { asksForHelp, readCommandLine, type ToolIo, type ToolMain, type ToolOptions } from "../io";
 import { formatProblem } from "../../config/problems";
 import { environmentFile, FileProblems, placeOf, UnusableInput } from "./environment-file";
 
@@ -163,3 +163,6 @@ export async function runSyncPullRequest(argv: ReadonlyArray<string>, variables:
     throw error;
   }
 }
+
+/** `npm run sync-pr`'s entry (ToolMain). */
+export const syncPullRequestMain: ToolMain = (argv, variables, io) => runSyncPullRequest(argv, variables, io);
