@@ -5,6 +5,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  // __tests__/scale/ holds what only the scale lane runs (npm run test:scale, nightly): whole test
+  // runs inside copies of the project, which would double npm test's time.
+  testPathIgnorePatterns: ["/node_modules/", ...(process.env.CONNECT_SSO_SCALE === "full" ? [] : ["/__tests__/scale/"])],
   transform: { "^.+\\.(t|j)s$": swc },
   // GitHub's workflow parser and expression evaluator ship as ES modules only (importing JSON
   // without attributes, for bundlers), and jest resolves marked to its ES module build: jest maps
