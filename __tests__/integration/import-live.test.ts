@@ -8,9 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConnectClient, CreateUserCommand, type CreateUserCommandInput } from "@aws-sdk/client-connect";
 import { parse } from "yaml";
-import { runUsersCli } from "../../lib/tools/users/cli";
-import { TEST_NOW } from "../support/environments";
-import { teamFolderForEachTest } from "../support/team-folder";
+import { runUsersIn, teamFolderForEachTest } from "../support/team-folder";
 import { startConnectFake, type ConnectFake } from "../support/fake";
 
 const INSTANCE_ID = "0f3c8a52-7d1e-4b6a-9c2f-5e8d1a4b7c90";
@@ -112,15 +110,8 @@ afterAll(() => fake?.stop());
 teamFolderForEachTest("connect-sso-import-live-", ENV, (made) => ({ work, envDir } = made));
 
 async function users(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runUsersCli(
-    argv,
-    { CONNECT_SSO_ENVIRONMENTS: envDir },
-    { out: (t) => out.push(t), err: (l) => err.push(l) },
-    { now: TEST_NOW, cwd: work, clients: { connect: client } },
-  );
-  return { code, out: out.join(""), err: err.join("\n") };
+  const r = await runUsersIn({ work, envDir }, argv, { clients: { connect: client } });
+  return { ...r, err: r.err.join("\n") };
 }
 
 test("GIVEN a live instance and a file naming some of its users WHEN import-live runs THEN Connect's users are merged with Connect's values, adopted by ID, and the others listed with why", async () => {

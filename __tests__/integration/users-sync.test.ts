@@ -13,10 +13,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CreateGroupCommand, CreateGroupMembershipCommand, CreateUserCommand, IdentitystoreClient, type Email } from "@aws-sdk/client-identitystore";
 import { parse } from "yaml";
-import { runUsersCli } from "../../lib/tools/users/cli";
 import type { StoreAwsOptions } from "../../lib/tools/users/identity-store";
-import { TEST_NOW } from "../support/environments";
-import { teamFolderForEachTest } from "../support/team-folder";
+import { runUsersIn, teamFolderForEachTest } from "../support/team-folder";
 import { startMotoServer, type MotoServer } from "../support/terraform";
 import { atScale, describeIfTools, missingTool } from "../support/tools";
 
@@ -124,17 +122,7 @@ describeIfTools("users sync from Identity Center groups (moto_server's identity 
 
   teamFolderForEachTest("connect-sso-users-sync-", ENV, (made) => ({ work, envDir } = made));
 
-  async function users(argv: string[], storeOptions: StoreAwsOptions = aws) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runUsersCli(
-      argv,
-      { CONNECT_SSO_ENVIRONMENTS: envDir },
-      { out: (t) => out.push(t), err: (l) => err.push(l) },
-      { now: TEST_NOW, cwd: work, identityStore: storeOptions },
-    );
-    return { code, out: out.join(""), err };
-  }
+  const users = (argv: string[], storeOptions: StoreAwsOptions = aws) => runUsersIn({ work, envDir }, argv, { identityStore: storeOptions });
 
   test(`GIVEN groups of ${MEMBERS + 5} members WHEN synced THEN new members are added with their group's profiles, names follow Identity Center, nothing else changes, and members who cannot be users are reported`, async () => {
     const r = await users(["sync", "team", "--summary", "summary.md"]);

@@ -5,7 +5,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EXAMPLES_DIR } from "./environments";
+import { runUsersCli, type UsersCliOptions } from "../../lib/tools/users/cli";
+import { EXAMPLES_DIR, TEST_NOW } from "./environments";
 
 export interface TeamFolder {
   /** The temp folder (the project's root for the commands). */
@@ -28,4 +29,17 @@ export function teamFolderForEachTest(prefix: string, text: string, made: (folde
   afterEach(() => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
+}
+
+/** `npm run users` in the folder (its environments, at TEST_NOW), with `options` for AWS; what it wrote. */
+export async function runUsersIn(folder: TeamFolder, argv: string[], options: UsersCliOptions): Promise<{ code: number; out: string; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runUsersCli(
+    argv,
+    { CONNECT_SSO_ENVIRONMENTS: folder.envDir },
+    { out: (t) => out.push(t), err: (l) => err.push(l) },
+    { now: TEST_NOW, cwd: folder.work, ...options },
+  );
+  return { code, out: out.join(""), err };
 }
