@@ -6,19 +6,20 @@
  * The pool lives in the run's main process (global-setup.js), so every worker and test file shares it.
  *
  * A provider process holds one configuration at a time, so it serves one command at a time: each
- * command leases an idle process (one more starts when all are busy). A configuration with more
- * than one aws provider block (an alias) would have both configured into one process, and the
- * provider reads AWS_* variables from its own environment: such commands, and any command whose
- * environment differs from the pool's in those variables, or that asks for the provider's log (TF_LOG),
- * start their own provider as usual. Terraform reaches a pooled provider through a relay that
- * narrows its schema to the project's services (support/schema-relay.ts says why and how).
+ * command leases an idle process (one more starts when all are busy), and a command with more than
+ * one aws provider configuration (an alias) borrows one more process per configuration through
+ * its relay (support/schema-relay.ts binds each configuration to its own process). The provider
+ * reads AWS_* variables from its own environment: a command whose environment differs from the
+ * pool's in those variables, or that asks for the provider's log (TF_LOG), starts its own provider
+ * as usual. Terraform reaches a pooled provider through that relay, which also narrows its schema
+ * to the project's services.
  * CONNECT_SSO_REATTACH=0 (or the plain lane's CONNECT_SSO_PLAIN=1) turns the pool and the relay off.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
-import { startRelay, type Relay } from "./schema-relay";
+import { startRelay, type Borrowed, type Relay } from "./schema-relay";
 import { providerMirror } from "./tools";
 
 /** Variables the provider itself reads: a command may share a process only when they match. */
@@ -33,6 +34,8 @@ export const USES_PROVIDER = new Set(["plan", "apply", "show", "validate", "test
 
 interface Provider {
   readonly child: ChildProcess;
+  /** The provider's own unix socket (the relay's upstream). */
+  readonly socket: string;
   /** The schema relay terraform talks to (support/schema-relay.ts). */
   readonly relay: Relay;
   /** The value of TF_REATTACH_PROVIDERS. */
@@ -56,31 +59,6 @@ function providerBinary(): string | undefined {
   return file && path.join(dir, file);
 }
 
-/** The number of aws provider configurations in a folder's Terraform files (override files merge into others). */
-export function awsProviderConfigurations(dir: string): number {
-  let count = 0;
-  for (const file of fs.readdirSync(dir)) {
-    if (/_override\.tf(\.json)?$|^override\.tf(\.json)?$/.test(file)) continue;
-    if (file.endsWith(".tf.json")) {
-      const aws = (JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { provider?: { aws?: unknown } }).provider?.aws;
-      count += Array.isArray(aws) ? aws.length : aws ? 1 : 0;
-    } else if (file.endsWith(".tf")) {
-      count += (fs.readFileSync(path.join(dir, file), "utf8").match(/^\s*provider\s+"aws"/gm) ?? []).length;
-    }
-  }
-  return count;
-}
-
-/**
- * The most aws provider configurations a command in `cwd` may meet: the folder's own files, and
- * every synthesized stack a script there would run terraform in (CDKTF_OUTDIR, default cdktf.out).
- */
-function mostAwsProviderConfigurations(cwd: string, env: NodeJS.ProcessEnv): number {
-  const stacks = path.join(path.resolve(cwd, env.CDKTF_OUTDIR ?? "cdktf.out"), "stacks");
-  const folders = fs.existsSync(stacks) ? fs.readdirSync(stacks).map((name) => path.join(stacks, name)) : [];
-  return Math.max(awsProviderConfigurations(cwd), ...folders.filter((f) => fs.statSync(f).isDirectory()).map(awsProviderConfigurations));
-}
-
 function signature(env: NodeJS.ProcessEnv): string {
   return JSON.stringify(
     Object.entries(env)
@@ -90,17 +68,21 @@ function signature(env: NodeJS.ProcessEnv): string {
 }
 
 /** The provider's reattach configuration pointed at a schema relay in front of it. */
-async function relayed(reattach: string): Promise<{ relay: Relay; reattach: string }> {
+async function relayed(reattach: string, borrow: () => Promise<Borrowed>): Promise<{ socket: string; relay: Relay; reattach: string }> {
   const config = JSON.parse(reattach) as Record<string, { ProtocolVersion: number; Addr: { Network: string; String: string } }>;
   const aws = config["registry.terraform.io/hashicorp/aws"];
   if (aws?.ProtocolVersion !== 5 || aws.Addr.Network !== "unix") {
     throw new Error(`the aws provider offers ${reattach}; the schema relay speaks tfplugin5 on a unix socket only`);
   }
-  const relay = await startRelay(aws.Addr.String);
-  return { relay, reattach: JSON.stringify({ ...config, "registry.terraform.io/hashicorp/aws": { ...aws, Addr: { ...aws.Addr, String: relay.socket } } }) };
+  const relay = await startRelay(aws.Addr.String, borrow);
+  return {
+    socket: aws.Addr.String,
+    relay,
+    reattach: JSON.stringify({ ...config, "registry.terraform.io/hashicorp/aws": { ...aws, Addr: { ...aws.Addr, String: relay.socket } } }),
+  };
 }
 
-function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> {
+function start(binary: string, env: NodeJS.ProcessEnv, borrow: () => Promise<Borrowed>): Promise<Provider> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, ["-debug"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -119,8 +101,8 @@ function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> {
         clearTimeout(timer);
         child.stdout!.removeAllListeners("data");
         child.stdout!.resume();
-        relayed(found[1]).then(
-          ({ relay, reattach }) => resolve({ child, relay, reattach }),
+        relayed(found[1], borrow).then(
+          ({ socket, relay, reattach }) => resolve({ child, socket, relay, reattach }),
           (error: Error) => {
             child.kill("SIGKILL");
             reject(error);
@@ -156,16 +138,31 @@ export async function startProviderBroker(): Promise<{ readonly url: string; sto
     provider.relay.close();
     all.delete(provider);
   };
-  const lease = async (env: Record<string, string>) => {
-    const key = signature(env);
+  /** An idle provider for `env`, or a new one. */
+  const take = async (key: string, env: Record<string, string>): Promise<Provider> => {
     const free = idle.get(key) ?? [];
     idle.set(key, free);
-    let provider = free.pop();
+    const provider = free.pop();
     if (provider?.idleTimer) clearTimeout(provider.idleTimer);
-    if (!provider || provider.child.exitCode !== null) {
-      provider = await start(binary, env);
-      all.add(provider);
-    }
+    if (provider && provider.child.exitCode === null) return provider;
+    const started = await start(binary, env, async () => {
+      const borrowed = await take(key, env);
+      return { socket: borrowed.socket, giveBack: () => putBack(borrowed, key) };
+    });
+    all.add(started);
+    return started;
+  };
+  const putBack = (provider: Provider, key: string) => {
+    const free = idle.get(key)!;
+    provider.idleTimer = setTimeout(() => {
+      free.splice(free.indexOf(provider), 1);
+      retire(provider);
+    }, IDLE_MS).unref();
+    free.push(provider);
+  };
+  const lease = async (env: Record<string, string>) => {
+    const key = signature(env);
+    const provider = await take(key, env);
     const id = nextId++;
     leased.set(id, { provider, key });
     return { id, reattach: provider.reattach };
@@ -174,13 +171,8 @@ export async function startProviderBroker(): Promise<{ readonly url: string; sto
     const found = leased.get(id);
     if (!found) return;
     leased.delete(id);
-    const { provider, key } = found;
-    const free = idle.get(key)!;
-    provider.idleTimer = setTimeout(() => {
-      free.splice(free.indexOf(provider), 1);
-      retire(provider);
-    }, IDLE_MS).unref();
-    free.push(provider);
+    found.provider.relay.endCommand();
+    putBack(found.provider, found.key);
   };
   const server = http.createServer((request, response) => {
     let body = "";
@@ -237,10 +229,10 @@ function askBroker<T>(broker: string, route: string, body: unknown): Promise<T> 
  * environment that reattaches terraform to a pooled provider when the run has a broker and the
  * folder and the environment allow it; otherwise with `env` unchanged.
  */
-export async function withPooledProvider<T>(cwd: string, env: NodeJS.ProcessEnv, command: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+export async function withPooledProvider<T>(env: NodeJS.ProcessEnv, command: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
   const broker = process.env.CONNECT_SSO_PROVIDER_BROKER;
   const logging = Object.keys(env).some((key) => LOGGING.test(key) && env[key]);
-  if (!broker || logging || env.TF_REATTACH_PROVIDERS || mostAwsProviderConfigurations(cwd, env) > 1) return command(env);
+  if (!broker || logging || env.TF_REATTACH_PROVIDERS) return command(env);
   const { id, reattach } = await askBroker<{ id: number; reattach: string }>(broker, "/lease", { env: providerEnvironment(env) });
   try {
     return await command({ ...env, TF_REATTACH_PROVIDERS: reattach });

@@ -106,6 +106,9 @@ export interface Rehearsal {
   stop(): Promise<void>;
 }
 
+/** PATH with the npm shim first: npm run of a script runs this test run's bundle of it when the checkout's sources are the bundle's (support/script-bundles.ts). */
+const shimmedPath = (root: string): string => [npmShim(path.join(root, "npm-shim")), process.env.PATH].filter(Boolean).join(path.delimiter);
+
 /** A runner of `workflowFile` on the rehearsal's origin, sandbox and GitHub fake. */
 export function rehearsalRunner(
   workflowFile: string,
@@ -130,8 +133,7 @@ export function rehearsalRunner(
       { run: /^pip install/, reason: "moto is on this machine" },
     ],
     env: {
-      // npm run of a script runs this test run's bundle of it when the checkout's sources are the bundle's (support/script-bundles.ts).
-      PATH: [npmShim(path.join(root, "npm-shim")), process.env.PATH].filter(Boolean).join(path.delimiter),
+      PATH: shimmedPath(root),
       HOME: process.env.HOME,
       TF_CLI_CONFIG_FILE: setup.cliConfigFile,
       CHECKPOINT_DISABLE: "1",
@@ -234,7 +236,7 @@ export async function startRehearsal(name: string): Promise<Rehearsal> {
         fs.mkdirSync(path.dirname(path.join(origin, file)), { recursive: true });
         fs.writeFileSync(path.join(origin, file), text);
       }
-      const synth = spawnSync("npm", ["run", "synth"], { cwd: origin, encoding: "utf8", env: { ...process.env, CI: "" } });
+      const synth = spawnSync("npm", ["run", "synth"], { cwd: origin, encoding: "utf8", env: { ...process.env, PATH: shimmedPath(root), CI: "" } });
       git(["add", "-A"]);
       git(["commit", "-q", "-m", message]);
       const head = git(["rev-parse", "HEAD"]);

@@ -38,6 +38,7 @@ export function isProjectType(typeName: string): boolean {
 
 const GET_SCHEMA = "/tfplugin5.Provider/GetSchema";
 const GET_METADATA = "/tfplugin5.Provider/GetMetadata";
+const CONFIGURE = "/tfplugin5.Provider/Configure";
 
 /** GetProviderSchema.Response: resource_schemas = 2, data_source_schemas = 3, ephemeral_resource_schemas = 8 (map<string, Schema>: key = 1). */
 const SCHEMA_MAPS = new Set([2, 3, 8]);
@@ -129,26 +130,85 @@ interface Answer {
 /** Narrowed schema answers, by path: the provider binary is fixed, so its schema is too. */
 const cached = new Map<string, Answer>();
 
+/** A provider process the relay forwards to, lent by the pool for one command. */
+export interface Borrowed {
+  /** The provider's own unix socket. */
+  readonly socket: string;
+  /** Gives the process back to the pool. */
+  giveBack(): void;
+}
+
 export interface Relay {
   /** The unix socket terraform connects to instead of the provider's. */
   readonly socket: string;
+  /**
+   * Ends a command: the relay forgets which configuration each process holds and gives back the
+   * processes it borrowed for the command's other provider configurations.
+   */
+  endCommand(): void;
   close(): void;
+}
+
+/** A provider process behind the relay, and the configuration it holds in the current command. */
+interface Upstream {
+  readonly socket: string;
+  readonly giveBack?: () => void;
+  session?: http2.ClientHttp2Session;
+  /** The Configure request it was given (its bytes): undefined while no open connection holds it. */
+  configuration?: Buffer;
+  /** Terraform's open connections bound to it. */
+  readonly holders: Set<http2.Http2Session>;
 }
 
 const HOP_HEADERS = new Set([":status", ":authority", ":scheme", "connection", "keep-alive", "transfer-encoding"]);
 const forwarded = (headers: http2.IncomingHttpHeaders): http2.OutgoingHttpHeaders =>
   Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_HEADERS.has(name)));
 
-/** Starts a relay in front of the provider listening on `upstreamSocket`. */
-export function startRelay(upstreamSocket: string): Promise<Relay> {
+/**
+ * Starts a relay in front of the provider listening on `upstreamSocket`.
+ *
+ * A provider process holds one configuration at a time, and terraform opens one connection per
+ * provider configuration (an alias is another): the relay binds each connection to a process at
+ * its Configure call, the first time to a process no other configuration holds in this command,
+ * borrowing one more from the pool (`borrow`) when every process already holds another. Calls
+ * before Configure (schemas, validation, state upgrades) need no configuration and go to the first.
+ */
+export function startRelay(upstreamSocket: string, borrow: () => Promise<Borrowed>): Promise<Relay> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-relay-"));
   const socket = path.join(dir, "provider.sock");
-  let upstream: http2.ClientHttp2Session | undefined;
-  const session = () => {
-    if (!upstream || upstream.closed || upstream.destroyed) {
-      upstream = http2.connect("http://provider", { createConnection: () => net.connect(upstreamSocket) });
-      upstream.on("error", () => undefined); // each stream reports its own failure
+  const upstreams: Upstream[] = [{ socket: upstreamSocket, holders: new Set() }];
+  const bound = new WeakMap<http2.Http2Session, Upstream>();
+  const session = (upstream: Upstream) => {
+    if (!upstream.session || upstream.session.closed || upstream.session.destroyed) {
+      upstream.session = http2.connect("http://provider", { createConnection: () => net.connect(upstream.socket) });
+      upstream.session.on("error", () => undefined); // each stream reports its own failure
     }
+    return upstream.session;
+  };
+  /** Binds a connection to `upstream`; a process forgets its configuration once no open connection holds it. */
+  const bind = (connection: http2.Http2Session, upstream: Upstream) => {
+    const before = bound.get(connection);
+    if (before === upstream) return;
+    if (before) unbind(connection, before);
+    else connection.once("close", () => unbind(connection, bound.get(connection)));
+    bound.set(connection, upstream);
+    upstream.holders.add(connection);
+  };
+  const unbind = (connection: http2.Http2Session, upstream: Upstream | undefined) => {
+    if (!upstream) return;
+    upstream.holders.delete(connection);
+    if (upstream.holders.size === 0) upstream.configuration = undefined;
+  };
+  /** The process for a connection's Configure request: the one holding the same configuration, else a free one, else a borrowed one. */
+  const configure = async (connection: http2.Http2Session, configuration: Buffer): Promise<Upstream> => {
+    let upstream = upstreams.find((u) => u.configuration?.equals(configuration)) ?? upstreams.find((u) => !u.configuration);
+    if (!upstream) {
+      const borrowed = await borrow();
+      upstream = { socket: borrowed.socket, giveBack: borrowed.giveBack, holders: new Set() };
+      upstreams.push(upstream);
+    }
+    upstream.configuration = configuration;
+    bind(connection, upstream);
     return upstream;
   };
 
@@ -159,25 +219,19 @@ export function startRelay(upstreamSocket: string): Promise<Relay> {
     stream.end(answer.body);
   };
 
-  const server = http2.createServer();
-  server.on("stream", (stream, headers) => {
-    stream.on("error", () => undefined); // terraform went away: nothing to tell it
+  /** Sends terraform's call to `upstream` (the request's body: piped from `stream`, or already read) and its answer back. */
+  const relay = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, upstream: Upstream, body?: Buffer) => {
     const route = headers[":path"] ?? "";
     const named = route === GET_SCHEMA ? SCHEMA_MAPS : route === GET_METADATA ? METADATA_LISTS : undefined;
-    const hit = cached.get(route);
-    if (named && hit) {
-      stream.resume();
-      reply(stream, hit);
-      return;
-    }
-    const request = session().request(forwarded(headers));
+    const request = session(upstream).request(forwarded(headers));
     stream.on("close", () => {
       if (!request.closed) request.close(http2.constants.NGHTTP2_CANCEL);
     });
     request.on("error", () => {
       if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
     });
-    stream.pipe(request);
+    if (body) request.end(body);
+    else stream.pipe(request);
     let trailers: http2.IncomingHttpHeaders | undefined;
     request.on("trailers", (t) => (trailers = t));
     request.on("response", (responseHeaders) => {
@@ -193,16 +247,16 @@ export function startRelay(upstreamSocket: string): Promise<Relay> {
         const chunks: Buffer[] = [];
         request.on("data", (chunk: Buffer) => chunks.push(chunk));
         request.on("end", () => {
-          let body: Buffer;
+          let narrowed: Buffer;
           try {
-            body = narrowBody(Buffer.concat(chunks), named);
+            narrowed = narrowBody(Buffer.concat(chunks), named);
           } catch (error) {
             // An answer the relay cannot read fails terraform's command with the reason, never passes.
             const message = `schema relay: cannot read the provider's ${route} answer: ${(error as Error).message}`;
             reply(stream, { headers: responseHeaders, body: Buffer.alloc(0), trailers: { "grpc-status": "13", "grpc-message": encodeURIComponent(message) } });
             return;
           }
-          const answer = { headers: responseHeaders, body, trailers: trailers ?? missing };
+          const answer = { headers: responseHeaders, body: narrowed, trailers: trailers ?? missing };
           if (trailers?.["grpc-status"] === "0") cached.set(route, answer);
           reply(stream, answer);
         });
@@ -212,17 +266,59 @@ export function startRelay(upstreamSocket: string): Promise<Relay> {
       stream.on("wantTrailers", () => stream.sendTrailers(forwarded(trailers ?? missing)));
       request.pipe(stream);
     });
+  };
+
+  const server = http2.createServer();
+  server.on("stream", (stream, headers) => {
+    stream.on("error", () => undefined); // terraform went away: nothing to tell it
+    const route = headers[":path"] ?? "";
+    const hit = cached.get(route);
+    if ((route === GET_SCHEMA || route === GET_METADATA) && hit) {
+      stream.resume();
+      reply(stream, hit);
+      return;
+    }
+    if (route !== CONFIGURE) {
+      relay(stream, headers, bound.get(stream.session!) ?? upstreams[0]);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("end", () => {
+      const body = Buffer.concat(chunks);
+      configure(stream.session!, body).then(
+        (upstream) => relay(stream, headers, upstream, body),
+        (error: Error) => {
+          // No process for this configuration: terraform's Configure fails with the reason.
+          if (!stream.destroyed)
+            stream.respond(
+              { ":status": 200, "content-type": "application/grpc", "grpc-status": "13", "grpc-message": encodeURIComponent(`schema relay: ${error.message}`) },
+              { endStream: true },
+            );
+        },
+      );
+    });
   });
   server.on("error", () => undefined);
 
+  const endCommand = () => {
+    for (const upstream of upstreams.splice(1)) {
+      upstream.session?.destroy();
+      upstream.giveBack?.();
+    }
+    upstreams[0].configuration = undefined;
+    upstreams[0].holders.clear();
+  };
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(socket, () => {
       server.unref();
       resolve({
         socket,
+        endCommand,
         close: () => {
-          upstream?.destroy();
+          endCommand();
+          upstreams[0].session?.destroy();
           server.close();
           fs.rmSync(dir, { recursive: true, force: true });
         },

@@ -197,9 +197,7 @@ export interface TerraformCallOptions {
  */
 export function runScript(script: string, args: ReadonlyArray<string>, options: CommandOptions): Promise<CommandResult> {
   const command = scriptCommand(script);
-  return withPooledProvider(options.cwd, options.env, (env) =>
-    runCommand(process.execPath, [...command.args, ...args], { ...options, env: { ...env, ...command.env } }),
-  );
+  return withPooledProvider(options.env, (env) => runCommand(process.execPath, [...command.args, ...args], { ...options, env: { ...env, ...command.env } }));
 }
 
 /** Runs terraform with the setup's environment (through the provider pool) to its end; never rejects for a non-zero exit. */
@@ -212,7 +210,7 @@ export function runTerraform(
 ): Promise<CommandResult> {
   const run = (env: NodeJS.ProcessEnv) => runCommand("terraform", args, { cwd, env, timeoutMs });
   const env = { ...setup.env, ...extraEnv };
-  return USES_PROVIDER.has(args[0]) ? withPooledProvider(cwd, env, run) : run(env);
+  return USES_PROVIDER.has(args[0]) ? withPooledProvider(env, run) : run(env);
 }
 
 /** Runs terraform with the setup's environment; throws a readable error (with terraform's output) on any other exit. */

@@ -279,7 +279,7 @@ export class WorkflowRunner {
       const shell = step.shell ?? job.defaults?.run?.shell ?? this.workflow.defaults?.run?.shell;
       const github = (context.github ?? {}) as Record<string, unknown>;
       // A step's scripts run terraform one command at a time: they may share a pooled provider.
-      const result = await withPooledProvider(dir, { ...this.options.env, ...stepEnv }, (env) =>
+      const result = await withPooledProvider({ ...this.options.env, ...stepEnv }, (env) =>
         runScript(
           shellCommand(shell, scriptFile),
           dir,
