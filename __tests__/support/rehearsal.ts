@@ -174,6 +174,8 @@ export async function startRehearsal(name: string): Promise<Rehearsal> {
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(origin, "node_modules"), "dir");
   fs.writeFileSync(path.join(origin, "environments", ".keep"), "");
   git(["init", "-q", "-b", "main"]);
+  // Every job fetches from this origin: objects stored and sent unpacked (zlib level 0, no delta search) cost no CPU to pack.
+  for (const [key, value] of Object.entries({ "core.compression": "0", "pack.window": "0" })) git(["config", key, value]);
   git(["add", "-A"]);
   git(["commit", "-q", "-m", "The project, no environment yet"]);
 

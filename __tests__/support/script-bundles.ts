@@ -88,10 +88,10 @@ if [ "\${1:-}" = run ] && [ -f package.json ]; then
   if [ "\${1:-}" = -s ]; then silent=1; shift; fi
   name="\${1:-}"; shift || true
   if [ "\${1:-}" = -- ]; then shift; fi
-  script=$(jq -r --arg n "$name" '.scripts[$n] // empty' package.json)
+  IFS=$'\\t' read -r package version script < <(jq -r --arg n "$name" '[.name, .version, (.scripts[$n] // "")] | @tsv' package.json)
   if [[ "$script" =~ ^node\\ --import\\ tsx\\ ([A-Za-z0-9/_.-]+)\\.ts$ ]] && [ -f ${JSON.stringify(bundles)}/"\${BASH_REMATCH[1]}.js" ] &&
      [ "$(${SOURCES_FINGERPRINT})" = "$(cat ${JSON.stringify(bundles)}/sources.sha256)" ]; then
-    if [ -z "$silent" ]; then printf '\\n> %s@%s %s\\n> %s\\n\\n' "$(jq -r .name package.json)" "$(jq -r .version package.json)" "$name" "$script"; fi
+    if [ -z "$silent" ]; then printf '\\n> %s@%s %s\\n> %s\\n\\n' "$package" "$version" "$name" "$script"; fi
     NODE_PATH=${JSON.stringify(NODE_MODULES)} exec node ${JSON.stringify(bundles)}/"\${BASH_REMATCH[1]}.js" "$@"
   fi
 fi
