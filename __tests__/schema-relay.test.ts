@@ -1,12 +1,15 @@
 /**
  * The schema relay the tests' terraform talks to (support/schema-relay.ts): it drops exactly the
- * other services' types from the provider's schema, and the project uses no type it drops.
+ * other services' types from the provider's schema, the project uses no type it drops, and each
+ * provider configuration of a command reaches a process of its own.
  */
 import * as fs from "node:fs";
+import * as http2 from "node:http2";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { synthInto } from "./support/synth";
-import { isProjectType, narrowSchemaMessage, protobufFields } from "./support/schema-relay";
+import { isProjectType, narrowSchemaMessage, protobufFields, startRelay } from "./support/schema-relay";
 
 /** Protobuf wire format, enough to build the messages the relay reads. */
 const varint = (n: number): Buffer => {
@@ -93,4 +96,84 @@ test("GIVEN every example environment, pipeline and users stacks included WHEN s
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+});
+
+describe("a command with two provider configurations (an alias), through the relay", () => {
+  const CONFIGURE = "/tfplugin5.Provider/Configure";
+  const READ = "/tfplugin5.Provider/ReadResource";
+  const VALIDATE = "/tfplugin5.Provider/ValidateResourceTypeConfig";
+  let dir: string;
+  const servers: http2.Http2Server[] = [];
+  const clients: http2.ClientHttp2Session[] = [];
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "connect-sso-relay-"))));
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.destroy();
+    for (const server of servers.splice(0)) server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A stand-in provider process: records each call's route and body, answers gRPC status 0. */
+  const provider = async (name: string, seen: string[]): Promise<string> => {
+    const socket = path.join(dir, `${name}.sock`);
+    const server = http2.createServer();
+    server.on("stream", (stream, headers) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        seen.push(`${name} ${String(headers[":path"]).split("/").pop()} ${Buffer.concat(chunks).toString()}`);
+        stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+        stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+        stream.end();
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    return socket;
+  };
+  /** One of terraform's connections to the relay, and a unary call on it. */
+  const connection = (socket: string) => {
+    const client = http2.connect("http://provider", { createConnection: () => net.connect(socket) });
+    clients.push(client);
+    return (route: string, body: string) =>
+      new Promise<void>((resolve, reject) => {
+        const request = client.request({ ":method": "POST", ":path": route, "content-type": "application/grpc" });
+        request.on("error", reject);
+        request.on("trailers", (trailers) => (trailers["grpc-status"] === "0" ? resolve() : reject(new Error(String(trailers["grpc-message"])))));
+        request.resume();
+        request.end(body);
+      });
+  };
+
+  test("GIVEN two connections that configure differently WHEN they call THEN each reaches its own process, the same configuration shares one, and calls before Configure go to the first", async () => {
+    const seen: string[] = [];
+    const [first, second] = await Promise.all([provider("first", seen), provider("second", seen)]);
+    const given: string[] = [];
+    const relay = await startRelay(first, async () => ({ socket: second, giveBack: () => given.push("second") }));
+    try {
+      const main = connection(relay.socket);
+      const alias = connection(relay.socket);
+      const later = connection(relay.socket);
+      await main(CONFIGURE, "region us-west-2");
+      await alias(CONFIGURE, "region us-east-1");
+      await main(READ, "a user");
+      await alias(READ, "an assignment");
+      await later(VALIDATE, "a resource's config");
+      await later(CONFIGURE, "region us-east-1");
+      await later(READ, "another assignment");
+      expect(seen).toEqual([
+        "first Configure region us-west-2",
+        "second Configure region us-east-1",
+        "first ReadResource a user",
+        "second ReadResource an assignment",
+        "first ValidateResourceTypeConfig a resource's config",
+        "second Configure region us-east-1",
+        "second ReadResource another assignment",
+      ]);
+      // WHEN the command ends THEN the borrowed process goes back to the pool.
+      relay.endCommand();
+      expect(given).toEqual(["second"]);
+    } finally {
+      relay.close();
+    }
+  });
 });
