@@ -130,15 +130,21 @@ describe("a command with two provider configurations (an alias), through the rel
     await new Promise<void>((resolve) => server.listen(socket, resolve));
     return socket;
   };
-  /** One of terraform's connections to the relay, and a unary call on it. */
+  /** One of terraform's connections to the relay, and a unary call on it (fails with the gRPC error message). */
   const connection = (socket: string) => {
     const client = http2.connect("http://provider", { createConnection: () => net.connect(socket) });
     clients.push(client);
     return (route: string, body: string) =>
       new Promise<void>((resolve, reject) => {
         const request = client.request({ ":method": "POST", ":path": route, "content-type": "application/grpc" });
+        const settle = (headers: http2.IncomingHttpHeaders) => {
+          if (headers["grpc-status"] === "0") resolve();
+          else if (headers["grpc-status"] !== undefined) reject(new Error(`${headers["grpc-status"]} ${decodeURIComponent(String(headers["grpc-message"]))}`));
+        };
         request.on("error", reject);
-        request.on("trailers", (trailers) => (trailers["grpc-status"] === "0" ? resolve() : reject(new Error(String(trailers["grpc-message"])))));
+        // A trailers-only answer (an error) carries its status in the headers.
+        request.on("response", settle);
+        request.on("trailers", settle);
         request.resume();
         request.end(body);
       });
@@ -172,6 +178,24 @@ describe("a command with two provider configurations (an alias), through the rel
       // WHEN the command ends THEN the borrowed process goes back to the pool.
       relay.endCommand();
       expect(given).toEqual(["second"]);
+    } finally {
+      relay.close();
+    }
+  });
+
+  test("GIVEN a connection that never sent Configure WHEN it asks for a call that needs a configuration THEN the relay refuses it and no process sees it", async () => {
+    const seen: string[] = [];
+    const relay = await startRelay(await provider("first", seen), () => Promise.reject(new Error("no process to lend")));
+    try {
+      const main = connection(relay.socket);
+      const stray = connection(relay.socket);
+      await main(CONFIGURE, "region us-west-2");
+      await expect(stray(READ, "a user")).rejects.toThrow(
+        "9 schema relay: /tfplugin5.Provider/ReadResource on a connection that has not configured the provider",
+      );
+      // A second configuration with no process to borrow fails its Configure with the reason.
+      await expect(stray(CONFIGURE, "region us-east-1")).rejects.toThrow("13 schema relay: no process to lend");
+      expect(seen).toEqual(["first Configure region us-west-2"]);
     } finally {
       relay.close();
     }

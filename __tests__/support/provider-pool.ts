@@ -227,7 +227,7 @@ function askBroker<T>(broker: string, route: string, body: unknown): Promise<T> 
 /**
  * Runs `command` (terraform, or a script that runs terraform one command at a time) with an
  * environment that reattaches terraform to a pooled provider when the run has a broker and the
- * folder and the environment allow it; otherwise with `env` unchanged.
+ * environment allows it; otherwise with `env` unchanged.
  */
 export async function withPooledProvider<T>(env: NodeJS.ProcessEnv, command: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
   const broker = process.env.CONNECT_SSO_PROVIDER_BROKER;

@@ -39,6 +39,30 @@ export function isProjectType(typeName: string): boolean {
 const GET_SCHEMA = "/tfplugin5.Provider/GetSchema";
 const GET_METADATA = "/tfplugin5.Provider/GetMetadata";
 const CONFIGURE = "/tfplugin5.Provider/Configure";
+/**
+ * Calls that need no configuration (tfplugin5.9, and go-plugin's own services): on a connection that
+ * has not sent Configure they go to the relay's first process. Any other call there is refused: it
+ * would run with whatever configuration another connection gave that process.
+ */
+const NEEDS_NO_CONFIGURATION = new Set([
+  ...[
+    "GetMetadata",
+    "GetSchema",
+    "GetResourceIdentitySchemas",
+    "PrepareProviderConfig",
+    "ValidateResourceTypeConfig",
+    "ValidateDataSourceConfig",
+    "ValidateEphemeralResourceConfig",
+    "UpgradeResourceState",
+    "UpgradeResourceIdentity",
+    "GetFunctions",
+    "CallFunction",
+    "Stop",
+  ].map((name) => `/tfplugin5.Provider/${name}`),
+  "/plugin.GRPCStdio/StreamStdio",
+  "/plugin.GRPCBroker/StartStream",
+  "/plugin.GRPCController/Shutdown",
+]);
 
 /** GetProviderSchema.Response: resource_schemas = 2, data_source_schemas = 3, ephemeral_resource_schemas = 8 (map<string, Schema>: key = 1). */
 const SCHEMA_MAPS = new Set([2, 3, 8]);
@@ -171,7 +195,8 @@ const forwarded = (headers: http2.IncomingHttpHeaders): http2.OutgoingHttpHeader
  * provider configuration (an alias is another): the relay binds each connection to a process at
  * its Configure call, the first time to a process no other configuration holds in this command,
  * borrowing one more from the pool (`borrow`) when every process already holds another. Calls
- * before Configure (schemas, validation, state upgrades) need no configuration and go to the first.
+ * before Configure that need no configuration (schemas, validation, state upgrades) go to the first;
+ * any other call before Configure is refused.
  */
 export function startRelay(upstreamSocket: string, borrow: () => Promise<Borrowed>): Promise<Relay> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-relay-"));
@@ -217,6 +242,16 @@ export function startRelay(upstreamSocket: string, borrow: () => Promise<Borrowe
     stream.respond({ ":status": 200, ...forwarded(answer.headers) }, { waitForTrailers: true });
     stream.on("wantTrailers", () => stream.sendTrailers(forwarded(answer.trailers)));
     stream.end(answer.body);
+  };
+
+  /** Ends a call with a gRPC error (9: failed precondition, 13: internal) naming the reason. */
+  const refuse = (stream: http2.ServerHttp2Stream, status: number, reason: string) => {
+    stream.resume();
+    if (!stream.destroyed)
+      stream.respond(
+        { ":status": 200, "content-type": "application/grpc", "grpc-status": String(status), "grpc-message": encodeURIComponent(`schema relay: ${reason}`) },
+        { endStream: true },
+      );
   };
 
   /** Sends terraform's call to `upstream` (the request's body: piped from `stream`, or already read) and its answer back. */
@@ -279,7 +314,9 @@ export function startRelay(upstreamSocket: string, borrow: () => Promise<Borrowe
       return;
     }
     if (route !== CONFIGURE) {
-      relay(stream, headers, bound.get(stream.session!) ?? upstreams[0]);
+      const upstream = bound.get(stream.session!) ?? (NEEDS_NO_CONFIGURATION.has(route) ? upstreams[0] : undefined);
+      if (upstream) relay(stream, headers, upstream);
+      else refuse(stream, 9, `${route} on a connection that has not configured the provider: the relay cannot tell which configuration it needs`);
       return;
     }
     const chunks: Buffer[] = [];
@@ -288,14 +325,8 @@ export function startRelay(upstreamSocket: string, borrow: () => Promise<Borrowe
       const body = Buffer.concat(chunks);
       configure(stream.session!, body).then(
         (upstream) => relay(stream, headers, upstream, body),
-        (error: Error) => {
-          // No process for this configuration: terraform's Configure fails with the reason.
-          if (!stream.destroyed)
-            stream.respond(
-              { ":status": 200, "content-type": "application/grpc", "grpc-status": "13", "grpc-message": encodeURIComponent(`schema relay: ${error.message}`) },
-              { endStream: true },
-            );
-        },
+        // No process for this configuration: terraform's Configure fails with the reason.
+        (error: Error) => refuse(stream, 13, error.message),
       );
     });
   });
